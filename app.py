@@ -1,0 +1,348 @@
+"""Virtual visits API: thin routes over chalicelib's rules, the staff authorizer, the sweep and event handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import AuthResponse, Chalice, Rate
+
+from chalicelib import http
+from chalicelib import payloads as p
+from chalicelib.config import route_meeting_provider, route_stage, settings
+from chalicelib.http import body_of, caller_of, handles_errors
+from chalicelib.services import services
+from chalicelib.validation import path_id, query_time, validate
+
+app = Chalice(app_name="virtual-visits")
+app.api.binary_types = []
+
+
+def _reject() -> Exception:
+    """401: API Gateway answers 401 when an authorizer fails with "Unauthorized"; the local gateway needs its own."""
+    try:
+        from chalice.local import NotAuthorizedError
+    except ImportError:
+        return Exception("Unauthorized")
+    return NotAuthorizedError({"x-amzn-ErrorType": "UnauthorizedException", "Content-Type": "application/json"},
+                              b'{"Code":"UNAUTHORIZED","Message":"Sign in to continue."}')
+
+
+@app.authorizer(ttl_seconds=300)
+def authorize(auth_request: Any) -> AuthResponse:
+    """Verify the staff bearer token into agency, employee and role."""
+    from chalicelib.auth import bearer, verify
+    from chalicelib.errors import Unauthorized
+
+    try:
+        identity = verify(bearer(auth_request.token), settings())
+    except Unauthorized:
+        raise _reject() from None
+    return AuthResponse(routes=["*"], principal_id=identity["employee_id"], context=identity)
+
+
+def _now() -> Any:
+    return services().clock()
+
+
+def _body(spec: dict[str, Any]) -> dict[str, Any]:
+    return validate(body_of(app.current_request), spec)
+
+
+def _caller() -> Any:
+    return caller_of(app.current_request)
+
+
+def _range() -> tuple[Any, Any]:
+    params = app.current_request.query_params if app.current_request else None
+    return query_time(params, "from"), query_time(params, "to")
+
+
+# Staff: who am I, schedules, visit dialog -----------------------------------------------------------
+
+@app.route("/api/me", methods=["GET"], authorizer=authorize)
+@handles_errors
+def me() -> Any:
+    """The signed-in staff member, their agency and its time zone."""
+    from chalicelib.logic.directory_views import me as view
+
+    return view(_caller())
+
+
+@app.route("/api/schedule", methods=["GET"], authorizer=authorize)
+@handles_errors
+def my_schedule() -> Any:
+    """The caller's own visits between `from` and `to`."""
+    from chalicelib.logic import schedule
+
+    return schedule.my_schedule(_caller(), *_range())
+
+
+@app.route("/api/employees/{employee_id}/schedule", methods=["GET"], authorizer=authorize)
+@handles_errors
+def employee_schedule(employee_id: str) -> Any:
+    """An employee's visits (coordinator, or the employee)."""
+    from chalicelib.logic import schedule
+
+    return schedule.employee_schedule(_caller(), path_id(employee_id, "employee_id"), *_range())
+
+
+@app.route("/api/clients/{client_id}/schedule", methods=["GET"], authorizer=authorize)
+@handles_errors
+def client_schedule(client_id: str) -> Any:
+    """A client's visits (coordinator: all; employee: their own)."""
+    from chalicelib.logic import schedule
+
+    return schedule.client_schedule(_caller(), path_id(client_id, "client_id"), *_range())
+
+
+@app.route("/api/visits/{visit_id}", methods=["GET"], authorizer=authorize)
+@handles_errors
+def get_visit(visit_id: str) -> Any:
+    """The visit dialog: visit, client summary, clock times and session status."""
+    from chalicelib.logic import schedule
+
+    return schedule.visit_details(_caller(), path_id(visit_id, "visit_id"), _now())
+
+
+@app.route("/api/visits/{visit_id}/session", methods=["GET"], authorizer=authorize)
+@handles_errors
+def get_session(visit_id: str) -> Any:
+    """The session status the dialog and call window poll."""
+    from chalicelib.logic import schedule
+
+    return schedule.session_details(_caller(), path_id(visit_id, "visit_id"), _now())
+
+
+@app.route("/api/visits/{visit_id}/timeline", methods=["GET"], authorizer=authorize)
+@handles_errors
+def get_timeline(visit_id: str) -> Any:
+    """R26: the visit's evidence, oldest first."""
+    from chalicelib.logic import schedule
+
+    return schedule.timeline(_caller(), path_id(visit_id, "visit_id"))
+
+
+@app.route("/api/visits/{visit_id}/notes", methods=["PUT"], authorizer=authorize)
+@handles_errors
+def put_notes(visit_id: str) -> Any:
+    """R17: save visit notes, also while a call runs."""
+    from chalicelib.logic import schedule
+
+    body = _body(p.NOTES)
+    return schedule.save_notes(_caller(), path_id(visit_id, "visit_id"), body["notes"], _now())
+
+
+# Staff: invite, clock, join, end --------------------------------------------------------------------
+
+@app.route("/api/visits/{visit_id}/invite", methods=["POST"], authorizer=authorize)
+@handles_errors
+def invite(visit_id: str) -> Any:
+    """R04-R10: email the invite, or return the link to copy."""
+    from chalicelib.logic.invitations import invite_client
+
+    body = _body(p.INVITE)
+    return invite_client(_caller(), path_id(visit_id, "visit_id"), body["delivery"], services(), _now())
+
+
+@app.route("/api/visits/{visit_id}/clock-in", methods=["POST"], authorizer=authorize)
+@handles_errors
+def clock_in(visit_id: str) -> Any:
+    """Clock in (R08, R11)."""
+    from chalicelib.logic import clocking
+
+    return clocking.clock_in(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+
+
+@app.route("/api/visits/{visit_id}/clock-out", methods=["POST"], authorizer=authorize)
+@handles_errors
+def clock_out(visit_id: str) -> Any:
+    """Clock out; ends an open session, with R22's warning if a call was active."""
+    from chalicelib.logic import clocking
+
+    return clocking.clock_out(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+
+
+@app.route("/api/visits/{visit_id}/session/join", methods=["POST"], authorizer=authorize)
+@handles_errors
+def join_session(visit_id: str) -> Any:
+    """Meeting credentials for the caregiver (R11-R13, R24)."""
+    from chalicelib.logic.joining import employee_join
+
+    return employee_join(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+
+
+@app.route("/api/visits/{visit_id}/session/leave", methods=["POST"], authorizer=authorize)
+@handles_errors
+def leave_session(visit_id: str) -> Any:
+    """The caregiver closed the call window; the session stays open (R24)."""
+    from chalicelib.logic.joining import employee_leave
+
+    return employee_leave(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+
+
+@app.route("/api/visits/{visit_id}/session/end", methods=["POST"], authorizer=authorize)
+@handles_errors
+def end_session(visit_id: str) -> Any:
+    """Hang up: the session is over for good (R20, R23)."""
+    from chalicelib.logic.ending import hang_up
+
+    return hang_up(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+
+
+# Coordinator: agency data ---------------------------------------------------------------------------
+
+@app.route("/api/visits", methods=["POST"], authorizer=authorize)
+@handles_errors
+def create_visit() -> Any:
+    """Schedule a visit (R01)."""
+    from chalicelib.logic import agency_admin
+
+    return http.respond(agency_admin.create_visit(_caller(), _body(p.VISIT_CREATE), _now()), 201)
+
+
+@app.route("/api/visits/{visit_id}", methods=["PATCH"], authorizer=authorize)
+@handles_errors
+def change_visit(visit_id: str) -> Any:
+    """Reschedule or reassign (R10)."""
+    from chalicelib.logic import agency_admin
+
+    return agency_admin.change_visit(_caller(), path_id(visit_id, "visit_id"), _body(p.VISIT_PATCH), _now())
+
+
+@app.route("/api/clients", methods=["GET"], authorizer=authorize)
+@handles_errors
+def list_clients() -> Any:
+    """The agency's clients (coordinator)."""
+    from chalicelib.logic.directory_views import clients
+
+    return clients(_caller())
+
+
+@app.route("/api/clients", methods=["POST"], authorizer=authorize)
+@handles_errors
+def create_client() -> Any:
+    """Add a client; email is optional (R06)."""
+    from chalicelib.logic import agency_admin
+
+    return http.respond(agency_admin.create_client(_caller(), _body(p.CLIENT_CREATE)), 201)
+
+
+@app.route("/api/clients/{client_id}", methods=["PATCH"], authorizer=authorize)
+@handles_errors
+def update_client(client_id: str) -> Any:
+    """Change a client's demographics."""
+    from chalicelib.logic import agency_admin
+
+    return agency_admin.update_client(_caller(), path_id(client_id, "client_id"), _body(p.CLIENT_PATCH))
+
+
+@app.route("/api/employees", methods=["GET"], authorizer=authorize)
+@handles_errors
+def list_employees() -> Any:
+    """The agency's employees (coordinator)."""
+    from chalicelib.logic.directory_views import employees
+
+    return employees(_caller())
+
+
+@app.route("/api/employees", methods=["POST"], authorizer=authorize)
+@handles_errors
+def create_employee() -> Any:
+    """Add an employee or coordinator."""
+    from chalicelib.logic import agency_admin
+
+    return http.respond(agency_admin.create_employee(_caller(), _body(p.EMPLOYEE_CREATE)), 201)
+
+
+@app.route("/api/service-codes", methods=["GET"], authorizer=authorize)
+@handles_errors
+def list_service_codes() -> Any:
+    """The agency's service codes."""
+    from chalicelib.logic.directory_views import service_codes
+
+    return service_codes(_caller())
+
+
+@app.route("/api/service-codes", methods=["POST"], authorizer=authorize)
+@handles_errors
+def create_service_code() -> Any:
+    """Add a service code; `allows_virtual_visits` gates R01."""
+    from chalicelib.logic import agency_admin
+
+    return http.respond(agency_admin.create_service_code(_caller(), _body(p.SERVICE_CREATE)), 201)
+
+
+# Client: the join page ------------------------------------------------------------------------------
+
+@app.route("/api/join", methods=["POST"])
+@handles_errors
+def client_view() -> Any:
+    """What the join page shows (R16)."""
+    from chalicelib.logic.joining import client_view as view
+
+    return view(_body(p.TOKEN)["token"], services(), _now())
+
+
+@app.route("/api/join/attendee", methods=["POST"])
+@handles_errors
+def client_attendee() -> Any:
+    """Meeting credentials for the client (R16, R24)."""
+    from chalicelib.logic.joining import client_join
+
+    return client_join(_body(p.TOKEN)["token"], services(), _now())
+
+
+@app.route("/api/join/leave", methods=["POST"])
+@handles_errors
+def client_leave() -> Any:
+    """The client hung up (R19)."""
+    from chalicelib.logic.joining import client_leave as leave
+
+    return leave(_body(p.TOKEN)["token"], services(), _now())
+
+
+@app.route("/api/openapi.json", methods=["GET"])
+@handles_errors
+def openapi() -> Any:
+    """This API's OpenAPI 3 document."""
+    from chalicelib.openapi import document
+
+    return document()
+
+
+# Schedules and events -------------------------------------------------------------------------------
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def sweep(event: Any) -> dict[str, int]:
+    """R27: expire due sessions and end their meetings, every minute."""
+    from chalicelib.logic.expiry import sweep_expired_sessions
+
+    cfg = settings()
+    result = sweep_expired_sessions(services(), _now(), cfg.sweep_shards, cfg.sweep_batch)
+    from chalicelib.observability import flush
+
+    flush()
+    return {"expired": result.expired, "meetings_deleted": result.meetings_deleted, "examined": result.examined}
+
+
+@app.middleware("http")
+def observe(event: Any, get_response: Any) -> Any:
+    """Request ids on every log line; the request's metrics flushed after it."""
+    from chalicelib.observability import flush, log
+
+    context = getattr(event, "context", {}) or {}
+    log().append_keys(request_id=context.get("requestId"), route=context.get("resourcePath"))
+    try:
+        return get_response(event)
+    finally:
+        flush()
+
+
+if route_stage() == "local":
+    from chalicelib.dev.routes import dev_api
+
+    app.register_blueprint(dev_api)
+if route_meeting_provider() == "local":
+    from chalicelib.dev.media_routes import local_media_api
+
+    app.register_blueprint(local_media_api)

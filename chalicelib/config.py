@@ -1,0 +1,75 @@
+"""Settings, read once from the environment into a typed object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app needs to know about where it runs."""
+
+    stage: str
+    table_name: str
+    region: str
+    public_base_url: str
+    meeting_provider: str  # "chime" or "local"
+    media_region: str
+    auth_mode: str  # "cognito" or "local"
+    local_jwt_secret: str
+    cognito_issuer: str
+    cognito_audience: str
+    link_key: str
+    email_configuration_set: str
+    sweep_shards: int
+    sweep_batch: int
+    max_body_bytes: int
+    dynamodb_endpoint: str | None
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default) or default
+
+
+def from_environ() -> Settings:
+    """Build settings from the process environment."""
+    return Settings(
+        stage=_env("APP_STAGE", "prod"),
+        table_name=_env("TABLE_NAME", "virtual-visits"),
+        region=_env("AWS_REGION", _env("AWS_DEFAULT_REGION", "us-east-1")),
+        public_base_url=_env("PUBLIC_BASE_URL").rstrip("/"),
+        meeting_provider=_env("MEETING_PROVIDER", "chime"),
+        media_region=_env("CHIME_MEDIA_REGION", "us-east-1"),
+        auth_mode=_env("AUTH_MODE", "cognito"),
+        local_jwt_secret=_env("LOCAL_JWT_SECRET"),
+        cognito_issuer=_env("COGNITO_ISSUER"),
+        cognito_audience=_env("COGNITO_AUDIENCE"),
+        link_key=_env("LINK_KEY"),
+        email_configuration_set=_env("EMAIL_CONFIGURATION_SET"),
+        sweep_shards=int(_env("SWEEP_SHARDS", "4")),
+        sweep_batch=int(_env("SWEEP_BATCH", "200")),
+        max_body_bytes=int(_env("MAX_BODY_BYTES", "16384")),
+        dynamodb_endpoint=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL"),
+    )
+
+
+@cache
+def settings() -> Settings:
+    """The settings of this process, read on first use."""
+    return from_environ()
+
+
+def route_stage() -> str:
+    """The stage, read when app.py decides which route groups exist."""
+    return os.environ.get("APP_STAGE", "prod")
+
+
+def route_meeting_provider() -> str:
+    """The media provider, read when app.py decides whether local signaling routes exist."""
+    return os.environ.get("MEETING_PROVIDER", "chime")

@@ -1,0 +1,48 @@
+"""Signaling for the local peer-to-peer provider; registered only when MEETING_PROVIDER=local."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib import payloads as p
+from chalicelib.errors import NotFound
+from chalicelib.http import body_of, handles_errors, respond
+from chalicelib.integrations.local_meetings import LocalMeetings
+from chalicelib.services import services
+from chalicelib.validation import validate
+
+local_media_api = Blueprint(__name__)
+
+
+def _provider() -> LocalMeetings:
+    meetings = services().meetings
+    if not isinstance(meetings, LocalMeetings):
+        raise NotFound()
+    return meetings
+
+
+@local_media_api.route("/api/media/local/signal", methods=["POST"])
+@handles_errors
+def signal() -> Any:
+    """Pass an SDP offer or answer, an ICE candidate, hello or bye to the other attendees."""
+    body = validate(body_of(local_media_api.current_request), p.SIGNAL)
+    try:
+        seq = _provider().signal(body["meeting_id"], body["attendee_id"], body["join_token"], body["type"],
+                                 body.get("payload"))
+    except LookupError:
+        raise NotFound() from None
+    return respond({"seq": seq}, 202)
+
+
+@local_media_api.route("/api/media/local/poll", methods=["POST"])
+@handles_errors
+def poll() -> Any:
+    """Messages for this attendee, long-polled; also its heartbeat for presence."""
+    body = validate(body_of(local_media_api.current_request), p.POLL)
+    try:
+        return _provider().poll(body["meeting_id"], body["attendee_id"], body["join_token"],
+                                body.get("after", 0), body.get("wait_ms", 0) / 1000)
+    except LookupError:
+        raise NotFound() from None

@@ -1,0 +1,1 @@
+"""One module per outside service; each takes its client as an argument."""

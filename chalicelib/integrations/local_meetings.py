@@ -1,0 +1,126 @@
+"""The local video provider: meetings in memory and peer-to-peer signaling between browsers.
+
+It stands in for Chime on a laptop with no AWS account. Media never touches the server: the two
+browsers exchange SDP offers, answers and host ICE candidates through this mailbox, then talk directly.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.integrations.meetings import MeetingGone
+
+PRESENCE_SECONDS = 5.0
+MAX_MESSAGES = 500
+
+
+@dataclass
+class _Attendee:
+    attendee_id: str
+    external_user_id: str
+    join_token: str
+    last_seen: float = 0.0
+
+
+@dataclass
+class _Meeting:
+    meeting_id: str
+    external_meeting_id: str
+    attendees: dict[str, _Attendee] = field(default_factory=dict)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    seq: int = 0
+    ended: bool = False
+
+
+class LocalMeetings:
+    """Meetings held in this process; the same calls as Chime, plus signal and poll."""
+
+    provider = "local"
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._meetings: dict[str, _Meeting] = {}
+        self._by_token: dict[str, str] = {}
+        self._lock = threading.Condition()
+        self._now = monotonic
+
+    def create_meeting(self, external_meeting_id: str, request_token: str) -> dict[str, Any]:
+        """Create a meeting; the same request token returns the same live meeting, like Chime."""
+        with self._lock:
+            existing = self._by_token.get(request_token)
+            if existing and not self._meetings[existing].ended:
+                meeting = self._meetings[existing]
+            else:
+                meeting = _Meeting(f"local-{secrets.token_hex(12)}", external_meeting_id)
+                self._meetings[meeting.meeting_id] = meeting
+                self._by_token[request_token] = meeting.meeting_id
+            return {"MeetingId": meeting.meeting_id, "ExternalMeetingId": meeting.external_meeting_id,
+                    "MediaRegion": "local"}
+
+    def create_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]:
+        """Create an attendee, or return the same one for the same external user id."""
+        with self._lock:
+            meeting = self._live(meeting_id)
+            for attendee in meeting.attendees.values():
+                if attendee.external_user_id == external_user_id:
+                    break
+            else:
+                attendee = _Attendee(f"att-{secrets.token_hex(8)}", external_user_id, secrets.token_urlsafe(24))
+                meeting.attendees[attendee.attendee_id] = attendee
+            return {"AttendeeId": attendee.attendee_id, "ExternalUserId": attendee.external_user_id,
+                    "JoinToken": attendee.join_token}
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        with self._lock:
+            meeting = self._meetings.get(meeting_id)
+            if meeting is not None:
+                meeting.ended = True
+                self._lock.notify_all()
+
+    def _live(self, meeting_id: str) -> _Meeting:
+        meeting = self._meetings.get(meeting_id)
+        if meeting is None or meeting.ended:
+            raise MeetingGone()
+        return meeting
+
+    def _caller(self, meeting_id: str, attendee_id: str, join_token: str) -> _Meeting:
+        meeting = self._meetings.get(meeting_id)
+        attendee = meeting.attendees.get(attendee_id) if meeting else None
+        if meeting is None or attendee is None or not hmac.compare_digest(attendee.join_token, join_token):
+            raise LookupError("unknown meeting or attendee")
+        attendee.last_seen = self._now()
+        return meeting
+
+    def signal(self, meeting_id: str, attendee_id: str, join_token: str, type_: str, payload: Any) -> int:
+        """Post one message to the other attendees; returns its sequence number."""
+        with self._lock:
+            meeting = self._caller(meeting_id, attendee_id, join_token)
+            if type_ == "bye":
+                meeting.attendees[attendee_id].last_seen = 0.0
+            meeting.seq += 1
+            meeting.messages.append({"seq": meeting.seq, "from": attendee_id, "type": type_, "payload": payload})
+            del meeting.messages[:-MAX_MESSAGES]
+            self._lock.notify_all()
+            return meeting.seq
+
+    def poll(self, meeting_id: str, attendee_id: str, join_token: str, after: int, wait_s: float) -> dict[str, Any]:
+        """Messages for this attendee after `after`, waiting up to `wait_s` for one; also a heartbeat."""
+        deadline = self._now() + wait_s
+        with self._lock:
+            meeting = self._caller(meeting_id, attendee_id, join_token)
+            while True:
+                mine = [m for m in meeting.messages if m["seq"] > after and m["from"] != attendee_id]
+                remaining = deadline - self._now()
+                if mine or meeting.ended or remaining <= 0:
+                    break
+                self._lock.wait(remaining)
+            meeting.attendees[attendee_id].last_seen = self._now()
+            present = [a.attendee_id for a in meeting.attendees.values()
+                       if a.last_seen and self._now() - a.last_seen < PRESENCE_SECONDS]
+            return {"messages": mine, "next": max([after, *[m["seq"] for m in mine]]),
+                    "present": present, "ended": meeting.ended}

@@ -1,0 +1,99 @@
+"""Video meetings: the interface the logic uses, and the Amazon Chime SDK implementation."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.errors import VideoUnavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_chime_sdk_meetings import ChimeSDKMeetingsClient
+
+T = TypeVar("T")
+RETRYABLE = {"ThrottlingException", "ServiceUnavailableException", "ServiceFailureException",
+             "LimitExceededException", "InternalServerError", "TooManyRequestsException"}
+
+
+class MeetingGone(Exception):
+    """The meeting no longer exists (Chime ends meetings nobody uses)."""
+
+
+class Meetings(Protocol):
+    """What the rules need from a video provider."""
+
+    provider: str
+
+    def create_meeting(self, external_meeting_id: str, request_token: str) -> dict[str, Any]: ...
+
+    def create_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]: ...
+
+    def delete_meeting(self, meeting_id: str) -> None: ...
+
+
+def attendee_view(attendee: dict[str, Any]) -> dict[str, Any]:
+    """The attendee as the API returns it (snake_case)."""
+    return {
+        "attendee_id": attendee["AttendeeId"],
+        "external_user_id": attendee["ExternalUserId"],
+        "join_token": attendee["JoinToken"],
+    }
+
+
+class ChimeMeetings:
+    """Amazon Chime SDK Meetings, with retries on throttling and server errors."""
+
+    provider = "chime"
+
+    def __init__(self, client: ChimeSDKMeetingsClient | Any, media_region: str, attempts: int = 3,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._client = client
+        self._media_region = media_region
+        self._attempts = attempts
+        self._sleep = sleep
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        for attempt in range(self._attempts):
+            try:
+                return fn()
+            except ClientError as exc:
+                error = exc.response.get("Error", {})
+                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+                if error.get("Code") in ("NotFoundException", "NotFound"):
+                    raise MeetingGone() from exc
+                if error.get("Code") not in RETRYABLE and status < 500:
+                    raise VideoUnavailable() from exc
+                last: Exception = exc
+            except BotoCoreError as exc:
+                last = exc
+            if attempt + 1 < self._attempts:
+                self._sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random() / 2))  # noqa: S311
+        raise VideoUnavailable() from last
+
+    def create_meeting(self, external_meeting_id: str, request_token: str) -> dict[str, Any]:
+        """Create a meeting with echo reduction available; the request token makes a retry return the same one."""
+        response = self._call(lambda: self._client.create_meeting(
+            ClientRequestToken=request_token,
+            MediaRegion=self._media_region,
+            ExternalMeetingId=external_meeting_id,
+            MeetingFeatures={"Audio": {"EchoReduction": "AVAILABLE"}},
+        ))
+        return dict(response["Meeting"])
+
+    def create_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]:
+        """Create the attendee, or get the same one back for the same external user id (R24)."""
+        response = self._call(lambda: self._client.create_attendee(
+            MeetingId=meeting_id, ExternalUserId=external_user_id,
+        ))
+        return dict(response["Attendee"])
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        """End the meeting for everyone; a meeting already gone counts as deleted."""
+        try:
+            self._call(lambda: self._client.delete_meeting(MeetingId=meeting_id))
+        except MeetingGone:
+            return

@@ -1,0 +1,47 @@
+"""Who may see and do what: every read is scoped to the caller's agency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.errors import DomainError, Forbidden, NotAssigned, NotFound
+from chalicelib.persistence import visits as visit_store
+from chalicelib.persistence.visits import VisitBundle
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A verified staff member, from the authorizer's claims."""
+
+    agency_id: str
+    employee_id: str
+    role: str
+
+    @property
+    def actor(self) -> str:
+        return f"employee:{self.employee_id}"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"
+
+
+def load_visit(caller: Caller, visit_id: str, with_timeline: bool = False) -> VisitBundle:
+    """The caller's agency's visit; another agency's visit is NotFound, never Forbidden (R25)."""
+    return visit_store.get_visit_bundle(caller.agency_id, visit_id, with_timeline)
+
+
+def require_assigned(caller: Caller, bundle: VisitBundle, error: type[DomainError] = NotAssigned) -> None:
+    """R05: only the employee assigned to the visit acts on it."""
+    if bundle.visit.employee_id != caller.employee_id:
+        raise error()
+
+
+def require_coordinator(caller: Caller) -> None:
+    if not caller.is_coordinator:
+        raise Forbidden()
+
+
+def require_found(condition: bool) -> None:
+    if not condition:
+        raise NotFound()

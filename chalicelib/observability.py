@@ -1,0 +1,56 @@
+"""One Logger and one Metrics for the process, made on first use; the tracer only inside Lambda.
+
+Logs carry ids only, never names, emails, notes or tokens.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+NAMESPACE_DEFAULT = "VirtualVisits"
+
+
+@cache
+def log() -> Any:
+    from aws_lambda_powertools import Logger
+
+    return Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
+
+
+@cache
+def metrics() -> Any:
+    from aws_lambda_powertools import Metrics
+
+    return Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE_DEFAULT),
+                   service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
+
+
+def in_lambda() -> bool:
+    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+
+@cache
+def tracer() -> Any:
+    """The X-Ray tracer in Lambda; elsewhere None, so nothing imports aws_xray_sdk."""
+    if not in_lambda():
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
+
+
+def count(name: str, value: int = 1, **dimensions: str) -> None:
+    """Add to a business metric; dimensions are low-cardinality labels, never ids or personal data."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metric_name = name + "".join(f".{k}={v}" for k, v in sorted(dimensions.items())) if dimensions else name
+    metrics().add_metric(name=metric_name.replace("=", "_"), unit=MetricUnit.Count, value=value)
+
+
+def flush() -> None:
+    """Write the request's metrics (EMF to stdout in Lambda; dropped when metrics are disabled)."""
+    m = metrics.cache_info().currsize and metrics()
+    if m:
+        m.flush_metrics(raise_on_empty_metrics=False)

@@ -1,0 +1,243 @@
+"""The OpenAPI 3 document of every route; request schemas come from the same specs the routes validate with."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from chalicelib import payloads as p
+from chalicelib.validation import Field
+
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+TIME = {"type": "string", "format": "date-time"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _field_schema(spec: Field) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if spec.kind == "bool":
+        schema = {"type": "boolean"}
+    elif spec.kind == "int":
+        schema = {"type": "integer", "minimum": spec.minimum, "maximum": spec.maximum}
+    elif spec.kind == "time":
+        schema = {"type": "string", "format": "date-time"}
+    elif spec.kind == "choice":
+        schema = {"type": "string", "enum": list(spec.choices)}
+    elif spec.kind == "id":
+        schema = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+    elif spec.kind == "json":
+        return {}
+    else:
+        schema = {"type": "string", "maxLength": spec.max_len, "minLength": 1}
+        if spec.kind == "email":
+            schema["format"] = "email"
+    if spec.nullable:
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def body_schema(fields: dict[str, Field]) -> dict[str, Any]:
+    return {
+        "type": "object", "additionalProperties": False,
+        "properties": {name: _field_schema(spec) for name, spec in fields.items()},
+        "required": [name for name, spec in fields.items() if spec.required],
+    }
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": required if required is not None else list(props)}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _obj({"Code": {"type": "string"}, "Message": {"type": "string"}}),
+    "SessionStatus": _obj({
+        "state": {"type": "string", "enum": ["none", "invited", "active", "over", "expired"]},
+        "last_invite_sent_at": NULLABLE_TIME, "link_expires_at": NULLABLE_TIME,
+        "client_present": {"type": "boolean"}, "employee_present": {"type": "boolean"},
+        "invite_stale": {"type": "boolean"},
+        "ended_reason": {"type": ["string", "null"], "enum": ["hang_up", "clock_out", "expired", None]},
+    }),
+    "ClientSummary": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "has_email": {"type": "boolean"},
+                           "email_failing": {"type": "boolean"}}, ["id", "name", "has_email"]),
+    "ScheduleEntry": _obj({
+        "id": {"type": "string"}, "client_id": {"type": "string"}, "employee_id": {"type": "string"},
+        "service_code": {"type": "string"}, "start": TIME, "end": TIME, "virtual": {"type": "boolean"},
+        "client": _ref("ClientSummary"),
+    }),
+    "Visit": _obj({
+        "id": {"type": "string"}, "client_id": {"type": "string"}, "employee_id": {"type": "string"},
+        "service_code": {"type": "string"}, "start": TIME, "end": TIME, "virtual": {"type": "boolean"},
+        "clock_in_at": NULLABLE_TIME, "clock_out_at": NULLABLE_TIME, "notes": {"type": "string"},
+        "client": _ref("ClientSummary"), "session": _ref("SessionStatus"),
+        "warning": _ref("Error"),
+    }, ["id", "client_id", "employee_id", "service_code", "start", "end", "virtual", "clock_in_at",
+        "clock_out_at", "client", "session"]),
+    "InviteResponse": _obj({"session": _ref("SessionStatus"), "join_url": {"type": "string"}}, ["session"]),
+    "Attendee": _obj({"attendee_id": {"type": "string"}, "external_user_id": {"type": "string"},
+                      "join_token": {"type": "string"}}),
+    "JoinResponse": _obj({
+        "provider": {"type": "string", "enum": ["chime", "local"]},
+        "meeting": {"type": "object", "properties": {"MeetingId": {"type": "string"}}, "required": ["MeetingId"]},
+        "attendee": _ref("Attendee"), "client_present": {"type": "boolean"},
+    }, ["provider", "meeting", "attendee"]),
+    "ClientView": _obj({
+        "agency_name": {"type": "string"}, "caregiver_first_name": {"type": "string"}, "start": TIME, "end": TIME,
+        "time_zone": {"type": "string"}, "state": {"type": "string", "enum": ["invited", "active", "over"]},
+        "caregiver_present": {"type": "boolean"},
+    }),
+    "ClientLeave": _obj({"state": {"type": "string"}}),
+    "TimelineEntry": _obj({"at": TIME, "type": {"type": "string"}, "actor": {"type": "string"},
+                           "detail": {"type": "string"}}, ["at", "type", "actor"]),
+    "Me": _obj({"employee_id": {"type": "string"}, "name": {"type": "string"},
+                "role": {"type": "string", "enum": ["employee", "coordinator"]},
+                "agency_id": {"type": "string"}, "time_zone": {"type": "string"},
+                "agency": _obj({"id": {"type": "string"}, "name": {"type": "string"}})}),
+    "Client": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": ["string", "null"]},
+                    "preferred_language": {"type": "string"}, "has_email": {"type": "boolean"},
+                    "email_failing": {"type": "boolean"}}),
+    "Employee": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"},
+                      "role": {"type": "string"}}),
+    "ServiceCode": _obj({"code": {"type": "string"}, "name": {"type": "string"},
+                         "allows_virtual_visits": {"type": "boolean"}}),
+    "NotesSaved": _obj({"id": {"type": "string"}, "notes": {"type": "string"}, "saved_at": TIME}),
+    "DevUser": _obj({"employee_id": {"type": "string"}, "agency_id": {"type": "string"}, "name": {"type": "string"},
+                     "role": {"type": "string"}}),
+    "DevToken": _obj({"token": {"type": "string"}}),
+    "DevMail": _obj({"to": {"type": "string"}, "subject": {"type": "string"}, "text": {"type": "string"},
+                     "html": {"type": "string"}, "sent_at": {"type": "string"}}),
+    "DevClock": _obj({"now": TIME}),
+    "SignalAccepted": _obj({"seq": {"type": "integer"}}),
+    "PollResult": _obj({"messages": {"type": "array", "items": {"type": "object"}}, "next": {"type": "integer"},
+                        "present": {"type": "array", "items": {"type": "string"}}, "ended": {"type": "boolean"}}),
+}
+
+# (method, path, summary, staff?, request fields, success status, response schema, error statuses)
+STAFF_ERRORS = (400, 401, 403, 404)
+OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, tuple[int, ...]]] = [
+    ("get", "/api/me", "The signed-in staff member", True, None, 200, _ref("Me"), (401, 404)),
+    ("get", "/api/schedule", "The caller's visits", True, None, 200,
+     {"type": "array", "items": _ref("ScheduleEntry")}, (400, 401)),
+    ("get", "/api/employees/{employee_id}/schedule", "An employee's visits", True, None, 200,
+     {"type": "array", "items": _ref("ScheduleEntry")}, STAFF_ERRORS),
+    ("get", "/api/clients/{client_id}/schedule", "A client's visits", True, None, 200,
+     {"type": "array", "items": _ref("ScheduleEntry")}, STAFF_ERRORS),
+    ("get", "/api/visits/{visit_id}", "The visit dialog", True, None, 200, _ref("Visit"), STAFF_ERRORS),
+    ("patch", "/api/visits/{visit_id}", "Reschedule or reassign (R10)", True, p.VISIT_PATCH, 200, _ref("Visit"),
+     (*STAFF_ERRORS, 409, 413, 422)),
+    ("post", "/api/visits", "Schedule a visit (R01)", True, p.VISIT_CREATE, 201, _ref("Visit"),
+     (400, 401, 403, 413, 422)),
+    ("get", "/api/visits/{visit_id}/session", "Session status", True, None, 200, _ref("SessionStatus"),
+     STAFF_ERRORS),
+    ("get", "/api/visits/{visit_id}/timeline", "The visit's timeline (R26)", True, None, 200,
+     {"type": "array", "items": _ref("TimelineEntry")}, STAFF_ERRORS),
+    ("put", "/api/visits/{visit_id}/notes", "Visit notes (R17)", True, p.NOTES, 200, _ref("NotesSaved"),
+     (*STAFF_ERRORS, 413)),
+    ("post", "/api/visits/{visit_id}/invite", "Invite by email or link (R04-R10)", True, p.INVITE, 200,
+     _ref("InviteResponse"), (*STAFF_ERRORS, 409, 410, 413, 422, 503)),
+    ("post", "/api/visits/{visit_id}/clock-in", "Clock in (R11)", True, None, 200, _ref("Visit"),
+     (*STAFF_ERRORS, 409)),
+    ("post", "/api/visits/{visit_id}/clock-out", "Clock out (R21, R22)", True, None, 200, _ref("Visit"),
+     (*STAFF_ERRORS, 409)),
+    ("post", "/api/visits/{visit_id}/session/join", "Join the call (R11-R13, R24)", True, None, 200,
+     _ref("JoinResponse"), (*STAFF_ERRORS, 409, 410, 503)),
+    ("post", "/api/visits/{visit_id}/session/leave", "Left the call window (R24)", True, None, 200,
+     _ref("SessionStatus"), STAFF_ERRORS),
+    ("post", "/api/visits/{visit_id}/session/end", "Hang up (R20, R23)", True, None, 200,
+     _ref("SessionStatus"), (*STAFF_ERRORS, 409)),
+    ("get", "/api/clients", "The agency's clients", True, None, 200, {"type": "array", "items": _ref("Client")},
+     (401, 403)),
+    ("post", "/api/clients", "Add a client", True, p.CLIENT_CREATE, 201, _ref("Client"), (400, 401, 403, 413)),
+    ("patch", "/api/clients/{client_id}", "Change a client", True, p.CLIENT_PATCH, 200, _ref("Client"),
+     (*STAFF_ERRORS, 413)),
+    ("get", "/api/employees", "The agency's employees", True, None, 200,
+     {"type": "array", "items": _ref("Employee")}, (401, 403)),
+    ("post", "/api/employees", "Add an employee", True, p.EMPLOYEE_CREATE, 201, _ref("Employee"),
+     (400, 401, 403, 413)),
+    ("get", "/api/service-codes", "The agency's service codes", True, None, 200,
+     {"type": "array", "items": _ref("ServiceCode")}, (401,)),
+    ("post", "/api/service-codes", "Add a service code", True, p.SERVICE_CREATE, 201, _ref("ServiceCode"),
+     (400, 401, 403, 409, 413)),
+    ("post", "/api/join", "What the client's join page shows (R16)", False, p.TOKEN, 200, _ref("ClientView"),
+     (400, 404, 410, 413)),
+    ("post", "/api/join/attendee", "Meeting credentials for the client", False, p.TOKEN, 200,
+     _ref("JoinResponse"), (400, 404, 409, 410, 413, 503)),
+    ("post", "/api/join/leave", "The client hung up (R19)", False, p.TOKEN, 200, _ref("ClientLeave"),
+     (400, 404, 410, 413)),
+    ("get", "/api/openapi.json", "This document", False, None, 200, {"type": "object"}, ()),
+]
+DEV_OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, tuple[int, ...]]] = [
+    ("get", "/api/dev/users", "Demo users (local stage only)", False, None, 200,
+     {"type": "array", "items": _ref("DevUser")}, ()),
+    ("post", "/api/dev/login", "A token for a demo user (local stage only)", False, p.DEV_LOGIN, 200,
+     _ref("DevToken"), (400, 404, 413)),
+    ("get", "/api/dev/outbox", "Sent emails (local stage only)", False, None, 200,
+     {"type": "array", "items": _ref("DevMail")}, ()),
+    ("post", "/api/dev/clock", "Move the clock forward (local stage only)", False, p.DEV_CLOCK, 200,
+     _ref("DevClock"), (400, 404, 413)),
+]
+MEDIA_OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, tuple[int, ...]]] = [
+    ("post", "/api/media/local/signal", "Local peer-to-peer signaling", False, p.SIGNAL, 202,
+     _ref("SignalAccepted"), (400, 404, 413)),
+    ("post", "/api/media/local/poll", "Local signaling mailbox (long poll)", False, p.POLL, 200,
+     _ref("PollResult"), (400, 404, 413)),
+]
+
+
+def operations(stage: str, provider: str) -> list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any,
+                                                        tuple[int, ...]]]:
+    """The operations this deployment serves."""
+    ops = list(OPERATIONS)
+    if stage == "local":
+        ops += DEV_OPERATIONS
+    if provider == "local":
+        ops += MEDIA_OPERATIONS
+    return ops
+
+
+def _operation(path: str, summary: str, staff: bool, fields: dict[str, Field] | None, status: int,
+               schema: Any, errors: tuple[int, ...]) -> dict[str, Any]:
+    error = {"description": "Error", "content": {"application/json": {"schema": _ref("Error")}}}
+    op: dict[str, Any] = {
+        "summary": summary,
+        "responses": {str(status): {"description": "OK", "content": {"application/json": {"schema": schema}}},
+                      **{str(code): error for code in errors}},
+    }
+    params = [{"name": seg[1:-1], "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}
+              for seg in path.split("/") if seg.startswith("{")]
+    if path.endswith("/schedule"):
+        params += [{"name": name, "in": "query", "required": True, "schema": {"type": "string", "format": "date-time"}}
+                   for name in ("from", "to")]
+    if params:
+        op["parameters"] = params
+    if fields is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema(fields)}}}
+    op["security"] = [{"staffToken": []}] if staff else []
+    return op
+
+
+@cache
+def build(stage: str, provider: str) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, summary, staff, fields, status, schema, errors in operations(stage, provider):
+        paths.setdefault(path, {})[method] = _operation(path, summary, staff, fields, status, schema, errors)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Virtual visits API", "version": "1.0.0",
+                 "description": "Virtual visits for home-care agencies. Errors are {Code, Message}."},
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"staffToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    }
+
+
+def document() -> dict[str, Any]:
+    from chalicelib.config import settings
+
+    cfg = settings()
+    return build(cfg.stage, cfg.meeting_provider)

@@ -1,0 +1,56 @@
+"""Accepted request bodies, per route (names follow ARCHITECTURE.md's payload table)."""
+
+from __future__ import annotations
+
+from chalicelib.validation import Field
+
+INVITE = {"delivery": Field("choice", choices=("email", "link"))}
+NOTES = {"notes": Field("str", max_len=20000, required=True)}
+TOKEN = {"token": Field("str", max_len=200)}
+VISIT_CREATE = {
+    "client_id": Field("id"),
+    "employee_id": Field("id"),
+    "service_code": Field("id"),
+    "start": Field("time"),
+    "end": Field("time"),
+    "virtual": Field("bool", required=False),
+}
+VISIT_PATCH = {
+    "start": Field("time", required=False),
+    "end": Field("time", required=False),
+    "employee_id": Field("id", required=False),
+}
+CLIENT_CREATE = {
+    "name": Field("str", max_len=200),
+    "email": Field("email", required=False, nullable=True, max_len=254),
+    "preferred_language": Field("choice", required=False, choices=("en", "es", "fr", "pt", "zh", "vi", "ht")),
+}
+CLIENT_PATCH = {name: Field(spec.kind, required=False, max_len=spec.max_len, choices=spec.choices,
+                            nullable=spec.kind == "email")
+                for name, spec in CLIENT_CREATE.items()}
+EMPLOYEE_CREATE = {
+    "name": Field("str", max_len=200),
+    "email": Field("email", max_len=254),
+    "role": Field("choice", choices=("employee", "coordinator")),
+}
+SERVICE_CREATE = {
+    "code": Field("id"),
+    "name": Field("str", max_len=200),
+    "allows_virtual_visits": Field("bool"),
+}
+DEV_LOGIN = {"employee_id": Field("id")}
+DEV_CLOCK = {"advance_minutes": Field("int", minimum=0, maximum=60 * 24 * 30)}
+SIGNAL = {
+    "meeting_id": Field("str", max_len=100),
+    "attendee_id": Field("str", max_len=100),
+    "join_token": Field("str", max_len=100),
+    "type": Field("choice", choices=("hello", "offer", "answer", "candidate", "bye")),
+    "payload": Field("json", required=False),
+}
+POLL = {
+    "meeting_id": Field("str", max_len=100),
+    "attendee_id": Field("str", max_len=100),
+    "join_token": Field("str", max_len=100),
+    "after": Field("int", required=False),
+    "wait_ms": Field("int", required=False, maximum=10000),
+}

@@ -1,0 +1,1 @@
+"""The only package that imports pynamodb: models, keys and named access patterns."""

@@ -1,0 +1,178 @@
+"""The single DynamoDB table as PynamoDB models. Only the persistence layer imports this module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+TABLE_PLACEHOLDER = "virtual-visits"
+# What the sweep needs from the index, so it reads each due session once.
+SWEEP_FIELDS = ["kind", "agency_id", "visit_id", "state", "meeting_id", "meeting_to_delete", "expires_at"]
+
+
+class ByEmployee(GlobalSecondaryIndex["Item"]):
+    """Visits of one employee, ordered by start (the caregiver's schedule)."""
+
+    class Meta:
+        index_name = "by_employee"
+        projection = AllProjection()
+
+    employee_key = UnicodeAttribute(hash_key=True)
+    start = UTCDateTimeAttribute(range_key=True)
+
+
+class ByClient(GlobalSecondaryIndex["Item"]):
+    """Visits of one client, ordered by start (the client's schedule)."""
+
+    class Meta:
+        index_name = "by_client"
+        projection = AllProjection()
+
+    client_key = UnicodeAttribute(hash_key=True)
+    start = UTCDateTimeAttribute(range_key=True)
+
+
+class OpenSessions(GlobalSecondaryIndex["Item"]):
+    """Sparse, sharded index of sessions that still need the sweep, ordered by when they do."""
+
+    class Meta:
+        index_name = "open_sessions"
+        projection = IncludeProjection(SWEEP_FIELDS)
+
+    sweep_shard = UnicodeAttribute(hash_key=True)
+    sweep_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Item(Model):
+    """One item of the table; `kind` says which model it is."""
+
+    class Meta:
+        table_name = TABLE_PLACEHOLDER
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+
+    by_employee = ByEmployee()
+    by_client = ByClient()
+    open_sessions = OpenSessions()
+
+
+class Agency(Item, discriminator="agency"):
+    """A tenant: name, time zone and the address invites come from."""
+
+    agency_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    sender_email = UnicodeAttribute()
+
+
+class ServiceCode(Item, discriminator="service_code"):
+    """A billable service; only some allow virtual visits (R01)."""
+
+    code = UnicodeAttribute()
+    name = UnicodeAttribute()
+    allows_virtual_visits = BooleanAttribute(default=False)
+
+
+class Client(Item, discriminator="client"):
+    """A person cared for. Email is optional (R06)."""
+
+    client_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    preferred_language = UnicodeAttribute(default="en")
+    email_status = UnicodeAttribute(null=True)  # None, "bounced" or "complained"
+
+
+class Employee(Item, discriminator="employee"):
+    """A caregiver or coordinator."""
+
+    employee_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()  # "employee" or "coordinator"
+
+
+class Visit(Item, discriminator="visit"):
+    """A scheduled visit. `schedule_version` moves on every time change (R10)."""
+
+    agency_id = UnicodeAttribute()
+    visit_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    employee_id = UnicodeAttribute()
+    service_code = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    virtual = BooleanAttribute(default=False)
+    employee_key = UnicodeAttribute()
+    client_key = UnicodeAttribute()
+    schedule_version = NumberAttribute(default=1)
+    clock_in_at = UTCDateTimeAttribute(null=True)
+    clock_out_at = UTCDateTimeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+
+
+class Session(Item, discriminator="session"):
+    """The virtual session of one visit: state, link generation, meeting and presence."""
+
+    agency_id = UnicodeAttribute()
+    visit_id = UnicodeAttribute()
+    state = UnicodeAttribute()  # invited, active, over, expired
+    link_generation = NumberAttribute()
+    link_nonce = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    invite_count = NumberAttribute(default=0)
+    last_invite_sent_at = UTCDateTimeAttribute(null=True)
+    meeting_id = UnicodeAttribute(null=True)
+    meeting = JSONAttribute(null=True)
+    meeting_seq = NumberAttribute(default=0)
+    meeting_to_delete = UnicodeAttribute(null=True)
+    employee_present = BooleanAttribute(default=False)
+    client_present = BooleanAttribute(default=False)
+    ended_reason = UnicodeAttribute(null=True)
+    ended_at = UTCDateTimeAttribute(null=True)
+    sweep_shard = UnicodeAttribute(null=True)
+    sweep_at = UTCDateTimeAttribute(null=True)
+
+
+class JoinLink(Item, discriminator="link"):
+    """A client link, keyed by the SHA-256 of its token; DynamoDB's TTL removes it after expiry."""
+
+    agency_id = UnicodeAttribute()
+    visit_id = UnicodeAttribute()
+    generation = NumberAttribute()
+    expires_at = UTCDateTimeAttribute()
+    expires_ttl = TTLAttribute()
+
+
+class TimelineEvent(Item, discriminator="event"):
+    """One append-only line of the visit's evidence (R26)."""
+
+    at = UTCDateTimeAttribute()
+    type = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    detail = UnicodeAttribute(null=True)
+
+
+def describe_table() -> dict[str, Any]:
+    """The table's key schema and indexes as the models declare them (infra derives the table from this)."""
+    schema = Item._get_schema()
+    return {
+        "key_schema": schema["key_schema"],
+        "attribute_definitions": schema["attribute_definitions"],
+        "global_secondary_indexes": schema.get("global_secondary_indexes", []),
+        "ttl_attribute": "expires_ttl",
+    }

@@ -1,0 +1,156 @@
+"""Visits: the bundle read, schedules, clocking, notes and time changes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import settings
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.persistence import keys
+from chalicelib.persistence.binding import bound
+from chalicelib.persistence.models import ByClient, ByEmployee, Item, Session, TimelineEvent, Visit
+
+OPEN_STATES = ("invited", "active")
+
+
+@dataclass
+class VisitBundle:
+    """A visit with its session and, when asked for, its timeline: one Query on the visit partition."""
+
+    visit: Visit
+    session: Session | None
+    events: list[TimelineEvent] = field(default_factory=list)
+
+
+def connection() -> Connection:
+    bound()
+    cfg = settings()
+    return Connection(region=cfg.region, host=cfg.dynamodb_endpoint, max_retry_attempts=3)
+
+
+def new_event(visit: Visit | Session, at: datetime, type_: str, actor: str, detail: str | None = None) -> TimelineEvent:
+    """A timeline line for the visit's partition; sorted by time, unique by a random suffix."""
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return TimelineEvent(
+        visit.pk, f"{keys.EVENT_PREFIX}{stamp}#{uuid.uuid4().hex[:8]}",
+        at=at, type=type_, actor=actor, detail=detail,
+    )
+
+
+def get_visit_bundle(agency_id: str, visit_id: str, with_timeline: bool = False) -> VisitBundle:
+    """The visit, its session and optionally its timeline, scoped to the agency; NotFound otherwise."""
+    bound()
+    pk = keys.visit_pk(agency_id, visit_id)
+    condition = None if with_timeline else Item.sk >= keys.SESSION_SK
+    visit: Visit | None = None
+    session: Session | None = None
+    events: list[TimelineEvent] = []
+    for item in Item.query(pk, condition, consistent_read=True):
+        if isinstance(item, Visit):
+            visit = item
+        elif isinstance(item, Session):
+            session = item
+        elif isinstance(item, TimelineEvent):
+            events.append(item)
+    if visit is None:
+        raise NotFound()
+    return VisitBundle(visit, session, events)
+
+
+def create_visit(visit: Visit) -> Visit:
+    bound()
+    try:
+        visit.save(condition=Item.pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise Conflict() from None
+        raise
+    return visit
+
+
+def schedule_for_employee(agency_id: str, employee_id: str, start: datetime, end: datetime) -> list[Visit]:
+    bound()
+    key = keys.employee_key(agency_id, employee_id)
+    return [v for v in Visit.by_employee.query(key, ByEmployee.start.between(start, end))
+            if isinstance(v, Visit)]
+
+
+def schedule_for_client(agency_id: str, client_id: str, start: datetime, end: datetime) -> list[Visit]:
+    bound()
+    key = keys.client_key(agency_id, client_id)
+    return [v for v in Visit.by_client.query(key, ByClient.start.between(start, end))
+            if isinstance(v, Visit)]
+
+
+Op = tuple[str, Any, list[Any], Any]
+
+
+def _committed(tx_body: list[Op]) -> None:
+    """Run updates and puts in one transaction; any failed condition is a Conflict."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for op, item, actions, condition in tx_body:
+                if op == "update":
+                    tx.update(item, actions=actions, condition=condition)
+                else:
+                    tx.save(item, condition=condition)
+    except TransactWriteError as exc:
+        if exc.cause_response_code == "TransactionCanceledException":
+            raise Conflict() from None
+        raise
+
+
+def clock_in(visit: Visit, at: datetime, actor: str) -> None:
+    """Record the clock-in once; a second one fails its condition."""
+    _committed([
+        ("update", visit, [Visit.clock_in_at.set(at)],
+         Visit.clock_in_at.does_not_exist() & Visit.clock_out_at.does_not_exist()),
+        ("put", new_event(visit, at, "clocked_in", actor), [], None),
+    ])
+
+
+def clock_out(visit: Visit, session: Session | None, at: datetime, actor: str, ending: list[Op]) -> None:
+    """Record the clock-out; `ending` holds the session's end operations when one is open (R22)."""
+    _committed([
+        ("update", visit, [Visit.clock_out_at.set(at)],
+         Visit.clock_in_at.exists() & Visit.clock_out_at.does_not_exist()),
+        ("put", new_event(visit, at, "clocked_out", actor), [], None),
+        *ending,
+    ])
+
+
+def save_notes(visit: Visit, notes: str) -> None:
+    bound()
+    try:
+        visit.update(actions=[Visit.notes.set(notes)], condition=Visit.pk.exists())
+    except UpdateError as exc:
+        raise NotFound() from exc
+
+
+def change_visit(visit: Visit, session: Session | None, changes: dict[str, object], new_expiry: datetime | None,
+                 at: datetime, actor: str) -> None:
+    """Apply a coordinator's change; a time change moves the schedule version and the session's expiry (R10)."""
+    actions = [getattr(Visit, name).set(value) for name, value in changes.items()]
+    time_changed = "start" in changes or "end" in changes
+    if time_changed:
+        actions.append(Visit.schedule_version.add(1))
+    ops: list[Op] = [
+        ("update", visit, actions, Visit.schedule_version == visit.schedule_version),
+        ("put", new_event(visit, at, "visit_changed", actor, ",".join(sorted(changes))), [], None),
+    ]
+    if session is not None and session.state in OPEN_STATES and new_expiry is not None:
+        ops.append(("update", session, [Session.expires_at.set(new_expiry), Session.sweep_at.set(new_expiry)],
+                    Session.state.is_in(*OPEN_STATES)))
+    _committed(ops)
+
+
+def commit(ops: list[Op]) -> None:
+    """Commit prepared operations atomically (used by the session module)."""
+    _committed(ops)

@@ -1,0 +1,107 @@
+"""The outside world the rules use, built lazily once per process and replaceable in tests."""
+
+from __future__ import annotations
+
+import base64
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.clock import Clock, ShiftedClock
+from chalicelib.config import Settings, settings
+
+if TYPE_CHECKING:
+    from chalicelib.integrations.email import SesMailer
+    from chalicelib.integrations.meetings import Meetings
+
+
+@cache
+def boto_session() -> Any:
+    """One botocore-backed session shared by every client this process makes."""
+    import boto3
+
+    return boto3.session.Session()
+
+
+def aws_client(service: str, **config: Any) -> Any:
+    from botocore.config import Config
+
+    cfg = settings()
+    return boto_session().client(service, region_name=cfg.region, config=Config(**config))
+
+
+class Services:
+    """Clock, mailer, meetings and the link key; each made on first use."""
+
+    def __init__(self, cfg: Settings | None = None, *, clock: Clock | None = None,
+                 mailer: SesMailer | None = None, meetings: Meetings | None = None,
+                 link_key: bytes | None = None) -> None:
+        self._cfg = cfg
+        self.clock: Clock = clock or ShiftedClock()
+        self._mailer = mailer
+        self._meetings = meetings
+        self._link_key = link_key
+
+    @property
+    def cfg(self) -> Settings:
+        return self._cfg or settings()
+
+    @property
+    def mailer(self) -> SesMailer:
+        if self._mailer is None:
+            from chalicelib.integrations.email import SesMailer
+
+            client = aws_client("sesv2", retries={"mode": "standard", "max_attempts": 3})
+            self._mailer = SesMailer(client, self.cfg.email_configuration_set)
+        return self._mailer
+
+    @property
+    def meetings(self) -> Meetings:
+        if self._meetings is None:
+            if self.cfg.meeting_provider == "local":
+                from chalicelib.integrations.local_meetings import LocalMeetings
+
+                self._meetings = LocalMeetings()
+            else:
+                from chalicelib.integrations.meetings import ChimeMeetings
+
+                # Retries happen in ChimeMeetings, where they are visible and testable.
+                client = aws_client("chime-sdk-meetings", retries={"mode": "standard", "max_attempts": 1})
+                self._meetings = ChimeMeetings(client, self.cfg.media_region)
+        return self._meetings
+
+    @property
+    def link_key(self) -> bytes:
+        if self._link_key is None:
+            self._link_key = _load_link_key(self.cfg)
+        return self._link_key
+
+
+def _load_link_key(cfg: Settings) -> bytes:
+    """The key links are derived with: from the environment locally, from Secrets Manager in AWS."""
+    import os
+
+    secret_id = os.environ.get("LINK_KEY_SECRET_ID", "")
+    raw = cfg.link_key
+    if secret_id:
+        raw = aws_client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+    key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)) if raw else b""
+    if len(key) < 32:
+        raise RuntimeError("LINK_KEY (or LINK_KEY_SECRET_ID) must hold at least 32 random bytes")
+    return key
+
+
+_current: Services | None = None
+
+
+def services() -> Services:
+    """This process's services."""
+    global _current
+    if _current is None:
+        _current = Services()
+    return _current
+
+
+def use_services(replacement: Services | None) -> None:
+    """Swap the services (tests and the local stack)."""
+    global _current
+    _current = replacement

@@ -1,0 +1,155 @@
+"""Shared fixtures: the test stage's environment, moto, a movable clock, seeded agencies and tokens."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_ENV = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["test"]["environment_variables"]
+for _name, _value in TEST_ENV.items():
+    os.environ[_name] = _value
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+    os.environ.pop(_name, None)
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    """Two agencies with people, service codes and visits, as the tests need them."""
+
+    agency: str
+    other_agency: str
+    coordinator: str
+    caregiver: str
+    second_caregiver: str
+    client_with_email: str
+    client_without_email: str
+    other_coordinator: str
+    other_caregiver: str
+    other_client: str
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    from moto import mock_aws
+
+    with mock_aws():
+        from chalicelib.persistence.binding import bound, create_table
+
+        bound.cache_clear()
+        create_table()
+        import boto3
+
+        boto3.client("sesv2", region_name="us-east-1").create_email_identity(EmailIdentity="sunrise.example.test")
+        boto3.client("sesv2", region_name="us-east-1").create_email_identity(EmailIdentity="harbor.example.test")
+        yield
+
+
+@pytest.fixture
+def clock() -> Any:
+    from chalicelib.clock import ShiftedClock
+
+    return ShiftedClock(base=lambda: NOW)
+
+
+@pytest.fixture
+def services(aws: None, clock: Any) -> Iterator[Any]:
+    from chalicelib.integrations.local_meetings import LocalMeetings
+    from chalicelib.services import Services, use_services
+
+    svc = Services(clock=clock, meetings=LocalMeetings())
+    use_services(svc)
+    yield svc
+    use_services(None)
+
+
+@pytest.fixture
+def world(services: Any) -> World:
+    from chalicelib.persistence import directory
+
+    directory.put_agency("ag1", "Sunrise Home Care", "America/New_York", "visits@sunrise.example.test")
+    directory.put_agency("ag2", "Harbor Care", "Europe/London", "visits@harbor.example.test")
+    directory.put_employee("ag1", "coord1", "Dana Whitfield", "dana@sunrise.example.test", "coordinator")
+    directory.put_employee("ag1", "emp1", "Maria Lopez", "maria@sunrise.example.test", "employee")
+    directory.put_employee("ag1", "emp2", "James Okafor", "james@sunrise.example.test", "employee")
+    directory.put_client("ag1", "cli1", "Eleanor Rigby", "eleanor.rigby@mail.example.test", "en")
+    directory.put_client("ag1", "cli2", "Walter Nobody", None, "en")
+    directory.put_service_code("ag1", "TELE", "Telehealth check-in", True)
+    directory.put_service_code("ag1", "PC", "Personal care", False)
+    directory.put_employee("ag2", "coord2", "Priya Shah", "priya@harbor.example.test", "coordinator")
+    directory.put_employee("ag2", "emp3", "Tom Hughes", "tom@harbor.example.test", "employee")
+    directory.put_client("ag2", "cli3", "Agnes Moore", "agnes.moore@mail.example.test", "en")
+    directory.put_service_code("ag2", "TELE", "Telehealth", True)
+    return World("ag1", "ag2", "coord1", "emp1", "emp2", "cli1", "cli2", "coord2", "emp3", "cli3")
+
+
+def token_for(agency: str, employee: str, role: str, **overrides: Any) -> str:
+    from chalicelib.auth import issue_local_token
+    from chalicelib.config import from_environ
+
+    return issue_local_token(from_environ(), agency, employee, role, **overrides)
+
+
+class Api:
+    """chalice.test.Client with JSON helpers and a caller."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None,
+             raw: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
+        hdrs = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            hdrs["Authorization"] = f"Bearer {token}"
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        return self.client.http.request(method, path, headers=hdrs, body=data)
+
+
+@pytest.fixture
+def api(world: World) -> Iterator[Api]:
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="test", project_dir=str(ROOT)) as client:
+        yield Api(client)
+
+
+@pytest.fixture
+def tokens(world: World) -> dict[str, str]:
+    return {
+        "coord": token_for("ag1", "coord1", "coordinator"),
+        "emp1": token_for("ag1", "emp1", "employee"),
+        "emp2": token_for("ag1", "emp2", "employee"),
+        "other": token_for("ag2", "emp3", "employee"),
+        "other_coord": token_for("ag2", "coord2", "coordinator"),
+    }
+
+
+def iso(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture
+def make_visit(api: Api, tokens: dict[str, str]) -> Any:
+    def make(client: str = "cli1", employee: str = "emp1", virtual: bool = True, service: str = "TELE",
+             start: datetime = NOW - timedelta(minutes=10), minutes: int = 60, token: str | None = None) -> str:
+        response = api.call("POST", "/api/visits", {
+            "client_id": client, "employee_id": employee, "service_code": service,
+            "start": iso(start), "end": iso(start + timedelta(minutes=minutes)), "virtual": virtual,
+        }, token or tokens["coord"])
+        assert response.status_code == 201, response.body
+        return str(response.json_body["id"])
+
+    return make
