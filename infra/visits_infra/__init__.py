@@ -1,0 +1,1 @@
+"""The virtual-visits AWS stack (CDK v2)."""

@@ -1,0 +1,188 @@
+"""The stack and the CDK app around it, with cdk-nag's AwsSolutions and HIPAA Security packs attached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_secretsmanager as secretsmanager
+from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks
+from constructs import Construct
+
+from visits_infra import acknowledgments
+from visits_infra.api import API_STAGE, FUNCTIONS, SWEEP, ApiSettings, VisitsApi
+from visits_infra.auth import StaffAuth
+from visits_infra.email import InviteEmail
+from visits_infra.hosting import Hosting
+from visits_infra.keys import data_key
+from visits_infra.ops import Alarms
+from visits_infra.params import declare_params
+from visits_infra.paths import REPO_ROOT
+from visits_infra.table import VisitsTable
+
+# CloudFront's WAF web ACLs and certificates live in us-east-1, so the whole stack does (docs/DEPLOY.md).
+HOME_REGION = "us-east-1"
+STAGE = "prod"  # the construct id, which chalice.cdk uses as the Chalice stage name
+
+# Context values (cdk.json or `-c key=value`) and their defaults.
+DEFAULTS: dict[str, Any] = {
+    "stackName": "virtual-visits",
+    "sweepShards": 4,
+    "apiRateLimit": 50,
+    "apiBurstLimit": 100,
+    "joinRateLimitPer5Min": 100,
+    "apiRateLimitPer5Min": 2000,
+    "apiMemoryMb": 512,
+}
+
+# Flags a new `cdk init` project would set.
+FEATURE_FLAGS = {
+    "@aws-cdk/aws-iam:minimizePolicies": True,
+    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
+    "@aws-cdk/core:validationReportJson": True,
+}
+
+
+def _context(scope: Construct, name: str) -> Any:
+    value = scope.node.try_get_context(name)
+    return DEFAULTS[name] if value is None else value
+
+
+class VisitsStack(cdk.Stack):
+    """Everything the product needs in one account: data, auth, email, API, hosting, alarms."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, source_dir: str, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        params = declare_params(self)
+        app_domain = params.app_domain.value_as_string
+        app_url = f"https://{app_domain}"
+
+        key = data_key(self, "DataKey")
+        self.table = VisitsTable(self, "Data", key=key)
+        self.auth = StaffAuth(
+            self, "StaffAuth", app_url=app_url, domain_prefix=params.auth_domain_prefix.value_as_string
+        )
+        self.email = InviteEmail(self, "InviteEmail", sender_domain=params.sender_domain.value_as_string)
+        self.link_key = secretsmanager.Secret(
+            self,
+            "LinkKey",
+            description="32 random bytes, as 64 lowercase hex characters, that client link tokens derive from",
+            encryption_key=key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64,
+                exclude_punctuation=True,
+                exclude_uppercase=True,
+                exclude_characters="ghijklmnopqrstuvwxyz",
+                include_space=False,
+                require_each_included_type=False,
+            ),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        environment = {
+            "APP_STAGE": STAGE,
+            "TABLE_NAME": self.table.table.table_name,
+            "PUBLIC_BASE_URL": app_url,
+            "MEETING_PROVIDER": "chime",
+            "CHIME_MEDIA_REGION": params.chime_media_region.value_as_string,
+            "AUTH_MODE": "cognito",
+            "COGNITO_ISSUER": self.auth.issuer,
+            "COGNITO_AUDIENCE": self.auth.audience,
+            "LINK_KEY_SECRET_ID": self.link_key.secret_arn,
+            "EMAIL_CONFIGURATION_SET": self.email.configuration_set.configuration_set_name,
+            "SWEEP_SHARDS": str(_context(self, "sweepShards")),
+            "POWERTOOLS_SERVICE_NAME": "virtual-visits",
+            "POWERTOOLS_METRICS_NAMESPACE": "VirtualVisits",
+            # Traces must not carry PHI: never record handler return values or exception text.
+            "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+            "POWERTOOLS_TRACER_CAPTURE_ERROR": "false",
+        }
+        self.api = VisitsApi(
+            self,
+            "Api",
+            settings=ApiSettings(
+                environment=environment,
+                table_arn=self.table.table.table_arn,
+                index_names=tuple(index.name for index in self.table.spec.indexes),
+                key=key,
+                secret_arn=self.link_key.secret_arn,
+                identity_arn=self.email.identity_arn,
+                configuration_set_arn=self.email.configuration_set_arn,
+                throttle_rate=int(_context(self, "apiRateLimit")),
+                throttle_burst=int(_context(self, "apiBurstLimit")),
+                api_memory_mb=int(_context(self, "apiMemoryMb")),
+                source_dir=source_dir,
+            ),
+        )
+        api_domain = f"{self.api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}"
+        cognito_origin = f"https://{self.auth.domain.domain_name}.auth.{self.region}.amazoncognito.com"
+        self.hosting = Hosting(
+            self,
+            "Hosting",
+            app_domain=app_domain,
+            certificate_arn=params.app_certificate_arn.value_as_string,
+            api_domain=api_domain,
+            api_stage=API_STAGE,
+            cognito_origin=cognito_origin,
+            key=key,
+            join_rate_limit=int(_context(self, "joinRateLimitPer5Min")),
+            api_rate_limit=int(_context(self, "apiRateLimitPer5Min")),
+        )
+        function_names = {fn: self.api.chalice.get_resource(fn).ref for fn in FUNCTIONS}
+        self.alarms = Alarms(
+            self,
+            "Alarms",
+            key=key,
+            alarm_email=params.alarm_email,
+            api_name=self.api.api_name,
+            api_stage=API_STAGE,
+            function_names=function_names,
+            sweep_function=function_names[SWEEP],
+            dead_letters=self.api.dead_letters,
+        )
+        outputs = {
+            "AppUrl": app_url,
+            "DistributionDomainName": self.hosting.distribution.distribution_domain_name,
+            "DistributionId": self.hosting.distribution.distribution_id,
+            "SiteBucketName": self.hosting.site_bucket.bucket_name,
+            "UserPoolId": self.auth.user_pool.user_pool_id,
+            "WebClientId": self.auth.audience,
+            "CognitoIssuer": self.auth.issuer,
+            "HostedUiDomain": f"{self.auth.domain.domain_name}.auth.{self.region}.amazoncognito.com",
+            "TableName": self.table.table.table_name,
+            "AlarmTopicArn": self.alarms.topic.topic_arn,
+        }
+        for name, value in outputs.items():
+            cdk.CfnOutput(self, name, value=value)
+        acknowledgments.apply(self)
+
+
+@dataclass(frozen=True)
+class Built:
+    """The app and its one stack."""
+
+    app: cdk.App
+    stack: VisitsStack
+
+
+def build_app(
+    *,
+    outdir: str | None = None,
+    context: dict[str, Any] | None = None,
+    nag: bool = True,
+    source_dir: Path = REPO_ROOT,
+) -> Built:
+    """Create the app and the prod stack; with `nag`, synth fails on any unacknowledged finding."""
+    app = cdk.App(outdir=outdir, context={**FEATURE_FLAGS, **(context or {})})
+    stack = VisitsStack(
+        app,
+        STAGE,
+        source_dir=str(source_dir),
+        stack_name=str(_context(app, "stackName")),
+        env=cdk.Environment(region=HOME_REGION),
+        description="virtual-visits: video visits for home-care agencies",
+    )
+    if nag:
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app))
+    return Built(app, stack)

@@ -1,0 +1,76 @@
+"""The app's IAM statements: every action named, every resource as narrow as the service allows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_iam as iam
+
+DYNAMODB_ACTIONS = [
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+]
+# The table is encrypted with the stack's key; DynamoDB uses it on the caller's behalf.
+KMS_DATA_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+SES_ACTIONS = ["ses:SendRawEmail"]
+CHIME_ACTIONS = [
+    "chime:CreateAttendee",
+    "chime:CreateMeeting",
+    "chime:DeleteAttendee",
+    "chime:DeleteMeeting",
+    "chime:GetMeeting",
+    "chime:ListAttendees",
+]
+XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+SECRET_ACTIONS = ["secretsmanager:GetSecretValue"]
+LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
+DLQ_ACTIONS = ["sqs:SendMessage"]
+
+
+def table_statements(table_arn: str, index_names: Sequence[str], key_arn: str) -> list[iam.PolicyStatement]:
+    """Item access on the table and each of its indexes by name (no `index/*`)."""
+    return [
+        iam.PolicyStatement(
+            sid="TableItems",
+            actions=DYNAMODB_ACTIONS,
+            resources=[table_arn, *(f"{table_arn}/index/{name}" for name in index_names)],
+        ),
+        iam.PolicyStatement(sid="DataKey", actions=KMS_DATA_ACTIONS, resources=[key_arn]),
+    ]
+
+
+def email_statement(identity_arn: str, configuration_set_arn: str) -> iam.PolicyStatement:
+    """SES v2 SendEmail with raw content is authorized as ses:SendRawEmail on identity and set."""
+    return iam.PolicyStatement(
+        sid="SendInvites", actions=SES_ACTIONS, resources=[identity_arn, configuration_set_arn]
+    )
+
+
+def meetings_statement(meetings_arn: str) -> iam.PolicyStatement:
+    """Chime SDK meetings of this account and Region (meeting ids are minted by CreateMeeting)."""
+    return iam.PolicyStatement(sid="ChimeMeetings", actions=CHIME_ACTIONS, resources=[meetings_arn])
+
+
+def tracing_statement() -> iam.PolicyStatement:
+    """X-Ray has no resource-level permissions for these two actions."""
+    return iam.PolicyStatement(sid="Tracing", actions=XRAY_ACTIONS, resources=["*"])
+
+
+def secret_statement(secret_arn: str) -> iam.PolicyStatement:
+    """Read the link-token key, that secret only."""
+    return iam.PolicyStatement(sid="LinkKey", actions=SECRET_ACTIONS, resources=[secret_arn])
+
+
+def logs_statement(log_groups_arn: str) -> iam.PolicyStatement:
+    """Write to the role's functions' log groups (streams are created per execution environment)."""
+    return iam.PolicyStatement(sid="FunctionLogs", actions=LOG_ACTIONS, resources=[f"{log_groups_arn}:log-stream:*"])
+
+
+def dlq_statement(queue_arn: str) -> iam.PolicyStatement:
+    """Failed asynchronous invocations of the event handlers land in the dead-letter queue."""
+    return iam.PolicyStatement(sid="DeadLetters", actions=DLQ_ACTIONS, resources=[queue_arn])
