@@ -42,6 +42,8 @@ export interface CallDiagnostics {
   connection: ConnectionState;
   echoReduction: 'on' | 'not-offered' | 'unsupported';
   liveLocalTracks: number;
+  /** Local provider: the selected ICE candidate pair, "<type> <address>:<port> -> <type> <address>:<port>". */
+  mediaPath?: string | null;
 }
 
 export interface CallSession {

@@ -93,6 +93,7 @@ export class LocalCallSession implements CallSession {
   private audioCount = 0;
   private state: ConnectionState = 'connecting';
   private pollAbort: AbortController | null = null;
+  private mediaPath: string | null = null;
 
   constructor(options: CallSessionOptions) {
     this.join = options.join;
@@ -195,6 +196,7 @@ export class LocalCallSession implements CallSession {
       connection: this.state,
       echoReduction: 'not-offered',
       liveLocalTracks: this.stream.getTracks().filter((track) => track.readyState === 'live').length,
+      mediaPath: this.mediaPath,
     };
   }
 
@@ -374,7 +376,10 @@ export class LocalCallSession implements CallSession {
     pc.onconnectionstatechange = () => {
       if (this.pc !== pc || this.stopped) return;
       const state = pc.connectionState;
-      if (state === 'connected') this.setConnection('connected');
+      if (state === 'connected') {
+        this.setConnection('connected');
+        void this.readMediaPath(pc);
+      }
       else if ((state === 'disconnected' || state === 'failed') && this.peerPresent) {
         this.setConnection('reconnecting');
         if (state === 'failed') {
@@ -417,6 +422,22 @@ export class LocalCallSession implements CallSession {
     await this.signal('answer', { offer_id: offerId, sdp: stripCandidates(answer.sdp ?? '') });
   }
 
+  /** Where the media actually flows: the selected candidate pair's remote address. */
+  private async readMediaPath(pc: RTCPeerConnection): Promise<void> {
+    const stats = await pc.getStats();
+    let pairId: string | undefined;
+    stats.forEach((report) => {
+      if (report.type === 'transport' && report.selectedCandidatePairId) pairId = report.selectedCandidatePairId;
+    });
+    const pair = pairId ? stats.get(pairId) : undefined;
+    if (!pair || this.pc !== pc) return;
+    const describe = (id: string): string => {
+      const c = stats.get(id);
+      return c ? `${c.candidateType} ${c.address ?? c.ip ?? ''}:${c.port}` : '?';
+    };
+    this.mediaPath = `${describe(pair.localCandidateId)} -> ${describe(pair.remoteCandidateId)}`;
+  }
+
   private async flushCandidates(): Promise<void> {
     const pending = this.pendingCandidates;
     this.pendingCandidates = [];
@@ -436,6 +457,7 @@ export class LocalCallSession implements CallSession {
       this.pc.close();
       this.pc = null;
       this.offerId = null;
+      this.mediaPath = null;
       this.remoteVideo.srcObject = null;
       this.remoteAudio.srcObject = null;
       this.events.remoteVideo(false);

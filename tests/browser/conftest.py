@@ -1,0 +1,159 @@
+"""Browser-test fixtures: the local stack in a child process, Debian's Chromium with fake camera and
+microphone, and browser contexts for the caregiver and the client.
+
+All traffic stays on this machine, three ways over:
+- the stack and Chromium run in a private network namespace whose only interface is loopback
+  (see netns.py), so WebRTC can only gather 127.0.0.1 candidates;
+- Chromium is allowed loopback ICE candidates, and the pages are told (`__VV_LOOPBACK_ONLY__`) to
+  send and accept 127.0.0.1/::1 candidates only;
+- requests to any origin other than the stack's are aborted.
+A missing browser or front-end build fails the suite; nothing here skips.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Playwright, Route, sync_playwright
+
+from tests.browser.helpers import ROOT, Api
+from tests.browser.netns import enter_loopback_only_network, interfaces
+
+CHROMIUM = "/usr/bin/chromium"
+DIST = ROOT / "frontend" / "dist"
+
+BASE_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--use-fake-device-for-media-stream=device-count=2",  # two fake cameras: switching has somewhere to go
+    "--allow-loopback-in-peer-connection",
+]
+LOOPBACK_ONLY = "window.__VV_LOOPBACK_ONLY__ = true;"
+# Records every track the page opens, so tests can check that leaving stops all of them.
+TRACK_RECORDER = """
+(() => {
+  const md = navigator.mediaDevices;
+  if (!md || !md.getUserMedia) return;
+  const original = md.getUserMedia.bind(md);
+  window.__vvTracks = [];
+  md.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    window.__vvTracks.push(...stream.getTracks());
+    return stream;
+  };
+})();
+"""
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def loopback_network() -> Iterator[bool]:
+    """Enters a loopback-only network namespace for the session (True), when the kernel allows it."""
+    try:
+        leave = enter_loopback_only_network()
+    except OSError as err:
+        warnings.warn(f"no private network namespace ({err}); relying on loopback-only ICE candidates",
+                      stacklevel=1)
+        yield False
+        return
+    assert interfaces() == ["lo"], interfaces()
+    try:
+        yield True
+    finally:
+        leave()
+
+
+@pytest.fixture(scope="session")
+def stack(loopback_network: bool) -> Iterator[Any]:
+    if not (DIST / "index.html").is_file() or not (DIST / "join.html").is_file():
+        pytest.fail("frontend/dist is missing: run `cd frontend && npm ci && npm run build` (make test does)")
+    from devstack.stack import start_stack
+
+    running = start_stack(port=0)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def api(stack: Any) -> Api:
+    return Api(stack.url)
+
+
+@pytest.fixture(scope="session")
+def playwright(loopback_network: bool) -> Iterator[Playwright]:
+    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: `apt-get install -y chromium` (make test does)")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """Chromium with fake devices; camera and microphone are granted per context."""
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BASE_ARGS)
+    yield launched
+    launched.close()
+
+
+def _loopback_only(base_url: str) -> Callable[[Route], None]:
+    allowed = urlparse(base_url).netloc
+
+    def handle(route: Route) -> None:
+        url = urlparse(route.request.url)
+        if url.scheme in ("data", "blob") or url.netloc == allowed:
+            route.fallback()
+        else:
+            route.abort()
+
+    return handle
+
+
+@pytest.fixture
+def new_context(browser: Browser, stack: Any) -> Iterator[Callable[..., BrowserContext]]:
+    """Makes browser contexts (caregiver, client, ...); all are closed after the test."""
+    made: list[BrowserContext] = []
+
+    def make(phone: bool = False, media: bool = True, **options: Any) -> BrowserContext:
+        viewport = {"width": 375, "height": 667} if phone else {"width": 1280, "height": 860}
+        context = browser.new_context(viewport=viewport, has_touch=phone, base_url=stack.url, **options)
+        if media:
+            context.grant_permissions(["camera", "microphone"], origin=stack.url)
+        context.add_init_script(LOOPBACK_ONLY)
+        context.add_init_script(TRACK_RECORDER)
+        context.route("**/*", _loopback_only(stack.url))
+        context.set_default_timeout(15000)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def coordinator_token(api: Api) -> str:
+    from tests.browser.helpers import COORDINATOR
+
+    return api.token(COORDINATOR)
+
+
+@pytest.fixture(scope="session")
+def caregiver_token(api: Api) -> str:
+    from tests.browser.helpers import CAREGIVER
+
+    return api.token(CAREGIVER)
