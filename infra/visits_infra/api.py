@@ -197,7 +197,8 @@ class VisitsApi(Construct):
             "environment_variables": settings.environment,
         }
         with _isolated_app_import(stack.region):
-            self.chalice = Chalice(self, "Chalice", source_dir=settings.source_dir, stage_config=stage_config)
+            # chalice.cdk names the Chalice stage after its scope, so the scope is the stack "prod".
+            self.chalice = Chalice(stack, "Chalice", source_dir=settings.source_dir, stage_config=stage_config)
 
         for fn in FUNCTIONS:
             function = self.chalice.get_resource(fn)

@@ -1,0 +1,168 @@
+"""Least privilege: exact actions and resources, no wildcard action anywhere, every `*` resource known."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from tests.infra.conftest import Synth
+from visits_infra.api import API_HANDLER, AUTHORIZER, CHIME_EVENTS, EMAIL_EVENTS, SWEEP
+
+
+def _statements(synth: Synth, prefix: str) -> dict[str, dict[str, Any]]:
+    policy = synth.resource(synth.logical_id("AWS::IAM::ManagedPolicy", prefix))
+    return {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+
+
+def _listify(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _same(actual: Any, expected: list[Any]) -> bool:
+    """Equal as sets of JSON values (CDK sorts and merges resources)."""
+    return sorted(json.dumps(v, sort_keys=True) for v in _listify(actual)) == sorted(
+        json.dumps(v, sort_keys=True) for v in expected
+    )
+
+
+def _arn(*parts: Any) -> dict[str, Any]:
+    return {"Fn::Join": ["", list(parts)]}
+
+
+PARTITION = {"Ref": "AWS::Partition"}
+ACCOUNT = {"Ref": "AWS::AccountId"}
+
+
+def test_app_policy_statements_are_exact(synth: Synth) -> None:
+    table = synth.logical_id("AWS::DynamoDB::Table", "DataTable")
+    key = synth.logical_id("AWS::KMS::Key", "DataKey")
+    table_arn = {"Fn::GetAtt": [table, "Arn"]}
+    statements = _statements(synth, "ApiAppPolicy")
+    assert set(statements) == {
+        "TableItems", "DataKey", "SendInvites", "ChimeMeetings", "LinkKey", "Tracing", "FunctionLogs",
+        "DeadLetters",
+    }
+    assert all(s["Effect"] == "Allow" for s in statements.values())
+    assert statements["TableItems"]["Action"] == [
+        "dynamodb:BatchGetItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    ]
+    assert _same(
+        statements["TableItems"]["Resource"],
+        [
+            table_arn,
+            *({"Fn::Join": ["", [table_arn, f"/index/{name}"]]} for name in ("by_client", "by_employee", "open_sessions")),
+        ],
+    )
+    assert statements["DataKey"]["Action"] == ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+    assert statements["DataKey"]["Resource"] == {"Fn::GetAtt": [key, "Arn"]}
+    assert statements["SendInvites"]["Action"] == "ses:SendRawEmail"
+    assert _same(
+        statements["SendInvites"]["Resource"],
+        [
+            _arn("arn:", PARTITION, ":ses:us-east-1:", ACCOUNT, ":identity/", {"Ref": "SenderDomain"}),
+            _arn(
+                "arn:", PARTITION, ":ses:us-east-1:", ACCOUNT, ":configuration-set/",
+                {"Ref": synth.logical_id("AWS::SES::ConfigurationSet", "InviteEmailConfigurationSet")},
+            ),
+        ],
+    )
+    assert statements["ChimeMeetings"]["Action"] == [
+        "chime:CreateAttendee",
+        "chime:CreateMeeting",
+        "chime:DeleteAttendee",
+        "chime:DeleteMeeting",
+        "chime:GetMeeting",
+        "chime:ListAttendees",
+    ]
+    assert statements["ChimeMeetings"]["Resource"] == _arn("arn:", PARTITION, ":chime:us-east-1:", ACCOUNT, ":meeting/*")
+    assert statements["LinkKey"]["Action"] == "secretsmanager:GetSecretValue"
+    assert statements["LinkKey"]["Resource"] == {"Ref": synth.logical_id("AWS::SecretsManager::Secret", "LinkKey")}
+    assert statements["Tracing"]["Action"] == ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+    assert statements["Tracing"]["Resource"] == "*"
+    assert statements["FunctionLogs"]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statements["FunctionLogs"]["Resource"] == _arn(
+        "arn:", PARTITION, ":logs:us-east-1:", ACCOUNT, f":log-group:/virtual-visits/{synth.stack.stack_name}/app/*:log-stream:*"
+    )
+    assert statements["DeadLetters"]["Action"] == "sqs:SendMessage"
+    assert statements["DeadLetters"]["Resource"] == {
+        "Fn::GetAtt": [synth.logical_id("AWS::SQS::Queue", "ApiEventDeadLetters"), "Arn"]
+    }
+
+
+def test_authorizer_policy_is_logs_and_tracing_only(synth: Synth) -> None:
+    statements = _statements(synth, "ApiAuthorizerPolicy")
+    assert set(statements) == {"Tracing", "FunctionLogs"}
+    assert statements["FunctionLogs"]["Resource"] == _arn(
+        "arn:", PARTITION, ":logs:us-east-1:", ACCOUNT,
+        f":log-group:/virtual-visits/{synth.stack.stack_name}/authorizer/*:log-stream:*",
+    )
+
+
+def test_functions_run_with_the_stack_roles_and_chalice_makes_no_role(synth: Synth) -> None:
+    app_role = synth.logical_id("AWS::IAM::Role", "ApiAppRole")
+    authorizer_role = synth.logical_id("AWS::IAM::Role", "ApiAuthorizerRole")
+    for fn in (API_HANDLER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS):
+        assert synth.resource(fn)["Properties"]["Role"] == {"Fn::GetAtt": [app_role, "Arn"]}, fn
+    assert synth.resource(AUTHORIZER)["Properties"]["Role"] == {"Fn::GetAtt": [authorizer_role, "Arn"]}
+    assert "DefaultRole" not in synth.raw["Resources"]
+    for role in synth.resources("AWS::IAM::Role").values():
+        assert "Policies" not in role["Properties"]  # no inline policies
+        assert "ManagedPolicyArns" not in role["Properties"]  # no AWS-managed policies
+
+
+def _policy_documents(synth: Synth) -> Iterator[tuple[str, dict[str, Any]]]:
+    fields = {
+        "AWS::IAM::ManagedPolicy": "PolicyDocument",
+        "AWS::IAM::Policy": "PolicyDocument",
+        "AWS::S3::BucketPolicy": "PolicyDocument",
+        "AWS::SQS::QueuePolicy": "PolicyDocument",
+        "AWS::SNS::TopicPolicy": "PolicyDocument",
+        "AWS::KMS::Key": "KeyPolicy",
+        "AWS::IAM::Role": "AssumeRolePolicyDocument",
+    }
+    for logical_id, resource in synth.raw["Resources"].items():
+        field = fields.get(resource["Type"])
+        if field:
+            yield logical_id, resource["Properties"][field]
+
+
+def test_no_wildcard_action_is_allowed_in_any_policy(synth: Synth) -> None:
+    # Deny statements may say "s3:*"/"sqs:*" (refuse every non-TLS request); no Allow may.
+    documents = list(_policy_documents(synth))
+    assert len(documents) >= 10
+    for logical_id, document in documents:
+        for statement in document["Statement"]:
+            if statement["Effect"] == "Deny":
+                continue
+            for action in _listify(statement.get("Action", [])):
+                assert "*" not in action, (logical_id, action)
+            assert "NotAction" not in statement, logical_id
+
+
+def test_every_star_resource_is_a_known_exception(synth: Synth) -> None:
+    # In a key policy "*" means the key itself; X-Ray has no resource-level permissions.
+    allowed = {("AWS::KMS::Key", None), ("AWS::IAM::ManagedPolicy", "Tracing")}
+    for logical_id, document in _policy_documents(synth):
+        kind = synth.resource(logical_id)["Type"]
+        for statement in document["Statement"]:
+            if statement["Effect"] == "Allow" and "*" in _listify(statement.get("Resource", [])):
+                sid = None if kind == "AWS::KMS::Key" else statement.get("Sid")
+                assert (kind, sid) in allowed, (logical_id, statement)
+
+
+def test_api_gateway_logs_role_writes_only_the_api_log_groups(synth: Synth) -> None:
+    statements = _statements(synth, "ApiApiGatewayLogsPolicy")
+    assert statements["ListGroups"]["Action"] == "logs:DescribeLogGroups"
+    assert statements["OwnGroups"]["Action"] == ["logs:CreateLogGroup", "logs:DescribeLogStreams"]
+    assert statements["OwnStreams"]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert len(statements["OwnStreams"]["Resource"]) == 2
+    (account,) = synth.resources("AWS::ApiGateway::Account").values()
+    role = synth.logical_id("AWS::IAM::Role", "ApiApiGatewayLogsRole")
+    assert account["Properties"]["CloudWatchRoleArn"] == {"Fn::GetAtt": [role, "Arn"]}
