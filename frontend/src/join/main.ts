@@ -240,6 +240,9 @@ async function deviceCheckThenJoin(): Promise<void> {
   await joinCall();
 }
 
+// A new link opened in the same tab changes only the fragment: start again with the new token.
+window.addEventListener('hashchange', () => location.reload());
+
 window.addEventListener('pagehide', () => {
   if (!inCall || finished) return;
   void session?.stop({ unloading: true });

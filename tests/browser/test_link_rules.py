@@ -1,0 +1,82 @@
+"""Link rules on the client's page: an old link after a reschedule (R10) and an expired link (R13)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+
+from tests.browser.helpers import (
+    CAREGIVER_NAME,
+    R10_INVALID,
+    R10_STALE,
+    R13_CLIENT_EXPIRED,
+    R16_WAITING,
+    Api,
+    iso,
+    parse_time,
+    shot,
+    sign_in,
+)
+from tests.browser.test_main_flow import open_visit_dialog
+
+pytestmark = pytest.mark.browser
+
+
+def test_r10_old_link_after_reschedule_is_refused_and_resend_gives_a_working_one(
+    new_context: Callable[..., BrowserContext], api: Api, coordinator_token: str, caregiver_token: str,
+    stack: Any,
+) -> None:
+    # Given an invite was sent for a virtual visit
+    client_info = api.new_client(coordinator_token)
+    visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=30, minutes=60)
+    api.ok("POST", f"/visits/{visit['id']}/invite", caregiver_token, {"delivery": "email"})
+    old_link = api.join_link_from_outbox(client_info["email"])
+
+    # When the coordinator moves the visit
+    start = parse_time(visit["start"]) + timedelta(minutes=30)
+    api.ok("PATCH", f"/visits/{visit['id']}", coordinator_token,
+           {"start": iso(start), "end": iso(start + timedelta(minutes=60))})
+
+    # Then the old link shows the API's invalid-link message, and nothing about the visit
+    client = new_context(phone=True).new_page()
+    client.goto("/join#" + old_link.split("#", 1)[1])
+    expect(client.get_by_test_id("link-invalid")).to_have_text(R10_INVALID)
+    expect(client.get_by_test_id("join-info")).to_be_hidden()
+    shot(client, "08-join-old-link")
+
+    # ... and the caregiver's dialog says to resend; resending gives a link that works
+    main = new_context().new_page()
+    sign_in(main, stack.url, CAREGIVER_NAME)
+    open_visit_dialog(main, client_info["name"])
+    dialog = main.get_by_test_id("visit-dialog")
+    expect(dialog.get_by_test_id("invite-stale")).to_have_text(R10_STALE)
+    dialog.get_by_role("button", name="Resend invite to client").click()
+    expect(dialog.get_by_test_id("invite-stale")).to_be_hidden()
+    new_link = api.join_link_from_outbox(client_info["email"], after=1)
+    assert new_link != old_link
+    client.goto("/join#" + new_link.split("#", 1)[1])
+    expect(client.get_by_text(R16_WAITING)).to_be_visible()
+
+
+def test_r13_expired_link_page(
+    new_context: Callable[..., BrowserContext], api: Api, coordinator_token: str, caregiver_token: str,
+) -> None:
+    # Given an invite for a visit that ends in 5 minutes
+    client_info = api.new_client(coordinator_token)
+    visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-55, minutes=60)
+    api.ok("POST", f"/visits/{visit['id']}/invite", caregiver_token, {"delivery": "email"})
+    token = api.join_link_from_outbox(client_info["email"]).split("#", 1)[1]
+
+    # When the visit ended more than 15 minutes ago (the app's clock moves on 21 minutes)
+    api.advance_clock(21)
+
+    # Then the client's page shows the expired text from the API
+    client = new_context(phone=True).new_page()
+    client.goto(f"/join#{token}")
+    expect(client.get_by_test_id("link-expired")).to_have_text(R13_CLIENT_EXPIRED)
+    expect(client.get_by_role("button", name="Join", exact=True)).to_have_count(0)
+    shot(client, "09-join-expired")
