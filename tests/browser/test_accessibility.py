@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from tests.browser.helpers import AXE_JS, CAREGIVER_NAME, Api, assert_video_flowing, axe_serious, sign_in
-from tests.browser.test_main_flow import client_joins, join_call, open_visit_dialog
+from tests.browser.test_main_flow import client_joins, join_call
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,9 @@ from tests.browser.helpers import (
     R22_WARNING,
     Api,
     assert_video_flowing,
+    sign_in,
 )
 from tests.browser.test_main_flow import client_joins, join_call, open_visit_dialog
-from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
