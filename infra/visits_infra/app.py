@@ -31,10 +31,14 @@ STAGE = "prod"  # the construct id, which chalice.cdk uses as the Chalice stage 
 DEFAULTS: dict[str, Any] = {
     "stackName": "virtual-visits",
     "sweepShards": 4,
-    "apiRateLimit": 50,
-    "apiBurstLimit": 100,
-    "joinRateLimitPer5Min": 100,
-    "apiRateLimitPer5Min": 2000,
+    # The call window, the visit dialog and the join page each poll every 3 s: about 1 request/s per
+    # visit in progress. 500/s (burst 1000) serves some 400 simultaneous visits with headroom.
+    "apiRateLimit": 500,
+    "apiBurstLimit": 1000,
+    # Per client IP and 5 minutes. A join page polls 100 times in 5 minutes; 300 leaves room for rejoins.
+    "joinRateLimitPer5Min": 300,
+    # Per IP: an office of coordinators behind one NAT address stays well below this.
+    "apiRateLimitPer5Min": 10000,
     "apiMemoryMb": 512,
 }
 

@@ -20,7 +20,6 @@ if str(INFRA) not in sys.path:
     sys.path.insert(0, str(INFRA))
 
 from aws_cdk.assertions import Template  # noqa: E402
-
 from visits_infra.app import VisitsStack, build_app  # noqa: E402
 
 

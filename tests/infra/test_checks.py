@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from cfnlint.api import lint_file
+from visits_infra.acknowledgments import acks
 
 from tests.infra.conftest import Synth
-from visits_infra.acknowledgments import acks
 
 INFRA_DOC = Path(__file__).resolve().parents[2] / "docs" / "INFRA.md"
 MAX_ACKNOWLEDGMENTS = 15

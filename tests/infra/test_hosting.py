@@ -7,9 +7,9 @@ import subprocess
 from typing import Any
 
 import pytest
+from visits_infra.hosting import PAGE_REWRITES, REWRITE_FUNCTION_CODE
 
 from tests.infra.conftest import Synth
-from visits_infra.hosting import PAGE_REWRITES, REWRITE_FUNCTION_CODE
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -132,6 +132,9 @@ def test_waf_rate_limits_the_join_routes(synth: Synth) -> None:
     assert match["SearchString"] == "/api/join"
     assert match["PositionalConstraint"] == "STARTS_WITH"
     assert join["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    # The join page polls every 3 s (100 requests per 5 minutes); the limit must leave it room.
+    assert statement["Limit"] >= 200
+    assert rules["ApiRateLimit"]["Statement"]["RateBasedStatement"]["Limit"] >= 2000
     assert {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"} <= set(rules)
     assert synth.stack.region == "us-east-1"  # CLOUDFRONT-scope web ACLs exist only in us-east-1
 

@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from tests.infra.conftest import Synth
 from visits_infra.api import API_HANDLER, AUTHORIZER, CHIME_EVENTS, EMAIL_EVENTS, SWEEP
+
+from tests.infra.conftest import Synth
 
 
 def _statements(synth: Synth, prefix: str) -> dict[str, dict[str, Any]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.infra.conftest import Synth
 from visits_infra.api import FUNCTIONS, SWEEP
+
+from tests.infra.conftest import Synth
 
 
 def _alarms(synth: Synth) -> dict[str, dict[str, Any]]:

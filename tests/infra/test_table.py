@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.infra.conftest import Synth
 from visits_infra.paths import load_table_description
+
+from tests.infra.conftest import Synth
 
 
 def _table(synth: Synth) -> dict[str, Any]:

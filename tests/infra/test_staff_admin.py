@@ -1,0 +1,83 @@
+"""infra/staff_admin.py creates an agency and a staff sign-in with the claims the authorizer reads (moto)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "infra" / "staff_admin.py"
+TABLE = "virtual-visits-admin-test"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("staff_admin", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _clear_caches() -> None:
+    from chalicelib.config import settings
+    from chalicelib.persistence import binding
+
+    settings.cache_clear()
+    binding.bound.cache_clear()
+
+
+@pytest.fixture
+def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    from moto import mock_aws
+
+    monkeypatch.setenv("TABLE_NAME", TABLE)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        import boto3
+
+        _clear_caches()
+        from chalicelib.persistence.binding import create_table
+
+        create_table()
+        cognito = boto3.client("cognito-idp", region_name="us-east-1")
+        pool = cognito.create_user_pool(
+            PoolName="staff",
+            Schema=[
+                {"Name": name, "AttributeDataType": "String", "Mutable": name != "agency_id"}
+                for name in ("agency_id", "employee_id", "role")
+            ],
+        )["UserPool"]["Id"]
+        yield {"pool": pool, "cognito": cognito}
+    _clear_caches()
+
+
+def test_first_agency_and_coordinator(deployed: dict[str, Any]) -> None:
+    # Given a deployed table and user pool
+    admin = _load()
+    common = ["--table-name", TABLE, "--user-pool-id", deployed["pool"]]
+    # When the operator creates the agency and its first coordinator
+    admin.main([*common, "create-agency", "--agency-id", "sunrise", "--name", "Sunrise Home Care",
+                "--time-zone", "America/New_York", "--sender", "invites@agency.example.test"])
+    admin.main([*common, "add-staff", "--agency-id", "sunrise", "--employee-id", "c-001", "--name", "Dana Smith",
+                "--email", "dana@agency.example.test", "--role", "coordinator"])
+    # Then the items exist and the sign-in carries the claims the authorizer reads
+    from chalicelib.persistence import directory
+
+    assert directory.get_agency("sunrise").name == "Sunrise Home Care"
+    assert directory.get_employee("sunrise", "c-001").role == "coordinator"
+    user = deployed["cognito"].admin_get_user(UserPoolId=deployed["pool"], Username="dana@agency.example.test")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["custom:agency_id"] == "sunrise"
+    assert attributes["custom:employee_id"] == "c-001"
+    assert attributes["custom:role"] == "coordinator"
+
+
+def test_staff_needs_an_existing_agency(deployed: dict[str, Any]) -> None:
+    admin = _load()
+    with pytest.raises(Exception):  # noqa: B017 (the app's own NotFound)
+        admin.add_staff(TABLE, deployed["pool"], agency_id="nope", employee_id="e", name="N", email="n@x.test",
+                        role="employee", cognito=deployed["cognito"])
