@@ -316,7 +316,9 @@ def openapi() -> Any:
 def sweep(event: Any) -> dict[str, int]:
     """R27: expire due sessions and end their meetings, every minute."""
     from chalicelib.logic.expiry import sweep_expired_sessions
+    from chalicelib.observability import log
 
+    log().append_keys(handler="sweep")
     cfg = settings()
     result = sweep_expired_sessions(services(), _now(), cfg.sweep_shards, cfg.sweep_batch)
     from chalicelib.observability import flush

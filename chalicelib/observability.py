@@ -12,10 +12,19 @@ from typing import Any
 NAMESPACE_DEFAULT = "VirtualVisits"
 
 
+# These libraries log whole requests and responses at DEBUG, which would put client data in the logs.
+CHATTY_LIBRARIES = ("botocore", "boto3", "pynamodb", "urllib3", "s3transfer")
+
+
 @cache
 def log() -> Any:
+    """The service's logger; also keeps the AWS libraries from logging item contents, whatever the level."""
+    import logging
+
     from aws_lambda_powertools import Logger
 
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
     return Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
 
 

@@ -25,18 +25,18 @@ MAX_REQUEST_BYTES = 1 << 20
 GATEWAY_CODES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "PAYLOAD_TOO_LARGE"}
 
 
-def gateway_error(status: int, body: bytes) -> bytes:
-    """The shape API Gateway's configured gateway responses give: `{"Code", "Message"}`."""
+def gateway_error(status: int, body: bytes) -> tuple[int, bytes]:
+    """What API Gateway's configured gateway responses give: `{"Code", "Message"}`, unknown routes as 404."""
     try:
         data = json.loads(body or b"{}")
     except ValueError:
         data = {}
     if isinstance(data, dict) and "Code" in data and "Message" in data:
-        return body
+        return status, body
     if status == 403 and "Missing Authentication Token" in str(data):
         status = 404
     message = {401: "Sign in to continue.", 404: "Not found."}.get(status, "The request was refused.")
-    return json.dumps({"Code": GATEWAY_CODES.get(status, "ERROR"), "Message": message}).encode()
+    return status, json.dumps({"Code": GATEWAY_CODES.get(status, "ERROR"), "Message": message}).encode()
 
 
 def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestHandler]:
@@ -62,7 +62,7 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
         def _api(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_REQUEST_BYTES:
-                self._send(413, gateway_error(413, b""), {"Content-Type": "application/json"})
+                self._send(*gateway_error(413, b""), {"Content-Type": "application/json"})
                 self.close_connection = True
                 return
             body = self.rfile.read(length) if length else b""
@@ -70,7 +70,7 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
             try:
                 response = gateway.handle_request(self.command, self.path, headers, body)
             except LocalGatewayException as exc:
-                self._send(exc.CODE, gateway_error(exc.CODE, exc.body or b""), {"Content-Type": "application/json"})
+                self._send(*gateway_error(exc.CODE, exc.body or b""), {"Content-Type": "application/json"})
                 return
             raw = response.get("body") or ""
             payload = raw.encode() if isinstance(raw, str) else raw

@@ -153,3 +153,63 @@ def make_visit(api: Api, tokens: dict[str, str]) -> Any:
         return str(response.json_body["id"])
 
     return make
+
+
+def sent_emails() -> list[Any]:
+    """Every message moto's SES accepted, parsed (text and HTML parts)."""
+    from email import message_from_string, policy
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    return [message_from_string(m.raw_data, policy=policy.default) for m in backend.sent_messages
+            if hasattr(m, "raw_data")]
+
+
+def email_parts(message: Any) -> tuple[str, str]:
+    text = html = ""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            text = part.get_content()
+        elif part.get_content_type() == "text/html":
+            html = part.get_content()
+    return text, html
+
+
+def link_token_in(text: str) -> str:
+    import re
+
+    match = re.search(r"https://visits\.example\.test/join#([A-Za-z0-9_-]{43})", text)
+    assert match, text
+    return match.group(1)
+
+
+@pytest.fixture
+def flow(api: Api, tokens: dict[str, str]) -> Any:
+    """Short calls for the lifecycle, as the assigned caregiver unless told otherwise."""
+
+    class Flow:
+        def invite(self, vid: str, delivery: str = "email", token: str | None = None) -> Any:
+            return api.call("POST", f"/api/visits/{vid}/invite", {"delivery": delivery}, token or tokens["emp1"])
+
+        def link(self, vid: str) -> str:
+            response = self.invite(vid, "link")
+            assert response.status_code == 200, response.body
+            return str(response.json_body["join_url"]).split("#", 1)[1]
+
+        def post(self, vid: str, action: str, token: str | None = None) -> Any:
+            return api.call("POST", f"/api/visits/{vid}/{action}", token=token or tokens["emp1"])
+
+        def client(self, action: str, link_token: str) -> Any:
+            path = "/api/join" if action == "view" else f"/api/join/{action}"
+            return api.call("POST", path, {"token": link_token})
+
+        def session(self, vid: str) -> Any:
+            return api.call("GET", f"/api/visits/{vid}/session", token=tokens["emp1"]).json_body
+
+        def timeline(self, vid: str) -> list[str]:
+            body = api.call("GET", f"/api/visits/{vid}/timeline", token=tokens["emp1"]).json_body
+            return [e["type"] for e in body]
+
+    return Flow()

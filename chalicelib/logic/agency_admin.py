@@ -28,6 +28,7 @@ def create_client(caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_client(caller: Caller, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    directory.get_client(caller.agency_id, client_id)  # another agency's client is NotFound, not Forbidden
     require_coordinator(caller)
     return client_view(directory.update_client(caller.agency_id, client_id, body))
 
@@ -100,9 +101,9 @@ def create_visit(caller: Caller, body: dict[str, Any], now: datetime) -> dict[st
 
 def change_visit(caller: Caller, visit_id: str, body: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Reschedule or reassign. A time change stops links already sent (R10)."""
-    require_coordinator(caller)
     for _ in range(3):
-        bundle = load_visit(caller, visit_id)
+        bundle = load_visit(caller, visit_id)  # NotFound across agencies comes before the role check
+        require_coordinator(caller)
         visit = bundle.visit
         changes: dict[str, Any] = {}
         start, end = body.get("start", visit.start), body.get("end", visit.end)

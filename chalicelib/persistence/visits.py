@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,10 +37,10 @@ def connection() -> Connection:
 
 
 def new_event(visit: Visit | Session, at: datetime, type_: str, actor: str, detail: str | None = None) -> TimelineEvent:
-    """A timeline line for the visit's partition; sorted by time, unique by a random suffix."""
+    """A timeline line for the visit's partition, sorted by its time, then by when it was written."""
     stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return TimelineEvent(
-        visit.pk, f"{keys.EVENT_PREFIX}{stamp}#{uuid.uuid4().hex[:8]}",
+        visit.pk, f"{keys.EVENT_PREFIX}{stamp}#{time.time_ns():020d}{uuid.uuid4().hex[:6]}",
         at=at, type=type_, actor=actor, detail=detail,
     )
 

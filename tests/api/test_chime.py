@@ -1,0 +1,161 @@
+"""The Chime provider through botocore Stubber: exact requests, lazy meetings, idempotent attendees, faults."""
+
+from __future__ import annotations
+
+import uuid
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from chalicelib.integrations.meetings import ChimeMeetings
+from chalicelib.services import Services, use_services
+
+ECHO = {"Audio": {"EchoReduction": "AVAILABLE"}}
+
+
+def meeting(vid: str, meeting_id: str) -> dict:
+    return {"Meeting": {
+        "MeetingId": meeting_id, "ExternalMeetingId": f"visit-{vid}", "MediaRegion": "us-east-1",
+        "MeetingArn": f"arn:aws:chime:us-east-1:111122223333:meeting/{meeting_id}",
+        "MediaPlacement": {
+            "AudioHostUrl": "abc.k.m1.ue1.app.chime.aws:3478", "AudioFallbackUrl": "wss://haxrp.m1.ue1.app.chime.aws:443/calls/x",
+            "SignalingUrl": "wss://signal.m1.ue1.app.chime.aws/control/x", "TurnControlUrl": "https://2713.cell.us-east-1.meetings.chime.aws/v2/turn_sessions",
+            "EventIngestionUrl": "https://data.svc.ue1.ingest.chime.aws/v1/client-events",
+        },
+        "MeetingFeatures": ECHO,
+    }}
+
+
+def attendee(external: str, attendee_id: str) -> dict:
+    return {"Attendee": {"ExternalUserId": external, "AttendeeId": attendee_id, "JoinToken": "jt-" + attendee_id}}
+
+
+@pytest.fixture
+def chime(services, clock):
+    client = boto3.client("chime-sdk-meetings", region_name="us-east-1")
+    stubber = Stubber(client)
+    stubber.activate()
+    use_services(Services(clock=clock, meetings=ChimeMeetings(client, "us-east-1", sleep=lambda _: None)))
+    yield stubber
+    stubber.deactivate()
+    use_services(services)
+
+
+def _ready(make_visit, flow):
+    vid = make_visit()
+    token = flow.link(vid)
+    flow.post(vid, "clock-in")
+    return vid, token
+
+
+def test_chime_meeting_is_created_lazily_and_attendees_are_idempotent(chime, make_visit, flow):
+    vid, token = _ready(make_visit, flow)  # no Chime call so far: the stubber has nothing queued
+    mid, emp_att, cli_att = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    chime.add_response("create_meeting", meeting(vid, mid), {
+        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
+        "MeetingFeatures": ECHO,
+    })
+    chime.add_response("create_attendee", attendee("employee-emp1", emp_att),
+                       {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
+    chime.add_response("create_attendee", attendee(f"client-{vid}", cli_att),
+                       {"MeetingId": mid, "ExternalUserId": f"client-{vid}"})
+    chime.add_response("create_attendee", attendee("employee-emp1", emp_att),
+                       {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
+    chime.add_response("delete_meeting", {}, {"MeetingId": mid})
+
+    joined = flow.post(vid, "session/join").json_body
+    assert joined["provider"] == "chime"
+    assert joined["meeting"]["MediaPlacement"]["SignalingUrl"].startswith("wss://")
+    assert joined["attendee"] == {"attendee_id": emp_att, "external_user_id": "employee-emp1",
+                                  "join_token": "jt-" + emp_att}
+    assert flow.client("attendee", token).json_body["attendee"]["attendee_id"] == cli_att
+    assert flow.post(vid, "session/join").json_body["attendee"]["attendee_id"] == emp_att
+    assert flow.post(vid, "session/end").json_body["state"] == "over"
+    chime.assert_no_pending_responses()
+
+
+def test_chime_ids_carry_no_personal_data(chime, make_visit, flow):
+    vid, _ = _ready(make_visit, flow)
+    mid = str(uuid.uuid4())
+    chime.add_response("create_meeting", meeting(vid, mid), {
+        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
+        "MeetingFeatures": ECHO})
+    chime.add_response("create_attendee", attendee("employee-emp1", str(uuid.uuid4())),
+                       {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
+    flow.post(vid, "session/join")
+    chime.assert_no_pending_responses()
+    for personal in ("Eleanor", "Rigby", "Maria", "Lopez", "@"):
+        assert personal not in f"visit-{vid} {vid}-1 employee-emp1 client-{vid}"
+
+
+def test_chime_meeting_found_gone_is_recreated_for_the_same_session(chime, make_visit, flow):
+    vid, _ = _ready(make_visit, flow)
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    att = str(uuid.uuid4())
+    chime.add_response("create_meeting", meeting(vid, first), {
+        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
+        "MeetingFeatures": ECHO})
+    chime.add_response("create_attendee", attendee("employee-emp1", att),
+                       {"MeetingId": first, "ExternalUserId": "employee-emp1"})
+    chime.add_client_error("create_attendee", "NotFoundException", "The meeting does not exist.", 404,
+                           expected_params={"MeetingId": first, "ExternalUserId": "employee-emp1"})
+    chime.add_response("create_meeting", meeting(vid, second), {
+        "ClientRequestToken": f"{vid}-2", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
+        "MeetingFeatures": ECHO})
+    chime.add_response("create_attendee", attendee("employee-emp1", att),
+                       {"MeetingId": second, "ExternalUserId": "employee-emp1"})
+    assert flow.post(vid, "session/join").json_body["meeting"]["MeetingId"] == first
+    assert flow.post(vid, "session/join").json_body["meeting"]["MeetingId"] == second
+    chime.assert_no_pending_responses()
+    assert flow.session(vid)["state"] == "active"
+
+
+def test_chime_throttling_is_retried_then_answered_503(chime, make_visit, flow):
+    vid, _ = _ready(make_visit, flow)
+    for _ in range(3):
+        chime.add_client_error("create_meeting", "ThrottlingException", "Rate exceeded", 429)
+    response = flow.post(vid, "session/join")
+    assert response.status_code == 503
+    assert response.json_body == {
+        "Code": "VIDEO_UNAVAILABLE", "Message": "The video service is busy just now. Please try again in a moment.",
+    }
+    chime.assert_no_pending_responses()
+    assert flow.session(vid)["state"] == "invited"
+    assert "employee_joined" not in flow.timeline(vid)
+
+
+def test_chime_server_error_then_success_joins(chime, make_visit, flow):
+    vid, _ = _ready(make_visit, flow)
+    mid = str(uuid.uuid4())
+    chime.add_client_error("create_meeting", "ServiceFailureException", "Internal", 500)
+    chime.add_response("create_meeting", meeting(vid, mid), {
+        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
+        "MeetingFeatures": ECHO})
+    chime.add_response("create_attendee", attendee("employee-emp1", str(uuid.uuid4())),
+                       {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
+    assert flow.post(vid, "session/join").status_code == 200
+    chime.assert_no_pending_responses()
+
+
+def test_failed_delete_at_hang_up_still_ends_and_the_sweep_finishes_it(api, chime, make_visit, flow):
+    vid, _ = _ready(make_visit, flow)
+    mid = str(uuid.uuid4())
+    chime.add_response("create_meeting", meeting(vid, mid), {
+        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
+        "MeetingFeatures": ECHO})
+    chime.add_response("create_attendee", attendee("employee-emp1", str(uuid.uuid4())),
+                       {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
+    for _ in range(3):
+        chime.add_client_error("delete_meeting", "ServiceUnavailableException", "Down", 503)
+    chime.add_response("delete_meeting", {}, {"MeetingId": mid})
+    flow.post(vid, "session/join")
+    ended = flow.post(vid, "session/end")
+    assert ended.status_code == 200 and ended.json_body["state"] == "over"
+    result = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    assert result.payload == {"expired": 0, "meetings_deleted": 1, "examined": 1}
+    chime.assert_no_pending_responses()
+    again = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    assert again.payload["examined"] == 0
