@@ -64,12 +64,20 @@ def add_staff(
     role: str,
     cognito: Any = None,
 ) -> None:
-    """Write the employee item and create the matching Cognito user with its claims."""
+    """Create the employee item unless the app already has it, then the Cognito user with its claims."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     directory = _bind_table(table_name)
+    from chalicelib.errors import NotFound
+
     directory.get_agency(agency_id)  # the agency must exist first
-    directory.put_employee(agency_id, employee_id, name, email, role)
+    try:
+        existing = directory.get_employee(agency_id, employee_id)
+    except NotFound:
+        directory.put_employee(agency_id, employee_id, name, email, role)
+    else:
+        if (existing.email, existing.role) != (email, role):
+            raise ValueError("That employee exists with another email or role; use the app's values.")
     client = cognito or boto3.client("cognito-idp", region_name=REGION)
     client.admin_create_user(
         UserPoolId=user_pool_id,

@@ -81,3 +81,20 @@ def test_staff_needs_an_existing_agency(deployed: dict[str, Any]) -> None:
     with pytest.raises(Exception):  # noqa: B017 (the app's own NotFound)
         admin.add_staff(TABLE, deployed["pool"], agency_id="nope", employee_id="e", name="N", email="n@x.test",
                         role="employee", cognito=deployed["cognito"])
+
+
+def test_sign_in_for_an_employee_the_app_already_has(deployed: dict[str, Any]) -> None:
+    # Given an agency and an employee created in the app
+    admin = _load()
+    admin.create_agency(TABLE, "sunrise", "Sunrise", "America/New_York", "invites@agency.example.test")
+    from chalicelib.persistence import directory
+
+    directory.put_employee("sunrise", "e-7", "Sam Lee", "sam@agency.example.test", "employee")
+    # When the operator adds the sign-in
+    admin.add_staff(TABLE, deployed["pool"], agency_id="sunrise", employee_id="e-7", name="Sam Lee",
+                    email="sam@agency.example.test", role="employee", cognito=deployed["cognito"])
+    # Then the Cognito user exists; a mismatching role is refused
+    deployed["cognito"].admin_get_user(UserPoolId=deployed["pool"], Username="sam@agency.example.test")
+    with pytest.raises(ValueError, match="another email or role"):
+        admin.add_staff(TABLE, deployed["pool"], agency_id="sunrise", employee_id="e-7", name="Sam Lee",
+                        email="sam@agency.example.test", role="coordinator", cognito=deployed["cognito"])
