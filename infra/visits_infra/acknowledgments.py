@@ -66,8 +66,7 @@ def acks(stack_name: str) -> tuple[Ack, ...]:
         Ack(
             "Api/ApiGatewayLogsPolicy",
             f"AwsSolutions::AwsSolutions-IAM5[Resource::{_LOGS}<ApiApiExecutionLogs3D0B115A>:log-stream:*]",
-            "API Gateway names execution-log streams itself; the wildcard is limited to the API's execution "
-            "log group.",
+            "API Gateway names execution-log streams itself; the wildcard is limited to the API's execution log group.",
         ),
         Ack(
             "Api/EventDeadLetters",

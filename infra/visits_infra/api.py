@@ -205,11 +205,11 @@ class VisitsApi(Construct):
             function.add_property_override(
                 "LoggingConfig", {"LogGroup": self.log_groups[fn].log_group_name, "LogFormat": "Text"}
             )
-            function.add_resource_dependency(self.app_policy.node.default_child)  # type: ignore[arg-type]
+            function.add_resource_dependency(self.app_policy.node.default_child)
         authorizer = self.chalice.get_resource(AUTHORIZER)
         authorizer.add_property_override("Role", self.authorizer_role.role_arn)
         authorizer.add_property_override("Timeout", 10)
-        authorizer.add_resource_dependency(self.authorizer_policy.node.default_child)  # type: ignore[arg-type]
+        authorizer.add_resource_dependency(self.authorizer_policy.node.default_child)
         for fn in (SWEEP, *EVENT_HANDLERS):
             self.chalice.get_resource(fn).add_property_override("Timeout", 60)
         for fn, reserved in RESERVED_CONCURRENCY.items():
@@ -265,9 +265,7 @@ class VisitsApi(Construct):
                 }
             ],
         )
-        rest_api.add_property_override(
-            "DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses()
-        )
+        rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses())
 
         # API Gateway needs an account-level role to write CloudWatch logs (one per account and Region).
         push_role = iam.Role(

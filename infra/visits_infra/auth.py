@@ -13,9 +13,7 @@ CUSTOM_ATTRIBUTES = ("agency_id", "employee_id", "role")
 class StaffAuth(Construct):
     """User pool (admin-created users only, MFA required) and the public web client."""
 
-    def __init__(
-        self, scope: Construct, construct_id: str, *, app_url: str, domain_prefix: str
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, app_url: str, domain_prefix: str) -> None:
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
             self,

@@ -37,9 +37,7 @@ class InviteEmail(Construct):
             identity=ses.Identity.domain(sender_domain),
             configuration_set=self.configuration_set,
         )
-        self.identity_arn = stack.format_arn(
-            service="ses", resource="identity", resource_name=sender_domain
-        )
+        self.identity_arn = stack.format_arn(service="ses", resource="identity", resource_name=sender_domain)
         self.configuration_set_arn = stack.format_arn(
             service="ses",
             resource="configuration-set",

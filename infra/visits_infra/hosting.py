@@ -29,9 +29,7 @@ REWRITE_FUNCTION_CODE = """function handler(event) {
   }
   return request;
 }
-""" % (
-    "{" + ", ".join(f'"{k}": "{v}"' for k, v in PAGE_REWRITES.items()) + "}"
-)
+""" % ("{" + ", ".join(f'"{k}": "{v}"' for k, v in PAGE_REWRITES.items()) + "}")
 
 CHIME_CONNECT = "wss://*.chime.aws https://*.chime.aws"
 
@@ -274,9 +272,7 @@ class Hosting(Construct):
                 )
             ],
             redacted_fields=[
-                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(
-                    single_header={"Name": "authorization"}
-                )
+                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": "authorization"})
             ],
         )
         return acl

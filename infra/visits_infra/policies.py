@@ -46,9 +46,7 @@ def table_statements(table_arn: str, index_names: Sequence[str], key_arn: str) -
 
 def email_statement(identity_arn: str, configuration_set_arn: str) -> iam.PolicyStatement:
     """SES v2 SendEmail with raw content is authorized as ses:SendRawEmail on identity and set."""
-    return iam.PolicyStatement(
-        sid="SendInvites", actions=SES_ACTIONS, resources=[identity_arn, configuration_set_arn]
-    )
+    return iam.PolicyStatement(sid="SendInvites", actions=SES_ACTIONS, resources=[identity_arn, configuration_set_arn])
 
 
 def meetings_statement(meetings_arn: str) -> iam.PolicyStatement:

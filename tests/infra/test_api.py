@@ -43,7 +43,9 @@ def test_environment_comes_from_the_stack(synth: Synth) -> None:
     assert env["CHIME_MEDIA_REGION"] == {"Ref": "ChimeMediaRegion"}
     pool = synth.logical_id("AWS::Cognito::UserPool", "StaffAuthUserPool")
     assert env["COGNITO_ISSUER"] == {"Fn::GetAtt": [pool, "ProviderURL"]}
-    assert env["COGNITO_AUDIENCE"] == {"Ref": synth.logical_id("AWS::Cognito::UserPoolClient", "StaffAuthUserPoolWebClient")}
+    assert env["COGNITO_AUDIENCE"] == {
+        "Ref": synth.logical_id("AWS::Cognito::UserPoolClient", "StaffAuthUserPoolWebClient")
+    }
     assert env["LINK_KEY_SECRET_ID"] == {"Ref": synth.logical_id("AWS::SecretsManager::Secret", "LinkKey")}
     assert env["EMAIL_CONFIGURATION_SET"] == {
         "Ref": synth.logical_id("AWS::SES::ConfigurationSet", "InviteEmailConfigurationSet")
@@ -133,7 +135,9 @@ def test_rest_api_is_regional_traced_throttled_and_logs_no_bodies(synth: Synth) 
     assert settings["ThrottlingRateLimit"] > 0
     assert settings["ThrottlingBurstLimit"] >= settings["ThrottlingRateLimit"]
     access = props["AccessLogSetting"]
-    assert access["DestinationArn"] == {"Fn::GetAtt": [synth.logical_id("AWS::Logs::LogGroup", "ApiApiAccessLogs"), "Arn"]}
+    assert access["DestinationArn"] == {
+        "Fn::GetAtt": [synth.logical_id("AWS::Logs::LogGroup", "ApiApiAccessLogs"), "Arn"]
+    }
     fields = json.loads(access["Format"])
     assert "$context.requestId" in fields.values()
     assert not any("body" in value.lower() for value in fields.values())

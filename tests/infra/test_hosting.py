@@ -91,11 +91,19 @@ def test_pages_are_cached_and_rewritten_by_a_viewer_request_function(synth: Synt
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 @pytest.mark.parametrize(
     ("uri", "expected"),
-    [("/call", "/call.html"), ("/join", "/join.html"), ("/join/", "/join.html"), ("/", "/"), ("/assets/a.js", "/assets/a.js")],
+    [
+        ("/call", "/call.html"),
+        ("/join", "/join.html"),
+        ("/join/", "/join.html"),
+        ("/", "/"),
+        ("/assets/a.js", "/assets/a.js"),
+    ],
 )
 def test_rewrite_function_maps_pretty_paths(uri: str, expected: str) -> None:
     script = REWRITE_FUNCTION_CODE + f"\nprocess.stdout.write(handler({{request: {{uri: {uri!r}}}}}).uri);"
-    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, timeout=20)
+    node = shutil.which("node")
+    assert node is not None
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True, timeout=20)
     assert out.stdout == expected
     assert PAGE_REWRITES.get(uri, uri) == expected
 
@@ -107,7 +115,10 @@ def test_security_headers_on_every_response(synth: Synth) -> None:
     csp = "".join(p if isinstance(p, str) else "<token>" for p in csp_parts)
     assert "default-src 'none'" in csp
     assert "script-src 'self';" in csp
-    assert "connect-src 'self' wss://*.chime.aws https://*.chime.aws https://<token>.auth.us-east-1.amazoncognito.com" in csp
+    assert (
+        "connect-src 'self' wss://*.chime.aws https://*.chime.aws https://<token>.auth.us-east-1.amazoncognito.com"
+        in csp
+    )
     assert "media-src 'self' blob:" in csp
     assert "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp

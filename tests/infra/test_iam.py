@@ -41,7 +41,13 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
     table_arn = {"Fn::GetAtt": [table, "Arn"]}
     statements = _statements(synth, "ApiAppPolicy")
     assert set(statements) == {
-        "TableItems", "DataKey", "SendInvites", "ChimeMeetings", "LinkKey", "Tracing", "FunctionLogs",
+        "TableItems",
+        "DataKey",
+        "SendInvites",
+        "ChimeMeetings",
+        "LinkKey",
+        "Tracing",
+        "FunctionLogs",
         "DeadLetters",
     }
     assert all(s["Effect"] == "Allow" for s in statements.values())
@@ -58,7 +64,10 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
         statements["TableItems"]["Resource"],
         [
             table_arn,
-            *({"Fn::Join": ["", [table_arn, f"/index/{name}"]]} for name in ("by_client", "by_employee", "open_sessions")),
+            *(
+                {"Fn::Join": ["", [table_arn, f"/index/{name}"]]}
+                for name in ("by_client", "by_employee", "open_sessions")
+            ),
         ],
     )
     assert statements["DataKey"]["Action"] == ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
@@ -69,7 +78,11 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
         [
             _arn("arn:", PARTITION, ":ses:us-east-1:", ACCOUNT, ":identity/", {"Ref": "SenderDomain"}),
             _arn(
-                "arn:", PARTITION, ":ses:us-east-1:", ACCOUNT, ":configuration-set/",
+                "arn:",
+                PARTITION,
+                ":ses:us-east-1:",
+                ACCOUNT,
+                ":configuration-set/",
                 {"Ref": synth.logical_id("AWS::SES::ConfigurationSet", "InviteEmailConfigurationSet")},
             ),
         ],
@@ -82,14 +95,20 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
         "chime:GetMeeting",
         "chime:ListAttendees",
     ]
-    assert statements["ChimeMeetings"]["Resource"] == _arn("arn:", PARTITION, ":chime:us-east-1:", ACCOUNT, ":meeting/*")
+    assert statements["ChimeMeetings"]["Resource"] == _arn(
+        "arn:", PARTITION, ":chime:us-east-1:", ACCOUNT, ":meeting/*"
+    )
     assert statements["LinkKey"]["Action"] == "secretsmanager:GetSecretValue"
     assert statements["LinkKey"]["Resource"] == {"Ref": synth.logical_id("AWS::SecretsManager::Secret", "LinkKey")}
     assert statements["Tracing"]["Action"] == ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
     assert statements["Tracing"]["Resource"] == "*"
     assert statements["FunctionLogs"]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert statements["FunctionLogs"]["Resource"] == _arn(
-        "arn:", PARTITION, ":logs:us-east-1:", ACCOUNT, f":log-group:/virtual-visits/{synth.stack.stack_name}/app/*:log-stream:*"
+        "arn:",
+        PARTITION,
+        ":logs:us-east-1:",
+        ACCOUNT,
+        f":log-group:/virtual-visits/{synth.stack.stack_name}/app/*:log-stream:*",
     )
     assert statements["DeadLetters"]["Action"] == "sqs:SendMessage"
     assert statements["DeadLetters"]["Resource"] == {
@@ -101,7 +120,10 @@ def test_authorizer_policy_is_logs_and_tracing_only(synth: Synth) -> None:
     statements = _statements(synth, "ApiAuthorizerPolicy")
     assert set(statements) == {"Tracing", "FunctionLogs"}
     assert statements["FunctionLogs"]["Resource"] == _arn(
-        "arn:", PARTITION, ":logs:us-east-1:", ACCOUNT,
+        "arn:",
+        PARTITION,
+        ":logs:us-east-1:",
+        ACCOUNT,
         f":log-group:/virtual-visits/{synth.stack.stack_name}/authorizer/*:log-stream:*",
     )
 

@@ -60,10 +60,36 @@ def test_first_agency_and_coordinator(deployed: dict[str, Any]) -> None:
     admin = _load()
     common = ["--table-name", TABLE, "--user-pool-id", deployed["pool"]]
     # When the operator creates the agency and its first coordinator
-    admin.main([*common, "create-agency", "--agency-id", "sunrise", "--name", "Sunrise Home Care",
-                "--time-zone", "America/New_York", "--sender", "invites@agency.example.test"])
-    admin.main([*common, "add-staff", "--agency-id", "sunrise", "--employee-id", "c-001", "--name", "Dana Smith",
-                "--email", "dana@agency.example.test", "--role", "coordinator"])
+    admin.main(
+        [
+            *common,
+            "create-agency",
+            "--agency-id",
+            "sunrise",
+            "--name",
+            "Sunrise Home Care",
+            "--time-zone",
+            "America/New_York",
+            "--sender",
+            "invites@agency.example.test",
+        ]
+    )
+    admin.main(
+        [
+            *common,
+            "add-staff",
+            "--agency-id",
+            "sunrise",
+            "--employee-id",
+            "c-001",
+            "--name",
+            "Dana Smith",
+            "--email",
+            "dana@agency.example.test",
+            "--role",
+            "coordinator",
+        ]
+    )
     # Then the items exist and the sign-in carries the claims the authorizer reads
     from chalicelib.persistence import directory
 
@@ -79,8 +105,16 @@ def test_first_agency_and_coordinator(deployed: dict[str, Any]) -> None:
 def test_staff_needs_an_existing_agency(deployed: dict[str, Any]) -> None:
     admin = _load()
     with pytest.raises(Exception):  # noqa: B017 (the app's own NotFound)
-        admin.add_staff(TABLE, deployed["pool"], agency_id="nope", employee_id="e", name="N", email="n@x.test",
-                        role="employee", cognito=deployed["cognito"])
+        admin.add_staff(
+            TABLE,
+            deployed["pool"],
+            agency_id="nope",
+            employee_id="e",
+            name="N",
+            email="n@x.test",
+            role="employee",
+            cognito=deployed["cognito"],
+        )
 
 
 def test_sign_in_for_an_employee_the_app_already_has(deployed: dict[str, Any]) -> None:
@@ -91,10 +125,26 @@ def test_sign_in_for_an_employee_the_app_already_has(deployed: dict[str, Any]) -
 
     directory.put_employee("sunrise", "e-7", "Sam Lee", "sam@agency.example.test", "employee")
     # When the operator adds the sign-in
-    admin.add_staff(TABLE, deployed["pool"], agency_id="sunrise", employee_id="e-7", name="Sam Lee",
-                    email="sam@agency.example.test", role="employee", cognito=deployed["cognito"])
+    admin.add_staff(
+        TABLE,
+        deployed["pool"],
+        agency_id="sunrise",
+        employee_id="e-7",
+        name="Sam Lee",
+        email="sam@agency.example.test",
+        role="employee",
+        cognito=deployed["cognito"],
+    )
     # Then the Cognito user exists; a mismatching role is refused
     deployed["cognito"].admin_get_user(UserPoolId=deployed["pool"], Username="sam@agency.example.test")
     with pytest.raises(ValueError, match="another email or role"):
-        admin.add_staff(TABLE, deployed["pool"], agency_id="sunrise", employee_id="e-7", name="Sam Lee",
-                        email="sam@agency.example.test", role="coordinator", cognito=deployed["cognito"])
+        admin.add_staff(
+            TABLE,
+            deployed["pool"],
+            agency_id="sunrise",
+            employee_id="e-7",
+            name="Sam Lee",
+            email="sam@agency.example.test",
+            role="coordinator",
+            cognito=deployed["cognito"],
+        )
