@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from visits_infra.api import API_HANDLER, AUTHORIZER, CHIME_EVENTS, EMAIL_EVENTS, SWEEP
+from visits_infra.paths import load_table_description
 
 from tests.infra.conftest import Synth
 
@@ -29,6 +30,10 @@ def _same(actual: Any, expected: list[Any]) -> bool:
 
 def _arn(*parts: Any) -> dict[str, Any]:
     return {"Fn::Join": ["", list(parts)]}
+
+
+def _model_index_names() -> list[str]:
+    return [gsi["index_name"] for gsi in load_table_description()["global_secondary_indexes"]]
 
 
 PARTITION = {"Ref": "AWS::Partition"}
@@ -64,10 +69,7 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
         statements["TableItems"]["Resource"],
         [
             table_arn,
-            *(
-                {"Fn::Join": ["", [table_arn, f"/index/{name}"]]}
-                for name in ("by_client", "by_employee", "open_sessions")
-            ),
+            *({"Fn::Join": ["", [table_arn, f"/index/{name}"]]} for name in _model_index_names()),
         ],
     )
     assert statements["DataKey"]["Action"] == ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
