@@ -73,7 +73,7 @@ class VisitsStack(cdk.Stack):
         self.link_key = secretsmanager.Secret(
             self,
             "LinkKey",
-            description="32 random bytes, as 64 lowercase hex characters, that client link tokens derive from",
+            description="Key that client link tokens derive from: 64 random hex characters (256 bits)",
             # Referenced by ARN so CDK adds no wildcard-action grant to the key policy; the account
             # statement of the key and the app role's kms:Decrypt already allow reading it.
             encryption_key=kms.Key.from_key_arn(self, "LinkKeyEncryption", key.key_arn),

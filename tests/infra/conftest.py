@@ -21,7 +21,6 @@ if str(INFRA) not in sys.path:
 
 from aws_cdk.assertions import Template  # noqa: E402
 from visits_infra.app import VisitsStack, build_app  # noqa: E402
-from visits_infra.paths import REPO_ROOT  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
     cwd = Path.cwd()
     os.chdir(work)  # chalice.cdk writes chalice.out/ into the working directory
     try:
-        app_dir = os.environ.get("INFRA_TEST_APP_DIR")  # TEMP: until app.py has its event handlers
-        built = build_app(outdir=str(outdir), source_dir=Path(app_dir) if app_dir else REPO_ROOT)
+        built = build_app(outdir=str(outdir))
         nag_failure: str | None = None
         try:
             built.app.synth()
