@@ -44,8 +44,9 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy app.py chalicelib devstack
 
-test: venv frontend browser-deps lint
+test: venv frontend browser-deps
 	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(MAKE) --no-print-directory lint
 
 unit: venv
 	$(VENV)/bin/pytest -q tests/unit tests/api

@@ -272,6 +272,19 @@ def create_service_code() -> Any:
     return http.respond(agency_admin.create_service_code(_caller(), _body(p.SERVICE_CREATE)), 201)
 
 
+@app.route("/api/reports/virtual-visits", methods=["GET"], authorizer=authorize)
+@handles_errors
+def attendance_report() -> Any:
+    """The attendance record of virtual visits, as JSON or CSV (`Accept: text/csv`)."""
+    from chalicelib.logic import attendance
+
+    rows = attendance.virtual_visit_report(_caller(), *_range())
+    accept = (app.current_request.headers.get("accept") or "") if app.current_request else ""
+    if "text/csv" in accept:
+        return http.respond_text(attendance.as_csv(rows), "text/csv; charset=utf-8")
+    return rows
+
+
 # Client: the join page ------------------------------------------------------------------------------
 
 @app.route("/api/join", methods=["POST"])
@@ -324,7 +337,32 @@ def sweep(event: Any) -> dict[str, int]:
     from chalicelib.observability import flush
 
     flush()
-    return {"expired": result.expired, "meetings_deleted": result.meetings_deleted, "examined": result.examined}
+    return {"expired": result.expired, "meetings_deleted": result.meetings_deleted, "reconciled": result.reconciled,
+            "examined": result.examined}
+
+
+@app.on_cw_event({"source": ["aws.chime"], "detail-type": ["Chime Meeting State Change"]})
+def on_chime_event(event: Any) -> str:
+    """Presence and meeting ends as Chime saw them (best effort; the sweep reconciles)."""
+    from chalicelib.logic.presence import on_meeting_event
+    from chalicelib.observability import flush, log
+
+    log().append_keys(handler="chime_event")
+    outcome = on_meeting_event(event.detail if isinstance(event.detail, dict) else {}, _now())
+    flush()
+    return outcome
+
+
+@app.on_cw_event({"source": ["aws.ses"], "detail-type": ["Email Bounced", "Email Complaint Received"]})
+def on_email_event(event: Any) -> str:
+    """Bounces and complaints from the SES configuration set mark the client's address."""
+    from chalicelib.logic.email_events import on_email_event as apply
+    from chalicelib.observability import flush, log
+
+    log().append_keys(handler="email_event")
+    outcome = apply(event.detail if isinstance(event.detail, dict) else {})
+    flush()
+    return outcome
 
 
 @app.middleware("http")

@@ -28,6 +28,12 @@ def respond(body: Any, status: int = 200, headers: dict[str, str] | None = None)
                     headers={**SECURITY_HEADERS, **(headers or {})})
 
 
+def respond_text(text: str, content_type: str) -> Any:
+    from chalice.app import Response
+
+    return Response(body=text, status_code=200, headers={**SECURITY_HEADERS, "Content-Type": content_type})
+
+
 def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Turn domain errors into `{"Code", "Message"}` responses (Chalice would make them 500s)."""
 

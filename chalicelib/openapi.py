@@ -57,9 +57,11 @@ SCHEMAS: dict[str, Any] = {
         "state": {"type": "string", "enum": ["none", "invited", "active", "over", "expired"]},
         "last_invite_sent_at": NULLABLE_TIME, "link_expires_at": NULLABLE_TIME,
         "client_present": {"type": "boolean"}, "employee_present": {"type": "boolean"},
-        "invite_stale": {"type": "boolean"},
+        "invite_stale": {"type": "boolean"}, "invite_bounced": {"type": "boolean"},
+        "invite_warning": {"type": "string"},
         "ended_reason": {"type": ["string", "null"], "enum": ["hang_up", "clock_out", "expired", None]},
-    }),
+    }, ["state", "last_invite_sent_at", "link_expires_at", "client_present", "employee_present", "invite_stale",
+        "invite_bounced", "ended_reason"]),
     "ClientSummary": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "has_email": {"type": "boolean"},
                            "email_failing": {"type": "boolean"}}, ["id", "name", "has_email"]),
     "ScheduleEntry": _obj({
@@ -88,6 +90,7 @@ SCHEMAS: dict[str, Any] = {
         "time_zone": {"type": "string"}, "state": {"type": "string", "enum": ["invited", "active", "over"]},
         "caregiver_present": {"type": "boolean"},
     }),
+    "AttendanceRow": {"type": "object", "required": ["visit_id", "no_show", "minutes_together"]},
     "ClientLeave": _obj({"state": {"type": "string"}}),
     "TimelineEntry": _obj({"at": TIME, "type": {"type": "string"}, "actor": {"type": "string"},
                            "detail": {"type": "string"}}, ["at", "type", "actor"]),
@@ -160,6 +163,8 @@ OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, t
      {"type": "array", "items": _ref("ServiceCode")}, (401,)),
     ("post", "/api/service-codes", "Add a service code", True, p.SERVICE_CREATE, 201, _ref("ServiceCode"),
      (400, 401, 403, 409, 413)),
+    ("get", "/api/reports/virtual-visits", "Attendance record of virtual visits (JSON or CSV)", True, None, 200,
+     {"type": "array", "items": _ref("AttendanceRow")}, (400, 401, 403)),
     ("post", "/api/join", "What the client's join page shows (R16)", False, p.TOKEN, 200, _ref("ClientView"),
      (400, 404, 410, 413)),
     ("post", "/api/join/attendee", "Meeting credentials for the client", False, p.TOKEN, 200,
@@ -208,7 +213,7 @@ def _operation(path: str, summary: str, staff: bool, fields: dict[str, Field] | 
     params = [{"name": seg[1:-1], "in": "path", "required": True,
                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}
               for seg in path.split("/") if seg.startswith("{")]
-    if path.endswith("/schedule"):
+    if path.endswith("/schedule") or path.startswith("/api/reports/"):
         params += [{"name": name, "in": "query", "required": True, "schema": {"type": "string", "format": "date-time"}}
                    for name in ("from", "to")]
     if params:

@@ -54,6 +54,7 @@ def _visit(agency: str, visit_id: str, client: str, employee: str, service: str,
         client_id=client, employee_id=employee, service_code=service, start=start,
         end=start + timedelta(minutes=minutes), virtual=virtual,
         employee_key=keys.employee_key(agency, employee), client_key=keys.client_key(agency, client),
+        agency_key=keys.agency_pk(agency),
     ))
 
 

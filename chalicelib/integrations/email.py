@@ -20,7 +20,7 @@ class EmailSuppressed(EmailFailed):
 
     status, code = 422, "EMAIL_SUPPRESSED"
     message = (
-        "The client's email address is on the suppression list because earlier mail bounced or was "
+        "The client's email address is on the suppression list because earlier mail to it bounced or was "
         "reported as spam. Check the client's email address, or copy the invite link instead."
     )
 

@@ -82,6 +82,20 @@ class LocalMeetings:
                 meeting.ended = True
                 self._lock.notify_all()
 
+    def get_meeting(self, meeting_id: str) -> dict[str, Any]:
+        with self._lock:
+            meeting = self._live(meeting_id)
+            return {"MeetingId": meeting.meeting_id, "ExternalMeetingId": meeting.external_meeting_id,
+                    "MediaRegion": "local"}
+
+    def list_attendees(self, meeting_id: str) -> set[str]:
+        """Attendees heard from recently: the local stand-in for who is in the call."""
+        with self._lock:
+            meeting = self._live(meeting_id)
+            now = self._now()
+            return {a.external_user_id for a in meeting.attendees.values()
+                    if a.last_seen and now - a.last_seen < PRESENCE_SECONDS}
+
     def _live(self, meeting_id: str) -> _Meeting:
         meeting = self._meetings.get(meeting_id)
         if meeting is None or meeting.ended:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable
@@ -33,6 +34,10 @@ class Meetings(Protocol):
     def create_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]: ...
 
     def delete_meeting(self, meeting_id: str) -> None: ...
+
+    def get_meeting(self, meeting_id: str) -> dict[str, Any]: ...
+
+    def list_attendees(self, meeting_id: str) -> set[str]: ...
 
 
 def attendee_view(attendee: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +95,24 @@ class ChimeMeetings:
             MeetingId=meeting_id, ExternalUserId=external_user_id,
         ))
         return dict(response["Attendee"])
+
+    def get_meeting(self, meeting_id: str) -> dict[str, Any]:
+        """The meeting, or MeetingGone once Chime ended it."""
+        return dict(self._call(lambda: self._client.get_meeting(MeetingId=meeting_id))["Meeting"])
+
+    def list_attendees(self, meeting_id: str) -> set[str]:
+        """The external user ids of the meeting's attendees (all pages)."""
+        ids: set[str] = set()
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"MeetingId": meeting_id, "MaxResults": 100}
+            if token:
+                kwargs["NextToken"] = token
+            page = self._call(functools.partial(self._client.list_attendees, **kwargs))
+            ids.update(a["ExternalUserId"] for a in page.get("Attendees", []))
+            token = page.get("NextToken")
+            if not token:
+                return ids
 
     def delete_meeting(self, meeting_id: str) -> None:
         """End the meeting for everyone; a meeting already gone counts as deleted."""

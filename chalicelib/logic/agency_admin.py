@@ -92,7 +92,7 @@ def create_visit(caller: Caller, body: dict[str, Any], now: datetime) -> dict[st
         agency_id=caller.agency_id, visit_id=visit_id, client_id=body["client_id"],
         employee_id=body["employee_id"], service_code=service.code, start=start, end=end, virtual=virtual,
         employee_key=keys.employee_key(caller.agency_id, body["employee_id"]),
-        client_key=keys.client_key(caller.agency_id, body["client_id"]),
+        client_key=keys.client_key(caller.agency_id, body["client_id"]), agency_key=keys.agency_pk(caller.agency_id),
     )
     visit_store.create_visit(visit)
     client = directory.get_clients(caller.agency_id, [visit.client_id]).get(visit.client_id)

@@ -55,9 +55,9 @@ def clock_out(caller: Caller, visit_id: str, services: Services, now: datetime) 
         if visit.clock_in_at is None:
             raise NotClockedInForClockOut()
         ending: list[Any] = []
-        active = session is not None and session.state == "active" and now <= session.expires_at
+        active = session is not None and session.state == "active" and now < session.expires_at
         if session is not None and session.state in OPEN_STATES:
-            expired = now > session.expires_at
+            expired = now >= session.expires_at
             terminal, reason = ("expired", "expired") if expired else ("over", "clock_out")
             ending = session_store.end_ops(session, terminal, reason, now, caller.actor)
         try:

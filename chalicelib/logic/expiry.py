@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.logic.ending import delete_meeting
+from chalicelib.logic.presence import reconcile
 from chalicelib.observability import count
 from chalicelib.persistence import sessions as session_store
 from chalicelib.persistence.models import Session
@@ -17,6 +18,7 @@ from chalicelib.services import Services
 class SweepResult:
     expired: int = 0
     meetings_deleted: int = 0
+    reconciled: int = 0
     examined: int = 0
 
 
@@ -41,7 +43,14 @@ def sweep_expired_sessions(services: Services, now: datetime, shards: int, batch
 def _sweep_one(due: Session, services: Services, now: datetime, result: SweepResult) -> None:
     if due.state in OPEN_STATES:
         if due.expires_at > now:
-            return  # moved later by a time change since the index was read
+            # Not expired: it is here because it looked in-call with no recent event (reconciliation),
+            # or because a time change moved its expiry after the index was read.
+            if due.employee_present or due.client_present:
+                reconcile(due, services.meetings, now)
+                result.reconciled += 1
+            else:
+                session_store.schedule_sweep(due, due.expires_at)
+            return
         ended = session_store.end_session(due, "expired", "expired", now, "system",
                                           extra=Session.expires_at <= now)
         if ended is None:

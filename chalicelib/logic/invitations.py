@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.errors import ClientHasNoEmail, Conflict, LinkExpired, SessionOver, VisitNotVirtual
+from chalicelib.integrations.email import EmailSuppressed
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invite_email import compose_invite
@@ -21,8 +22,8 @@ def ensure_open(session: Session | None, visit: Visit, now: datetime) -> None:
     """R13 and R23 for the caregiver: nothing happens on an ended or expired session."""
     if session is not None and session.state == "over":
         raise SessionOver()
-    expired = session is not None and (session.state == "expired" or now > session.expires_at)
-    if expired or now > links.link_expiry(visit.end):
+    expired = session is not None and (session.state == "expired" or now >= session.expires_at)
+    if expired or now >= links.link_expiry(visit.end):
         raise LinkExpired()
 
 
@@ -72,6 +73,8 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
     client = directory.get_client(caller.agency_id, visit.client_id)
     if delivery == "email" and not client.email:
         raise ClientHasNoEmail()
+    if delivery == "email" and client.email_status is not None:
+        raise EmailSuppressed()
     session = _current_session(bundle, services, now)
     token = _token(services.link_key, visit, int(session.link_generation), session.link_nonce)
     url = links.join_url(services.cfg.public_base_url, token)
@@ -81,7 +84,8 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
         email = compose_invite(agency.name, agency.sender_email, str(client.email), first_name(caregiver.name),
                                visit.start, agency.time_zone, url, session.expires_at)
         # Sent before anything is recorded: if SES fails, no "invite sent" exists and a retry sends the same link.
-        services.mailer.send(email, tags={"agency": caller.agency_id})
+        services.mailer.send(email, tags={"agency": caller.agency_id, "client": client.client_id,
+                                          "visit": visit.visit_id})
     session_store.record_invite(session, now, caller.actor, emailed=delivery == "email")
     if delivery == "email":
         session.last_invite_sent_at = now

@@ -21,6 +21,7 @@ from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invitations import ensure_open
 from chalicelib.logic.meeting_access import join_meeting
+from chalicelib.logic.presence import next_sweep
 from chalicelib.logic.views import effective_state, first_name, session_status
 from chalicelib.observability import count
 from chalicelib.persistence import directory, keys
@@ -47,7 +48,8 @@ def employee_join(caller: Caller, visit_id: str, services: Services, now: dateti
     if session is None or effective_state(session, now) == "none":
         raise NoSession()
     session, meeting, attendee = join_meeting(session, f"employee-{caller.employee_id}", services.meetings, True)
-    if not session_store.set_presence(session, "employee", True, now, caller.actor):
+    if not session_store.set_presence(session, "employee", True, now, caller.actor,
+                                      next_sweep=next_sweep(session, now, True)):
         _still_open(session)
     count("Joins", side="employee")
     return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee),
@@ -58,9 +60,11 @@ def employee_leave(caller: Caller, visit_id: str, services: Services, now: datet
     """The caregiver closed the call window: the session stays open for a rejoin (R24)."""
     bundle = load_visit(caller, visit_id)
     require_assigned(caller, bundle, NotAssignedToJoin)
-    if bundle.session is not None and session_store.set_presence(
-            bundle.session, "employee", False, now, caller.actor):
-        bundle.session.employee_present = False
+    session = bundle.session
+    if session is not None and session_store.set_presence(
+            session, "employee", False, now, caller.actor,
+            next_sweep=next_sweep(session, now, bool(session.client_present))):
+        session.employee_present = False
     return session_status(bundle.session, bundle.visit, now)
 
 
@@ -77,7 +81,7 @@ def _by_token(token: str, now: datetime) -> tuple[VisitBundle, Session]:
     current = bundle.visit.schedule_version == link.generation
     if session is None or not current or session.link_generation != link.generation:
         raise InvalidLink()
-    if session.state == "expired" or now > session.expires_at or now > link.expires_at:
+    if session.state == "expired" or now >= session.expires_at or now >= link.expires_at:
         raise ClientLinkExpired()
     return bundle, session
 
@@ -105,8 +109,9 @@ def client_join(token: str, services: Services, now: datetime) -> dict[str, Any]
     if session.state == "over":
         raise ClientSessionOver()
     session, meeting, attendee = join_meeting(
-        session, f"client-{session.visit_id}", services.meetings, may_start=session.meeting_id is not None)
-    if not session_store.set_presence(session, "client", True, now, "client"):
+        session, f"client-{session.visit_id}", services.meetings, may_start=session.state == "active")
+    if not session_store.set_presence(session, "client", True, now, "client",
+                                      next_sweep=next_sweep(session, now, True)):
         fresh = session_store.get_session(session.pk)
         if fresh is None or fresh.state not in OPEN_STATES:
             raise ClientSessionOver()
@@ -118,6 +123,7 @@ def client_leave(token: str, services: Services, now: datetime) -> dict[str, Any
     """The client hung up or closed the page: presence only; the session stays open (R19, R23)."""
     _, session = _by_token(token, now)
     if session.state in OPEN_STATES:
-        session_store.set_presence(session, "client", False, now, "client")
+        session_store.set_presence(session, "client", False, now, "client",
+                                   next_sweep=next_sweep(session, now, bool(session.employee_present)))
     fresh = session_store.get_session(session.pk) or session
     return {"state": effective_state(fresh, now)}

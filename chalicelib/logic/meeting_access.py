@@ -28,6 +28,10 @@ def _attach(session: Session, meeting: dict[str, Any], previous: str | None, mee
         if fresh.meeting_id != meeting["MeetingId"]:
             meetings.delete_meeting(meeting["MeetingId"])
         return fresh
+    except Exception:
+        # Nothing recorded the meeting: don't leave it running.
+        meetings.delete_meeting(meeting["MeetingId"])
+        raise
 
 
 def join_meeting(session: Session, external_user_id: str, meetings: Meetings,

@@ -9,13 +9,14 @@ from chalicelib.clock import iso
 from chalicelib.persistence.models import Client, Session, Visit
 
 TERMINAL_STATES = ("over", "expired")
+BOUNCE_WARNING = "The last invite email to the client bounced. Check the client's email address."
 
 
 def effective_state(session: Session | None, now: datetime) -> str:
     """The session's state as users see it: no invite yet is `none`; past its expiry is `expired` (R13)."""
     if session is None or (session.invite_count == 0 and session.state == "invited"):
         return "none"
-    if session.state not in TERMINAL_STATES and now > session.expires_at:
+    if session.state not in TERMINAL_STATES and now >= session.expires_at:
         return "expired"
     return str(session.state)
 
@@ -26,7 +27,7 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
     if session is None or state == "none":
         return {"state": "none", "last_invite_sent_at": None, "link_expires_at": None,
                 "client_present": False, "employee_present": False, "invite_stale": False,
-                "ended_reason": None}
+                "ended_reason": None, "invite_bounced": False}
     open_ = state in ("invited", "active")
     return {
         "state": state,
@@ -36,6 +37,8 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
         "employee_present": bool(session.employee_present) and open_,
         "invite_stale": open_ and session.link_generation != visit.schedule_version,
         "ended_reason": session.ended_reason or ("expired" if state == "expired" else None),
+        "invite_bounced": bool(session.invite_bounced),
+        **({"invite_warning": BOUNCE_WARNING} if session.invite_bounced else {}),
     }
 
 

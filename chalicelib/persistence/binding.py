@@ -17,6 +17,9 @@ def bound() -> None:
     for name, value in (("region", cfg.region), ("host", cfg.dynamodb_endpoint), ("max_retry_attempts", 3)):
         setattr(meta, name, value)
     Item._connection = None
+    from chalicelib.persistence.visits import connection
+
+    connection.cache_clear()
 
 
 def create_table() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.persistence import keys
@@ -112,6 +112,17 @@ def put_service_code(agency_id: str, code: str, name: str, allows_virtual: bool)
     )
     _create(service)
     return service
+
+
+def mark_email_failing(agency_id: str, client_id: str, status: str) -> bool:
+    """Mark the client's address as bounced or complained; False if there is no such client."""
+    bound()
+    client = Client(keys.agency_pk(agency_id), f"CLIENT#{client_id}")
+    try:
+        client.update(actions=[Client.email_status.set(status)], condition=Client.pk.exists())
+    except UpdateError:
+        return False
+    return True
 
 
 def update_client(agency_id: str, client_id: str, changes: dict[str, str | None]) -> Client:

@@ -25,6 +25,10 @@ def client_key(agency_id: str, client_id: str) -> str:
     return f"AGENCY#{agency_id}#CLIENT#{client_id}"
 
 
+def meeting_pk(meeting_id: str) -> str:
+    return f"MEETING#{meeting_id}"
+
+
 def link_pk(token: str) -> str:
     """Links are stored under the SHA-256 of their token, never the token itself."""
     return "LINK#" + hashlib.sha256(token.encode()).hexdigest()

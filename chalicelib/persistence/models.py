@@ -18,7 +18,8 @@ from pynamodb.models import Model
 
 TABLE_PLACEHOLDER = "virtual-visits"
 # What the sweep needs from the index, so it reads each due session once.
-SWEEP_FIELDS = ["kind", "agency_id", "visit_id", "state", "meeting_id", "meeting_to_delete", "expires_at"]
+SWEEP_FIELDS = ["kind", "agency_id", "visit_id", "state", "meeting_id", "meeting_to_delete", "expires_at",
+                "employee_present", "client_present"]
 
 
 class ByEmployee(GlobalSecondaryIndex["Item"]):
@@ -40,6 +41,17 @@ class ByClient(GlobalSecondaryIndex["Item"]):
         projection = AllProjection()
 
     client_key = UnicodeAttribute(hash_key=True)
+    start = UTCDateTimeAttribute(range_key=True)
+
+
+class ByAgency(GlobalSecondaryIndex["Item"]):
+    """All visits of one agency, ordered by start (the attendance report)."""
+
+    class Meta:
+        index_name = "by_agency"
+        projection = AllProjection()
+
+    agency_key = UnicodeAttribute(hash_key=True)
     start = UTCDateTimeAttribute(range_key=True)
 
 
@@ -67,6 +79,7 @@ class Item(Model):
 
     by_employee = ByEmployee()
     by_client = ByClient()
+    by_agency = ByAgency()
     open_sessions = OpenSessions()
 
 
@@ -119,6 +132,7 @@ class Visit(Item, discriminator="visit"):
     virtual = BooleanAttribute(default=False)
     employee_key = UnicodeAttribute()
     client_key = UnicodeAttribute()
+    agency_key = UnicodeAttribute()
     schedule_version = NumberAttribute(default=1)
     clock_in_at = UTCDateTimeAttribute(null=True)
     clock_out_at = UTCDateTimeAttribute(null=True)
@@ -142,6 +156,9 @@ class Session(Item, discriminator="session"):
     meeting_to_delete = UnicodeAttribute(null=True)
     employee_present = BooleanAttribute(default=False)
     client_present = BooleanAttribute(default=False)
+    employee_seen_at = UTCDateTimeAttribute(null=True)  # time of the latest presence change applied
+    client_seen_at = UTCDateTimeAttribute(null=True)
+    invite_bounced = BooleanAttribute(default=False)
     ended_reason = UnicodeAttribute(null=True)
     ended_at = UTCDateTimeAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
@@ -156,6 +173,13 @@ class JoinLink(Item, discriminator="link"):
     generation = NumberAttribute()
     expires_at = UTCDateTimeAttribute()
     expires_ttl = TTLAttribute()
+
+
+class MeetingPointer(Item, discriminator="meeting"):
+    """Maps a provider's meeting id to its session, so meeting events find it without a Scan."""
+
+    agency_id = UnicodeAttribute()
+    visit_id = UnicodeAttribute()
 
 
 class TimelineEvent(Item, discriminator="event"):

@@ -12,7 +12,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.errors import Conflict
 from chalicelib.persistence import keys
 from chalicelib.persistence.binding import bound
-from chalicelib.persistence.models import JoinLink, OpenSessions, Session, Visit
+from chalicelib.persistence.models import JoinLink, MeetingPointer, OpenSessions, Session, Visit
 from chalicelib.persistence.visits import OPEN_STATES, commit, new_event
 
 Op = tuple[str, Any, list[Any], Any]
@@ -63,7 +63,7 @@ def record_invite(session: Session, at: datetime, actor: str, emailed: bool) -> 
     """Record an emailed invite (R09's last-sent time) or a copied link on the session and timeline."""
     actions: list[Any] = [Session.invite_count.add(1)]
     if emailed:
-        actions.append(Session.last_invite_sent_at.set(at))
+        actions += [Session.last_invite_sent_at.set(at), Session.invite_bounced.set(False)]
     commit([
         ("update", session, actions, Session.state.is_in(*OPEN_STATES)),
         ("put", new_event(session, at, "invite_sent" if emailed else "link_copied", actor), [], None),
@@ -79,8 +79,10 @@ def get_link(token_pk: str) -> JoinLink | None:
 
 
 def attach_meeting(session: Session, meeting: dict[str, Any], previous_meeting_id: str | None) -> Session:
-    """Store the meeting made for this session, unless the session ended or another join stored a newer one."""
-    bound()
+    """Store the meeting made for this session, unless the session ended or another join stored a newer one.
+
+    The meeting's pointer item is written in the same transaction, so its events always find the session.
+    """
     meeting_id = meeting["MeetingId"]
     same = Session.meeting_id == meeting_id
     expected: Any
@@ -88,34 +90,80 @@ def attach_meeting(session: Session, meeting: dict[str, Any], previous_meeting_i
         expected = Session.meeting_id.does_not_exist() | same
     else:
         expected = (Session.meeting_id == previous_meeting_id) | same
-    try:
-        session.update(
-            actions=[
-                Session.meeting_id.set(meeting_id), Session.meeting.set(meeting),
-                Session.meeting_seq.add(1 if meeting_id != session.meeting_id else 0),
-                Session.state.set("active"),
-            ],
-            condition=Session.state.is_in(*OPEN_STATES) & expected,
-        )
-    except UpdateError as exc:
-        raise Conflict() from exc
+    seq = session.meeting_seq + (0 if meeting_id == session.meeting_id else 1)
+    pointer = MeetingPointer(keys.meeting_pk(meeting_id), "MEETING", agency_id=session.agency_id,
+                             visit_id=session.visit_id)
+    commit([
+        ("update", session, [
+            Session.meeting_id.set(meeting_id), Session.meeting.set(meeting), Session.meeting_seq.set(seq),
+            Session.state.set("active"),
+        ], Session.state.is_in(*OPEN_STATES) & expected),
+        ("put", pointer, [], None),
+    ])
+    session.meeting_id, session.meeting, session.meeting_seq, session.state = meeting_id, meeting, seq, "active"
     return session
 
 
+def session_of_meeting(meeting_id: str) -> Session | None:
+    """The session a provider's meeting belongs to: one GetItem for the pointer, one for the session."""
+    bound()
+    try:
+        pointer = MeetingPointer.get(keys.meeting_pk(meeting_id), "MEETING")
+    except MeetingPointer.DoesNotExist:
+        return None
+    return get_session(keys.visit_pk(pointer.agency_id, pointer.visit_id))
+
+
 def set_presence(session: Session, who: str, present: bool, at: datetime, actor: str,
-                 detail: str | None = None) -> bool:
-    """Flip one side's presence with its timeline line; False when it already was so or the session ended."""
+                 detail: str | None = None, next_sweep: datetime | None = None) -> bool:
+    """Flip one side's presence with its timeline line.
+
+    False when it already was so, the session ended, or a newer change was applied (events arrive
+    late, twice, or out of order; `*_seen_at` keeps the latest applied time).
+    """
     attr = Session.employee_present if who == "employee" else Session.client_present
+    seen = Session.employee_seen_at if who == "employee" else Session.client_seen_at
     event_type = f"{who}_{'joined' if present else 'left'}"
+    actions: list[Any] = [attr.set(present), seen.set(at)]
+    if next_sweep is not None:
+        actions.append(Session.sweep_at.set(next_sweep))
     try:
         commit([
-            ("update", session, [attr.set(present)],
-             Session.state.is_in(*OPEN_STATES) & (attr != present)),
+            ("update", session, actions,
+             Session.state.is_in(*OPEN_STATES) & (attr != present) & (seen.does_not_exist() | (seen <= at))),
             ("put", new_event(session, at, event_type, actor, detail), [], None),
         ])
     except Conflict:
         return False
     return True
+
+
+def meeting_gone(session: Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
+    """The provider ended the meeting under an open session: forget it, so the next join makes a new one."""
+    bound()
+    try:
+        session.update(
+            actions=[Session.meeting_id.remove(), Session.meeting.remove(), Session.employee_present.set(False),
+                     Session.client_present.set(False), Session.employee_seen_at.set(at),
+                     Session.client_seen_at.set(at), Session.sweep_at.set(next_sweep)],
+            condition=Session.state.is_in(*OPEN_STATES) & (Session.meeting_id == meeting_id),
+        )
+    except UpdateError:
+        return False
+    return True
+
+
+def mark_invite_bounced(session: Session) -> None:
+    bound()
+    with contextlib.suppress(UpdateError):
+        session.update(actions=[Session.invite_bounced.set(True)], condition=Session.pk.exists())
+
+
+def schedule_sweep(session: Session, at: datetime) -> None:
+    """Ask the sweep to look at an open session again at `at`."""
+    bound()
+    with contextlib.suppress(UpdateError):
+        session.update(actions=[Session.sweep_at.set(at)], condition=Session.state.is_in(*OPEN_STATES))
 
 
 def end_ops(session: Session, terminal: str, reason: str, at: datetime, actor: str,

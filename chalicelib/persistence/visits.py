@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.persistence import keys
 from chalicelib.persistence.binding import bound
-from chalicelib.persistence.models import ByClient, ByEmployee, Item, Session, TimelineEvent, Visit
+from chalicelib.persistence.models import ByAgency, ByClient, ByEmployee, Item, Session, TimelineEvent, Visit
 
 OPEN_STATES = ("invited", "active")
 
@@ -30,7 +31,9 @@ class VisitBundle:
     events: list[TimelineEvent] = field(default_factory=list)
 
 
+@cache
 def connection() -> Connection:
+    """The connection transactions go through, made once per process."""
     bound()
     cfg = settings()
     return Connection(region=cfg.region, host=cfg.dynamodb_endpoint, max_retry_attempts=3)
@@ -91,6 +94,13 @@ def schedule_for_client(agency_id: str, client_id: str, start: datetime, end: da
 
 
 Op = tuple[str, Any, list[Any], Any]
+
+
+def visits_of_agency(agency_id: str, start: datetime, end: datetime) -> list[Visit]:
+    """Every visit of the agency starting in [start, end], from the by-agency index."""
+    bound()
+    return [v for v in Visit.by_agency.query(keys.agency_pk(agency_id), ByAgency.start.between(start, end))
+            if isinstance(v, Visit)]
 
 
 def _committed(tx_body: list[Op]) -> None:
