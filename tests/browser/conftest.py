@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, Route, ViewportSize, sync_playwright
 
 from tests.browser.helpers import ROOT, Api
 from tests.browser.netns import enter_loopback_only_network, interfaces
@@ -65,8 +65,7 @@ def loopback_network() -> Iterator[bool]:
     try:
         leave = enter_loopback_only_network()
     except OSError as err:
-        warnings.warn(f"no private network namespace ({err}); relying on loopback-only ICE candidates",
-                      stacklevel=1)
+        warnings.warn(f"no private network namespace ({err}); relying on loopback-only ICE candidates", stacklevel=1)
         yield False
         return
     assert interfaces() == ["lo"], interfaces()
@@ -129,7 +128,7 @@ def new_context(browser: Browser, stack: Any) -> Iterator[Callable[..., BrowserC
     made: list[BrowserContext] = []
 
     def make(phone: bool = False, media: bool = True, **options: Any) -> BrowserContext:
-        viewport = {"width": 375, "height": 667} if phone else {"width": 1280, "height": 860}
+        viewport: ViewportSize = {"width": 375, "height": 667} if phone else {"width": 1280, "height": 860}
         context = browser.new_context(viewport=viewport, has_touch=phone, base_url=stack.url, **options)
         if media:
             context.grant_permissions(["camera", "microphone"], origin=stack.url)

@@ -33,9 +33,7 @@ R13_CLIENT_EXPIRED = "This link has expired. Please contact your care provider f
 R15_PREFIX = "The client has not joined the session yet. The last invite was sent at "
 R16_WAITING = "Your caregiver will join shortly."
 R19_LEFT = "The client has left the session. They can rejoin with the same link."
-R20_CONFIRM = (
-    "Hang up and end the virtual session? You will not be able to start another video session for this visit."
-)
+R20_CONFIRM = "Hang up and end the virtual session? You will not be able to start another video session for this visit."
 R20_OVER = "Your session with the client is over. You can now close the page."
 R20_CLIENT_ENDED = "Your caregiver has ended the session. You can now close this page."
 R22_WARNING = "The virtual session is still active. Remember to hang up the video call."
@@ -52,12 +50,12 @@ class Api:
 
     def call(self, method: str, path: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.base}/api{path}", data=data, method=method)  # noqa: S310
+        request = urllib.request.Request(f"{self.base}/api{path}", data=data, method=method)
         request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=15) as response:
                 raw = response.read()
                 return response.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as err:
@@ -88,14 +86,31 @@ class Api:
         client = self.ok("POST", "/clients", coordinator_token, body)
         return {**client, **body}
 
-    def new_visit(self, coordinator_token: str, client_id: str, start_offset_min: int, minutes: int,
-                  virtual: bool = True, employee_id: str = CAREGIVER) -> dict[str, Any]:
+    def new_visit(
+        self,
+        coordinator_token: str,
+        client_id: str,
+        start_offset_min: int,
+        minutes: int,
+        virtual: bool = True,
+        employee_id: str = CAREGIVER,
+    ) -> dict[str, Any]:
         start = self.now().replace(second=0, microsecond=0) + timedelta(minutes=start_offset_min)
-        return dict(self.ok("POST", "/visits", coordinator_token, {
-            "client_id": client_id, "employee_id": employee_id,
-            "service_code": "TELE" if virtual else "PC",
-            "start": iso(start), "end": iso(start + timedelta(minutes=minutes)), "virtual": virtual,
-        }))
+        return dict(
+            self.ok(
+                "POST",
+                "/visits",
+                coordinator_token,
+                {
+                    "client_id": client_id,
+                    "employee_id": employee_id,
+                    "service_code": "TELE" if virtual else "PC",
+                    "start": iso(start),
+                    "end": iso(start + timedelta(minutes=minutes)),
+                    "virtual": virtual,
+                },
+            )
+        )
 
     def join_link_from_outbox(self, email: str, after: int = 0) -> str:
         """The join link of the newest email sent to `email` (waits briefly for delivery)."""
@@ -104,7 +119,8 @@ class Api:
             mails = [m for m in self.ok("GET", "/dev/outbox") if email in str(m.get("to"))]
             if len(mails) > after:
                 match = JOIN_LINK.search(str(mails[-1].get("text") or "")) or JOIN_LINK.search(
-                    str(mails[-1].get("html") or ""))
+                    str(mails[-1].get("html") or "")
+                )
                 assert match, f"no join link in the email: {mails[-1]}"
                 return match.group(0)
             assert time.monotonic() < deadline, f"no email to {email}"
@@ -125,17 +141,24 @@ def agency_hhmm(text: str) -> str:
 
 def video_frames(page: Page, selector: str) -> dict[str, Any]:
     """Size, playback position and decoded frame count of a <video>."""
-    return dict(page.eval_on_selector(selector, """v => ({
+    return dict(
+        page.eval_on_selector(
+            selector,
+            """v => ({
         width: v.videoWidth, height: v.videoHeight, time: v.currentTime,
         frames: v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().totalVideoFrames : 0,
-        hasStream: !!v.srcObject })"""))
+        hasStream: !!v.srcObject })""",
+        )
+    )
 
 
 def assert_video_flowing(page: Page, selector: str = "video.remote-video", timeout_s: float = 15) -> None:
     """The video shows real frames: a size, and frames that keep advancing."""
     page.wait_for_function(
         """sel => { const v = document.querySelector(sel); return v && v.videoWidth > 0 && v.currentTime > 0; }""",
-        arg=selector, timeout=timeout_s * 1000)
+        arg=selector,
+        timeout=timeout_s * 1000,
+    )
     first = video_frames(page, selector)
     page.wait_for_timeout(700)
     second = video_frames(page, selector)

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_axe_no_serious_or_critical_violations(
-    new_context: Callable[..., BrowserContext], api: Api, coordinator_token: str, stack: Any,
+    new_context: Callable[..., BrowserContext],
+    api: Api,
+    coordinator_token: str,
+    stack: Any,
 ) -> None:
     assert AXE_JS.is_file(), "axe-core is missing: run `cd frontend && npm ci`"
     client_info = api.new_client(coordinator_token)

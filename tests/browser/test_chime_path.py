@@ -63,9 +63,15 @@ def serve_chime(page: Page, echo_reduction: str) -> list[str]:
         calls.append(path)
         body: Any = {"state": "active"}
         if path == "/join":
-            body = {"agency_name": "Sunrise Home Care", "caregiver_first_name": "James",
-                    "start": "2026-11-25T15:00:00Z", "end": "2026-11-25T16:00:00Z",
-                    "time_zone": "America/New_York", "state": "active", "caregiver_present": True}
+            body = {
+                "agency_name": "Sunrise Home Care",
+                "caregiver_first_name": "James",
+                "start": "2026-11-25T15:00:00Z",
+                "end": "2026-11-25T16:00:00Z",
+                "time_zone": "America/New_York",
+                "state": "active",
+                "caregiver_present": True,
+            }
         elif path == "/join/attendee":
             body = chime_join_response(echo_reduction)
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
@@ -79,8 +85,9 @@ def diagnostics(page: Page) -> dict[str, Any]:
 
 
 def live_tracks(page: Page, kind: str) -> int:
-    return int(page.evaluate(
-        "k => window.__vvTracks.filter(t => t.kind === k && t.readyState === 'live').length", kind))
+    return int(
+        page.evaluate("k => window.__vvTracks.filter(t => t.kind === k && t.readyState === 'live').length", kind)
+    )
 
 
 def test_chime_sdk_session_devices_and_controls(new_context: Callable[..., BrowserContext]) -> None:
@@ -153,10 +160,22 @@ def test_chime_without_echo_reduction_and_meeting_end(new_context: Callable[...,
 
     # When the API says the session is over (the caregiver hung up), the page shows the ended text
     page.unroute("**/api/join**")
-    page.route("**/api/join", lambda route: route.fulfill(
-        status=200, content_type="application/json",
-        body=json.dumps({"agency_name": "Sunrise Home Care", "caregiver_first_name": "James",
-                         "start": "2026-11-25T15:00:00Z", "end": "2026-11-25T16:00:00Z",
-                         "state": "over", "caregiver_present": False})))
+    page.route(
+        "**/api/join",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "agency_name": "Sunrise Home Care",
+                    "caregiver_first_name": "James",
+                    "start": "2026-11-25T15:00:00Z",
+                    "end": "2026-11-25T16:00:00Z",
+                    "state": "over",
+                    "caregiver_present": False,
+                }
+            ),
+        ),
+    )
     expect(page.get_by_test_id("ended")).to_have_text(R20_CLIENT_ENDED, timeout=10000)
     page.wait_for_function("() => window.__vvTracks.every(t => t.readyState === 'ended')")

@@ -23,7 +23,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_r07_r22_copy_link_then_clock_out_during_call_ends_it(
-    new_context: Callable[..., BrowserContext], api: Api, coordinator_token: str, stack: Any,
+    new_context: Callable[..., BrowserContext],
+    api: Api,
+    coordinator_token: str,
+    stack: Any,
 ) -> None:
     # Given a virtual visit now, for a client without an email address (R06: copying still works)
     client_info = api.new_client(coordinator_token, with_email=False)

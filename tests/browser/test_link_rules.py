@@ -27,7 +27,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_r10_old_link_after_reschedule_is_refused_and_resend_gives_a_working_one(
-    new_context: Callable[..., BrowserContext], api: Api, coordinator_token: str, caregiver_token: str,
+    new_context: Callable[..., BrowserContext],
+    api: Api,
+    coordinator_token: str,
+    caregiver_token: str,
     stack: Any,
 ) -> None:
     # Given an invite was sent for a virtual visit
@@ -38,8 +41,12 @@ def test_r10_old_link_after_reschedule_is_refused_and_resend_gives_a_working_one
 
     # When the coordinator moves the visit
     start = parse_time(visit["start"]) + timedelta(minutes=30)
-    api.ok("PATCH", f"/visits/{visit['id']}", coordinator_token,
-           {"start": iso(start), "end": iso(start + timedelta(minutes=60))})
+    api.ok(
+        "PATCH",
+        f"/visits/{visit['id']}",
+        coordinator_token,
+        {"start": iso(start), "end": iso(start + timedelta(minutes=60))},
+    )
 
     # Then the old link shows the API's invalid-link message, and nothing about the visit
     client = new_context(phone=True).new_page()
@@ -63,7 +70,10 @@ def test_r10_old_link_after_reschedule_is_refused_and_resend_gives_a_working_one
 
 
 def test_r13_expired_link_page(
-    new_context: Callable[..., BrowserContext], api: Api, coordinator_token: str, caregiver_token: str,
+    new_context: Callable[..., BrowserContext],
+    api: Api,
+    coordinator_token: str,
+    caregiver_token: str,
 ) -> None:
     # Given an invite for a visit that ends in 5 minutes
     client_info = api.new_client(coordinator_token)

@@ -56,7 +56,10 @@ def client_joins(client: Page) -> None:
 
 
 def test_r02_to_r24_whole_visit_with_real_video(
-    new_context: Callable[..., BrowserContext], api: Api, coordinator_token: str, stack: Any,
+    new_context: Callable[..., BrowserContext],
+    api: Api,
+    coordinator_token: str,
+    stack: Any,
 ) -> None:
     # Given a virtual visit happening now and an in-person one later, for the caregiver
     client_info = api.new_client(coordinator_token)

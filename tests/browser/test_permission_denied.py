@@ -39,7 +39,11 @@ def client_token(api: Api, coordinator_token: str, caregiver_token: str) -> str:
 
 
 def test_r14_blocked_camera_guidance_in_chrome_on_both_pages(
-    new_context: Callable[..., BrowserContext], api: Api, coordinator_token: str, client_token: str, stack: Any,
+    new_context: Callable[..., BrowserContext],
+    api: Api,
+    coordinator_token: str,
+    client_token: str,
+    stack: Any,
 ) -> None:
     # Given camera and microphone are blocked for the site
     client = new_context(phone=True, media=False).new_page()
@@ -69,7 +73,9 @@ def test_r14_blocked_camera_guidance_in_chrome_on_both_pages(
 
 @pytest.mark.parametrize("browser_name", list(USER_AGENTS))
 def test_r14_guidance_names_the_browser_in_use(
-    new_context: Callable[..., BrowserContext], client_token: str, browser_name: str,
+    new_context: Callable[..., BrowserContext],
+    client_token: str,
+    browser_name: str,
 ) -> None:
     # Given the client's browser is Edge, Firefox or Safari, with the camera blocked
     client = new_context(phone=True, media=False, user_agent=USER_AGENTS[browser_name]).new_page()
