@@ -34,8 +34,11 @@ EVENT_HANDLERS = (CHIME_EVENTS, EMAIL_EVENTS)
 FUNCTIONS = (API_HANDLER, AUTHORIZER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS)
 APP_ROLE_FUNCTIONS = (API_HANDLER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS)
 
-# At most this many concurrent executions; sweep runs alone so two sweeps never race each other.
-RESERVED_CONCURRENCY = {SWEEP: 1, CHIME_EVENTS: 4, EMAIL_EVENTS: 2}
+# At most this many concurrent executions; sweep runs alone so two sweeps never race each other. The API
+# handler's share comes from the stack (context apiConcurrency); the authorizer's answers are cached 300 s.
+RESERVED_CONCURRENCY = {SWEEP: 1, CHIME_EVENTS: 4, EMAIL_EVENTS: 2, AUTHORIZER: 20}
+# Asynchronously invoked functions (EventBridge): failed events are kept in the dead-letter queue.
+ASYNC_FUNCTIONS = (SWEEP, CHIME_EVENTS, EMAIL_EVENTS)
 
 # Error bodies API Gateway itself produces, in the app's {"Code", "Message"} shape.
 GATEWAY_RESPONSES: dict[str, tuple[int | None, str, str]] = {
@@ -79,6 +82,7 @@ class ApiSettings:
     throttle_rate: int
     throttle_burst: int
     api_memory_mb: int
+    api_concurrency: int
     source_dir: str = str(REPO_ROOT)
 
 
@@ -212,9 +216,10 @@ class VisitsApi(Construct):
         authorizer.add_resource_dependency(self.authorizer_policy.node.default_child)
         for fn in (SWEEP, *EVENT_HANDLERS):
             self.chalice.get_resource(fn).add_property_override("Timeout", 60)
-        for fn, reserved in RESERVED_CONCURRENCY.items():
+        reserved_concurrency = {**RESERVED_CONCURRENCY, API_HANDLER: settings.api_concurrency}
+        for fn, reserved in reserved_concurrency.items():
             self.chalice.get_resource(fn).add_property_override("ReservedConcurrentExecutions", reserved)
-        for fn in EVENT_HANDLERS:
+        for fn in ASYNC_FUNCTIONS:
             self.chalice.get_resource(fn).add_property_override(
                 "DeadLetterQueue", {"Type": "SQS", "TargetArn": self.dead_letters.queue_arn}
             )

@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     # Per IP: an office of coordinators behind one NAT address stays well below this.
     "apiRateLimitPer5Min": 10000,
     "apiMemoryMb": 512,
+    # Reserved concurrency of the API handler: about 3,000 requests/s at 60 ms each.
+    "apiConcurrency": 200,
 }
 
 # Flags a new `cdk init` project would set.
@@ -119,6 +121,7 @@ class VisitsStack(cdk.Stack):
                 throttle_rate=int(_context(self, "apiRateLimit")),
                 throttle_burst=int(_context(self, "apiBurstLimit")),
                 api_memory_mb=int(_context(self, "apiMemoryMb")),
+                api_concurrency=int(_context(self, "apiConcurrency")),
                 source_dir=source_dir,
             ),
         )

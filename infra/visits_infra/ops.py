@@ -121,7 +121,7 @@ class Alarms(Construct):
             "DeadLetters": cloudwatch.Alarm(
                 self,
                 "DeadLetters",
-                alarm_description="A Chime or SES event failed processing and is waiting in the dead-letter queue.",
+                alarm_description="A Chime or SES event, or a sweep run, failed all retries (dead-letter queue).",
                 metric=dead_letters.metric_approximate_number_of_messages_visible(
                     period=five_minutes, statistic="Maximum"
                 ),

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,10 @@ if str(INFRA) not in sys.path:
 
 from aws_cdk.assertions import Template  # noqa: E402
 from visits_infra.app import VisitsStack, build_app  # noqa: E402
+from visits_infra.deployed import sam_transform  # noqa: E402
 
 
-@dataclass(frozen=True)
+@dataclass
 class Synth:
     """One synthesis: the template as JSON and as an assertions Template, and cdk-nag's verdict."""
 
@@ -33,6 +35,11 @@ class Synth:
     raw: dict[str, Any]
     template: Template
     nag_failure: str | None
+
+    @cached_property
+    def transformed(self) -> dict[str, Any]:
+        """The template after the SAM transform, as CloudFormation deploys it."""
+        return sam_transform(self.raw, self.stack.region)
 
     def resources(self, type_name: str) -> dict[str, dict[str, Any]]:
         """Logical id → resource, for one resource type."""

@@ -110,9 +110,15 @@ def test_ses_events_reach_the_handler(synth: Synth) -> None:
     assert event["Properties"]["Pattern"]["source"] == ["aws.ses"]
 
 
-def test_event_handlers_have_a_dead_letter_queue_and_reserved_concurrency(synth: Synth) -> None:
+def test_every_function_has_reserved_concurrency(synth: Synth) -> None:
+    reserved = {fn: _fn(synth, fn)["ReservedConcurrentExecutions"] for fn in FUNCTIONS}
+    assert reserved == {**RESERVED_CONCURRENCY, API_HANDLER: 200}
+    assert sum(reserved.values()) + 100 <= 1000  # Lambda keeps 100 unreserved; default account quota 1000
+
+
+def test_async_functions_have_a_dead_letter_queue_and_reserved_concurrency(synth: Synth) -> None:
     queue = synth.logical_id("AWS::SQS::Queue", "ApiEventDeadLetters")
-    for fn in (CHIME_EVENTS, EMAIL_EVENTS):
+    for fn in (SWEEP, CHIME_EVENTS, EMAIL_EVENTS):
         props = _fn(synth, fn)
         assert props["DeadLetterQueue"] == {"Type": "SQS", "TargetArn": {"Fn::GetAtt": [queue, "Arn"]}}
         assert props["ReservedConcurrentExecutions"] == RESERVED_CONCURRENCY[fn]
