@@ -186,14 +186,22 @@ class Hosting(Construct):
                 cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
             )
 
-        def managed(name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
+        def managed(name: str, priority: int, count_only: tuple[str, ...] = ()) -> wafv2.CfnWebACL.RuleProperty:
             return wafv2.CfnWebACL.RuleProperty(
                 name=name,
                 priority=priority,
                 override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
                 statement=wafv2.CfnWebACL.StatementProperty(
                     managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                        vendor_name="AWS", name=name
+                        vendor_name="AWS",
+                        name=name,
+                        rule_action_overrides=[
+                            wafv2.CfnWebACL.RuleActionOverrideProperty(
+                                name=rule, action_to_use=wafv2.CfnWebACL.RuleActionProperty(count={})
+                            )
+                            for rule in count_only
+                        ]
+                        or None,
                     )
                 ),
                 visibility_config=visibility(name),
@@ -246,7 +254,8 @@ class Hosting(Construct):
                 rate_limit("JoinRateLimit", 0, "/api/join", join_rate_limit),
                 rate_limit("ApiRateLimit", 1, "/api/", api_rate_limit),
                 managed("AWSManagedRulesAmazonIpReputationList", 2),
-                managed("AWSManagedRulesCommonRuleSet", 3),
+                # Visit notes may exceed the rule's 8 KB body limit; the app enforces its own 16 KB limit.
+                managed("AWSManagedRulesCommonRuleSet", 3, count_only=("SizeRestrictions_BODY",)),
                 managed("AWSManagedRulesKnownBadInputsRuleSet", 4),
             ],
         )

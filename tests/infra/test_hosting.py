@@ -147,6 +147,9 @@ def test_waf_rate_limits_the_join_routes(synth: Synth) -> None:
     assert statement["Limit"] >= 200
     assert rules["ApiRateLimit"]["Statement"]["RateBasedStatement"]["Limit"] >= 2000
     assert {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"} <= set(rules)
+    # Long visit notes must not be blocked by the managed 8 KB body rule (the app caps bodies itself).
+    common = rules["AWSManagedRulesCommonRuleSet"]["Statement"]["ManagedRuleGroupStatement"]
+    assert common["RuleActionOverrides"] == [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]
     assert synth.stack.region == "us-east-1"  # CLOUDFRONT-scope web ACLs exist only in us-east-1
 
 
