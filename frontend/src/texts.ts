@@ -92,6 +92,9 @@ export const en = {
   // R15: the HH:MM is filled in with the agency's time zone.
   clientNotJoined: (hhmm: string) =>
     `The client has not joined the session yet. The last invite was sent at ${hhmm}. Click Resend invite to resend the link for the session to the client.`,
+  // R15 when the link was only copied, so no invite email has a time yet.
+  clientNotJoinedNoEmail:
+    'The client has not joined the session yet. Click Resend invite to send the link for the session to the client by email.',
   resendInviteShort: 'Resend invite', // R15
   inviteResent: 'The invite was sent again.',
   clientLeft: 'The client has left the session. They can rejoin with the same link.', // R19

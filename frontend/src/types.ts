@@ -23,8 +23,6 @@ export interface Visit {
   clock_out_at: string | null;
   client?: { id: string; name: string; has_email: boolean };
   employee?: { id: string; name: string };
-  service?: { code: string; name: string };
-  service_name?: string;
   notes?: string | null;
   session?: SessionStatus | null;
 }

@@ -52,10 +52,18 @@ def test_r07_r22_copy_link_then_clock_out_during_call_ends_it(
     dialog.get_by_role("button", name="Clock in").click()
     expect(dialog.get_by_test_id("clock-state")).to_contain_text("Clocked in at")
     call = join_call(main)
-    client = new_context(phone=True).new_page()
+    client_ctx = new_context(phone=True)
+    client = client_ctx.new_page()
     client.goto("/join#" + link.split("#", 1)[1])
     client_joins(client)
     assert_video_flowing(call)
+    assert_video_flowing(client)
+
+    # ... when the client's network drops, their page says it is reconnecting, and recovers
+    client_ctx.set_offline(True)
+    expect(client.get_by_test_id("reconnecting")).to_be_visible()
+    client_ctx.set_offline(False)
+    expect(client.get_by_test_id("reconnecting")).to_be_hidden()
     assert_video_flowing(client)
 
     # When the caregiver clocks out in the main window during the call

@@ -121,6 +121,12 @@ def test_r02_to_r24_whole_visit_with_real_video(
         for name in ("Hang up", "Switch camera", "Turn camera off", "Mute"):
             expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
     shot(call, "04-call-caregiver")
+    call.get_by_role("button", name="Full screen").click()
+    call.wait_for_function("() => document.fullscreenElement?.dataset.testid === 'stage'")
+    for name in ("Hang up", "Switch camera", "Turn camera off", "Mute"):  # labels show in fullscreen (R18)
+        expect(call.locator(".control-label", has_text=name)).to_be_visible()
+    call.get_by_role("button", name="Exit full screen").click()
+    call.wait_for_function("() => document.fullscreenElement === null")
     shot(client, "05-call-client")
 
     # ... notes keep saving in the main window during the call (R17)

@@ -71,7 +71,8 @@ function renderPresence(): void {
   if (over) return;
   waiting.hidden = clientPresent || clientEverPresent;
   leftNotice.hidden = clientPresent || !clientEverPresent;
-  waitingText.textContent = t.clientNotJoined(hhmm(status?.last_invite_sent_at, timeZone));
+  const sentAt = status?.last_invite_sent_at;
+  waitingText.textContent = sentAt ? t.clientNotJoined(hhmm(sentAt, timeZone)) : t.clientNotJoinedNoEmail;
 }
 
 async function sessionOver(text: string = t.sessionOverEmployee): Promise<void> {

@@ -28,7 +28,8 @@ const stage = createStage({ remoteLabel: t.remoteViewClient, onHangUp: () => voi
 const callError = h('p', { class: 'error', role: 'alert' });
 stage.status.append(callError);
 stage.root.hidden = true;
-root.append(h('main', { class: 'join-main' }, info, waitingText, panel, stage.root));
+const main = h('main', { class: 'join-main' }, info, waitingText, panel, stage.root);
+root.append(main);
 
 let session: CallSession | null = null;
 let lastSession: CallSession | null = null;
@@ -57,6 +58,7 @@ function finalPage(text: string, testId: string): void {
   info.hidden = testId !== 'ended';
   waitingText.hidden = true;
   stage.root.hidden = true;
+  main.classList.remove('in-call');
   stopMeter();
   stopStream(stream);
   stream = null;
@@ -175,6 +177,7 @@ async function joinCall(): Promise<void> {
   stopMeter();
   panel.hidden = true;
   stage.root.hidden = false;
+  main.classList.add('in-call'); // on a phone the call gets the whole screen
   waitingText.hidden = false; // until the caregiver's media arrives
   callError.textContent = '';
   if (!stream || stream.getTracks().every((track) => track.readyState !== 'live')) {
@@ -219,6 +222,7 @@ async function hangUp(): Promise<void> {
   stream = null;
   await post('/join/leave').catch(() => undefined);
   stage.root.hidden = true;
+  main.classList.remove('in-call');
   waitingText.hidden = true;
   const rejoin = h('button', { type: 'button', class: 'btn btn-primary btn-large', 'data-testid': 'rejoin-button' }, t.rejoin);
   rejoin.addEventListener('click', () => {
@@ -249,7 +253,7 @@ window.addEventListener('pagehide', () => {
   void apiRequest('POST', '/join/leave', { token }, { keepalive: true }).catch(() => undefined);
 });
 
-async function main(): Promise<void> {
+async function start(): Promise<void> {
   if (!token) return finalPage(t.noToken, 'link-invalid');
   showPanel(h('p', { class: 'loading' }, t.loading));
   let details: ClientJoinInfo | null;
@@ -269,4 +273,4 @@ async function main(): Promise<void> {
   pollTimer = window.setInterval(() => void pollState(), STATE_POLL_MS);
 }
 
-void main();
+void start();

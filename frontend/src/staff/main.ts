@@ -1,6 +1,6 @@
 /** Staff app entry: sign-in, then the schedule. */
 import '../styles.css';
-import { errorText } from '../api';
+import { ApiError, errorText } from '../api';
 import { completeCognitoSignIn, devLogin, getToken, listDevUsers, loadRuntimeConfig, signOut, startCognitoSignIn } from '../auth';
 import { byId, clear, h } from '../dom';
 import { t } from '../texts';
@@ -70,9 +70,14 @@ async function start(): Promise<void> {
     const main = h('main', { class: 'staff-main' });
     root.append(header(staff.name), main);
     await renderSchedule(main, staff);
-  } catch {
-    signOut();
-    await signInScreen();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      signOut();
+      await signInScreen();
+      return;
+    }
+    clear(root);
+    root.append(header(null), h('p', { class: 'error', role: 'alert' }, errorText(err)));
   }
 }
 

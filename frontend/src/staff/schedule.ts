@@ -128,7 +128,9 @@ export async function renderSchedule(main: HTMLElement, staff: Staff): Promise<v
     for (const key of days) {
       const dayVisits = visits.filter((v) => dateKey(new Date(v.start), zone) === key);
       if (view === 'day' || dayVisits.length > 0) {
-        const group = h('section', { class: 'day' }, h('h3', { class: 'day-title' }, dayLabel(startOfDay(key, zone), zone)));
+        // In day view the period line already names the day.
+        const group = h('section', { class: 'day', 'aria-label': dayLabel(startOfDay(key, zone), zone) });
+        if (view === 'week') group.append(h('h3', { class: 'day-title' }, dayLabel(startOfDay(key, zone), zone)));
         const ul = h('ul', { class: 'visit-list' });
         for (const visit of dayVisits) ul.append(h('li', {}, visitCard(visit)));
         if (dayVisits.length === 0) group.append(h('p', { class: 'muted' }, t.noVisits));

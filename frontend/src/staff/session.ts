@@ -34,3 +34,16 @@ export async function loadStaff(token: string): Promise<Staff> {
     name: me.name ?? me.employee_id,
   };
 }
+
+let serviceNames: Promise<Map<string, string>> | null = null;
+
+/** Names of the agency's service codes ("TELE" → "Telehealth check-in"), fetched once. */
+export function loadServiceNames(): Promise<Map<string, string>> {
+  serviceNames ??= staffApi<{ code: string; name: string }[]>('GET', '/service-codes')
+    .then((list) => new Map(list.map((s) => [s.code, s.name])))
+    .catch(() => {
+      serviceNames = null;
+      return new Map<string, string>();
+    });
+  return serviceNames;
+}

@@ -10,7 +10,7 @@ import { dayLabel, hhmm, timeRange } from '../format';
 import { t } from '../texts';
 import type { ClockOutResponse, InviteResponse, SessionStatus, Visit } from '../types';
 import type { Staff } from './session';
-import { staffApi } from './session';
+import { loadServiceNames, staffApi } from './session';
 
 const REFRESH_MS = 3000;
 
@@ -71,6 +71,7 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
   );
 
   let visit: Visit | null = null;
+  let services = new Map<string, string>();
   let timer = 0;
   let closed = false;
 
@@ -98,7 +99,8 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
     const row = (term: string, value: string): void => details.append(h('dt', {}, term), h('dd', {}, value));
     row(t.time, `${dayLabel(visit.start, zone)}, ${timeRange(visit.start, visit.end, zone)}`);
     row(t.client, visit.client?.name ?? visit.client_id);
-    row(t.service, visit.service?.name ? `${visit.service.name} (${visit.service_code})` : visit.service_name ?? visit.service_code);
+    const serviceName = services.get(visit.service_code);
+    row(t.service, serviceName ? `${serviceName} (${visit.service_code})` : visit.service_code);
     const parts: string[] = [];
     if (visit.clock_in_at) parts.push(t.clockedInAt(hhmm(visit.clock_in_at, zone)));
     if (visit.clock_out_at) parts.push(t.clockedOutAt(hhmm(visit.clock_out_at, zone)));
@@ -220,7 +222,10 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
   document.body.append(dialog);
   dialog.showModal();
   try {
-    visit = await staffApi<Visit>('GET', `/visits/${encodeURIComponent(visitId)}`);
+    [visit, services] = await Promise.all([
+      staffApi<Visit>('GET', `/visits/${encodeURIComponent(visitId)}`),
+      loadServiceNames(),
+    ]);
     notes.value = typeof visit.notes === 'string' ? visit.notes : '';
     render();
     timer = window.setInterval(() => void refreshSession(), REFRESH_MS);

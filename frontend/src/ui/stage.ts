@@ -6,6 +6,7 @@
  */
 import { h } from '../dom';
 import { t } from '../texts';
+import { controlIcon } from './icons';
 import type { CallSession, ConnectionState } from '../media/CallSession';
 
 export interface Stage {
@@ -22,7 +23,7 @@ export interface Stage {
 
 function controlButton(name: string, action: string, extraClass = ''): HTMLButtonElement {
   const button = h('button', { type: 'button', class: `control ${extraClass}`.trim(), 'data-action': action });
-  button.append(h('span', { class: 'control-icon', 'aria-hidden': 'true' }), h('span', { class: 'control-label' }, name));
+  button.append(controlIcon(action), h('span', { class: 'control-label' }, name));
   return button;
 }
 
@@ -46,6 +47,8 @@ export function createStage(options: { remoteLabel: string; onHangUp: () => void
   const switchCam = controlButton(t.switchCamera, 'switch-camera');
   const hangUp = controlButton(t.hangUp, 'hang-up', 'control-danger');
   const fullscreen = controlButton(t.fullscreen, 'fullscreen', 'control-secondary');
+  // iPhone Safari cannot put a page element in fullscreen; the button shows only where it works.
+  fullscreen.hidden = !document.fullscreenEnabled;
   const note = h('p', { class: 'control-note', 'aria-live': 'polite' });
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': t.callControls }, mute, camera, switchCam, hangUp, fullscreen);
 
