@@ -57,6 +57,8 @@ def test_environment_comes_from_the_stack(synth: Synth) -> None:
     assert not {"LOCAL_JWT_SECRET", "LINK_KEY", "AWS_ENDPOINT_URL"} & set(env)
     for fn in FUNCTIONS:
         assert _fn(synth, fn)["Environment"]["Variables"] == env, fn
+        # Packaged as Chalice stage "prod", so .chalice/config.json's prod stage applies too.
+        assert _fn(synth, fn)["Tags"]["aws-chalice"].endswith(":stage=prod:app=virtual-visits"), fn
 
 
 def test_link_key_secret_is_64_hex_characters_encrypted_with_the_data_key(synth: Synth) -> None:
