@@ -88,7 +88,7 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
                                           "visit": visit.visit_id})
     session_store.record_invite(session, now, caller.actor, emailed=delivery == "email")
     if delivery == "email":
-        session.last_invite_sent_at = now
+        session.last_invite_sent_at, session.invite_bounced = now, False
     session.invite_count = (session.invite_count or 0) + 1
     result: dict[str, Any] = {"session": session_status(session, visit, now)}
     if delivery == "link":
