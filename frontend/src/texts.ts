@@ -103,6 +103,9 @@ export const en = {
   cancel: 'Cancel',
   hangUp: 'Hang up',
   sessionOverEmployee: 'Your session with the client is over. You can now close the page.', // R20, R22
+  // R13 (the API's employee text, shown when the session expires while the window is open)
+  sessionExpiredEmployee:
+    'The link to the virtual session has expired. Create a new visit and send a new invite to the client.',
   reconnecting: 'The connection dropped. Reconnecting…',
   connecting: 'Connecting…',
   notSignedIn: 'Sign in to the staff app in the main window, then press Join video session again.',

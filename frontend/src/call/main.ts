@@ -94,7 +94,7 @@ async function pollSession(): Promise<void> {
     return;
   }
   if (status.state === 'over') await sessionOver();
-  else if (status.state === 'expired') await sessionOver();
+  else if (status.state === 'expired') await sessionOver(t.sessionExpiredEmployee);
   else renderPresence();
 }
 
