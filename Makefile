@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 INFRA_REQS := $(wildcard infra/requirements.txt)
 FRONTEND_LOCK := $(wildcard frontend/package-lock.json)
 
-.PHONY: dev test lint unit browser-deps frontend venv clean bench
+.PHONY: dev test lint unit browser-deps frontend venv clean bench bench-sweep
 
 $(STAMPS)/venv: requirements.txt requirements-dev.txt $(INFRA_REQS)
 	@mkdir -p $(STAMPS)
@@ -51,8 +51,10 @@ test: venv frontend browser-deps
 unit: venv
 	$(VENV)/bin/pytest -q tests/unit tests/api
 
-bench: venv frontend
-	$(PY) -m benchmarks
+bench: venv frontend bench-sweep
+
+bench-sweep: venv
+	$(PY) -m benchmarks.sweep --sizes $(or $(SIZES),10000,100000)
 
 clean:
 	rm -rf $(VENV) $(STAMPS) frontend/node_modules frontend/dist chalice.out infra/cdk.out
