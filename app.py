@@ -368,12 +368,17 @@ def on_email_event(event: Any) -> str:
 @app.middleware("http")
 def observe(event: Any, get_response: Any) -> Any:
     """Request ids on every log line; the request's metrics flushed after it."""
-    from chalicelib.observability import flush, log
+    from chalicelib.observability import flush, log, tracer
 
     context = getattr(event, "context", {}) or {}
-    log().append_keys(request_id=context.get("requestId"), route=context.get("resourcePath"))
+    route = context.get("resourcePath")
+    log().append_keys(request_id=context.get("requestId"), route=route)
+    active_tracer = tracer()  # None outside Lambda: nothing imports the X-Ray SDK there
     try:
-        return get_response(event)
+        if active_tracer is None:
+            return get_response(event)
+        with active_tracer.provider.in_subsegment(f"## {route}"):
+            return get_response(event)
     finally:
         flush()
 

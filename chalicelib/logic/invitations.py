@@ -11,6 +11,7 @@ from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invite_email import compose_invite
 from chalicelib.logic.views import first_name, session_status
+from chalicelib.observability import count
 from chalicelib.persistence import directory, keys
 from chalicelib.persistence import sessions as session_store
 from chalicelib.persistence.models import Session, Visit
@@ -87,6 +88,7 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
         services.mailer.send(email, tags={"agency": caller.agency_id, "client": client.client_id,
                                           "visit": visit.visit_id})
     session_store.record_invite(session, now, caller.actor, emailed=delivery == "email")
+    count("InvitesSent", delivery=delivery)
     if delivery == "email":
         session.last_invite_sent_at, session.invite_bounced = now, False
     session.invite_count = (session.invite_count or 0) + 1

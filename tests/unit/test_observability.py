@@ -1,0 +1,37 @@
+"""Observability: business metrics by name, no tracer (and no X-Ray SDK) outside Lambda."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_invites_joins_and_ends_are_counted(api, make_visit, flow):
+    from chalicelib.observability import metrics
+
+    captured: list[str] = []
+    real = metrics().add_metric
+
+    def spy(name: str, unit: object, value: float, **kwargs: object) -> None:
+        captured.append(name)
+        real(name=name, unit=unit, value=value, **kwargs)
+
+    metrics().add_metric = spy  # type: ignore[method-assign]
+    try:
+        vid = make_visit()
+        flow.invite(vid)
+        flow.post(vid, "clock-in")
+        flow.post(vid, "session/join")
+        flow.post(vid, "session/end")
+    finally:
+        metrics().add_metric = real  # type: ignore[method-assign]
+    assert captured == ["InvitesSent.delivery_email", "Joins.side_employee", "SessionsEnded.reason_hang_up"]
+
+
+def test_tracer_and_xray_sdk_are_not_loaded_outside_lambda():
+    script = ("import sys, app; from chalicelib.observability import tracer; "
+              "assert tracer() is None; print('aws_xray_sdk' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
