@@ -19,11 +19,12 @@ def main() -> int:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     stack = start(args.port, args.host, args.sweep_seconds)
-    if not args.quiet:
+    if args.quiet:
+        print(f"{READY} {stack.url}", flush=True)  # what start_stack() waits for
+    else:
         from devstack.banner import banner
 
         print(banner(stack.url), flush=True)
-    print(f"{READY} {stack.url}", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
