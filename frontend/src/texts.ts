@@ -72,6 +72,19 @@ export const en = {
   saveNotes: 'Save notes',
   notesSaved: 'Notes saved.',
   timeline: 'Timeline',
+  timelineEmpty: 'Nothing recorded yet.',
+  timelineTypes: {
+    invite_sent: 'Invite sent',
+    link_copied: 'Invite link copied',
+    clocked_in: 'Clocked in',
+    clocked_out: 'Clocked out',
+    employee_joined: 'Caregiver joined the video session',
+    employee_left: 'Caregiver left the video session',
+    client_joined: 'Client joined the video session',
+    client_left: 'Client left the video session',
+    session_ended: 'Video session ended',
+    link_expired: 'Link expired',
+  } as Record<string, string>,
   popupBlocked: 'Your browser blocked the call window. Allow pop-ups for this site and try again.',
 
   // Call window and join page: devices (R14)

@@ -179,3 +179,17 @@ def test_r02_to_r24_whole_visit_with_real_video(
     dialog.get_by_role("button", name="Clock out").click()
     expect(dialog.get_by_test_id("clock-state")).to_contain_text("Clocked out at")
     expect(dialog.get_by_test_id("clock-out-warning")).to_be_hidden()
+
+    # The visit's timeline shows what happened (R26)
+    dialog.get_by_text("Timeline").click()
+    timeline = dialog.get_by_test_id("timeline")
+    for label in (
+        "Invite sent",
+        "Clocked in",
+        "Client joined the video session",
+        "Client left the video session",
+        "Caregiver left the video session",
+        "Video session ended",
+        "Clocked out",
+    ):
+        expect(timeline).to_contain_text(label)

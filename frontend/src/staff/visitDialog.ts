@@ -8,7 +8,7 @@ import { errorText } from '../api';
 import { clear, h, virtualIcon } from '../dom';
 import { dayLabel, hhmm, timeRange } from '../format';
 import { t } from '../texts';
-import type { ClockOutResponse, InviteResponse, SessionStatus, Visit } from '../types';
+import type { ClockOutResponse, InviteResponse, SessionStatus, TimelineEvent, Visit } from '../types';
 import type { Staff } from './session';
 import { loadServiceNames, staffApi } from './session';
 
@@ -44,6 +44,8 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
   const notes = h('textarea', { id: 'visit-notes', class: 'notes', rows: '5' });
   const saveNotes = h('button', { type: 'button', class: 'btn' }, t.saveNotes);
   const notesStatus = h('p', { class: 'feedback', role: 'status', 'data-testid': 'notes-status' });
+  const timelineList = h('ol', { class: 'timeline' });
+  const timeline = h('details', { class: 'timeline-section', 'data-testid': 'timeline' }, h('summary', {}, t.timeline), timelineList);
 
   sessionSection.append(
     h('h3', { id: 'session-heading' }, t.virtualSession),
@@ -68,7 +70,24 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
       h('div', { class: 'actions' }, saveNotes),
       notesStatus,
     ),
+    timeline,
   );
+
+  // R26: the visit's timeline, read when opened (times in the agency's zone).
+  timeline.addEventListener('toggle', async () => {
+    if (!timeline.open) return;
+    clear(timelineList);
+    try {
+      const events = await staffApi<TimelineEvent[]>('GET', `/visits/${encodeURIComponent(visitId)}/timeline`);
+      if (events.length === 0) timelineList.append(h('li', {}, t.timelineEmpty));
+      for (const event of events) {
+        const label = t.timelineTypes[event.type] ?? event.type;
+        timelineList.append(h('li', {}, `${hhmm(event.at, zone)} ${label} (${event.actor})`));
+      }
+    } catch (err) {
+      timelineList.append(h('li', { class: 'error' }, errorText(err)));
+    }
+  });
 
   let visit: Visit | null = null;
   let services = new Map<string, string>();
