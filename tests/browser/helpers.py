@@ -186,8 +186,14 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-def sign_in(page: Page, base: str, user_name: str) -> None:
-    page.goto(base + "/")
+def visit_day(visit: dict[str, Any]) -> str:
+    """The agency-time date of a visit's start: the schedule day that lists it."""
+    return parse_time(visit["start"]).astimezone(ZoneInfo(TIME_ZONE)).strftime("%Y-%m-%d")
+
+
+def sign_in(page: Page, base: str, user_name: str, day: str | None = None) -> None:
+    """Signs in as a demo user; the schedule opens on `day` (YYYY-MM-DD), else today."""
+    page.goto(base + (f"/?day={day}" if day else "/"))
     page.get_by_role("button", name=re_exact(f"Sign in as {user_name}")).click()
     page.get_by_role("heading", name="Schedule").wait_for()
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.browser.helpers import AXE_JS, CAREGIVER_NAME, Api, assert_video_flowing, axe_serious, sign_in
+from tests.browser.helpers import AXE_JS, CAREGIVER_NAME, Api, assert_video_flowing, axe_serious, sign_in, visit_day
 from tests.browser.test_main_flow import client_joins, join_call
 
 pytestmark = pytest.mark.browser
@@ -22,12 +22,12 @@ def test_axe_no_serious_or_critical_violations(
 ) -> None:
     assert AXE_JS.is_file(), "axe-core is missing: run `cd frontend && npm ci`"
     client_info = api.new_client(coordinator_token)
-    api.new_visit(coordinator_token, client_info["id"], start_offset_min=-5, minutes=60)
+    visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-5, minutes=60)
     main = new_context().new_page()
     found: dict[str, list[dict[str, Any]]] = {}
 
     # The schedule, the preview and the visit dialog
-    sign_in(main, stack.url, CAREGIVER_NAME)
+    sign_in(main, stack.url, CAREGIVER_NAME, visit_day(visit))
     expect(main.locator(".visit-card", has_text=client_info["name"])).to_be_visible()
     found["schedule"] = axe_serious(main)
     main.locator(".visit-card", has_text=client_info["name"]).click()

@@ -16,6 +16,7 @@ from tests.browser.helpers import (
     Api,
     assert_video_flowing,
     sign_in,
+    visit_day,
 )
 from tests.browser.test_main_flow import client_joins, join_call, open_visit_dialog
 
@@ -30,11 +31,11 @@ def test_r07_r22_copy_link_then_clock_out_during_call_ends_it(
 ) -> None:
     # Given a virtual visit now, for a client without an email address (R06: copying still works)
     client_info = api.new_client(coordinator_token, with_email=False)
-    api.new_visit(coordinator_token, client_info["id"], start_offset_min=-10, minutes=45)
+    visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-10, minutes=45)
     caregiver_ctx = new_context()
     caregiver_ctx.grant_permissions(["camera", "microphone", "clipboard-read", "clipboard-write"], origin=stack.url)
     main = caregiver_ctx.new_page()
-    sign_in(main, stack.url, CAREGIVER_NAME)
+    sign_in(main, stack.url, CAREGIVER_NAME, visit_day(visit))
     open_visit_dialog(main, client_info["name"])
     dialog = main.get_by_test_id("visit-dialog")
 

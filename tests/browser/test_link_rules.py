@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     parse_time,
     shot,
     sign_in,
+    visit_day,
 )
 from tests.browser.test_main_flow import open_visit_dialog
 
@@ -41,7 +42,7 @@ def test_r10_old_link_after_reschedule_is_refused_and_resend_gives_a_working_one
 
     # When the coordinator moves the visit
     start = parse_time(visit["start"]) + timedelta(minutes=30)
-    api.ok(
+    moved = api.ok(
         "PATCH",
         f"/visits/{visit['id']}",
         coordinator_token,
@@ -57,7 +58,7 @@ def test_r10_old_link_after_reschedule_is_refused_and_resend_gives_a_working_one
 
     # ... and the caregiver's dialog says to resend; resending gives a link that works
     main = new_context().new_page()
-    sign_in(main, stack.url, CAREGIVER_NAME)
+    sign_in(main, stack.url, CAREGIVER_NAME, visit_day(moved))
     open_visit_dialog(main, client_info["name"])
     dialog = main.get_by_test_id("visit-dialog")
     expect(dialog.get_by_test_id("invite-stale")).to_have_text(R10_STALE)

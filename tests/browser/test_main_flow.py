@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     assert_video_flowing,
     shot,
     sign_in,
+    visit_day,
 )
 
 pytestmark = pytest.mark.browser
@@ -65,13 +66,13 @@ def test_r02_to_r24_whole_visit_with_real_video(
     client_info = api.new_client(coordinator_token)
     visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-5, minutes=60)
     other = api.new_client(coordinator_token)
-    api.new_visit(coordinator_token, other["id"], start_offset_min=70, minutes=30, virtual=False)
+    api.new_visit(coordinator_token, other["id"], start_offset_min=-5, minutes=30, virtual=False)
     caregiver_ctx = new_context()
     client_ctx = new_context(phone=True)
     main = caregiver_ctx.new_page()
 
     # 1. The caregiver signs in and sees the icon on the virtual visit only (R02)
-    sign_in(main, stack.url, CAREGIVER_NAME)
+    sign_in(main, stack.url, CAREGIVER_NAME, visit_day(visit))
     virtual_card = main.locator(".visit-card", has_text=client_info["name"])
     in_person_card = main.locator(".visit-card", has_text=other["name"])
     expect(virtual_card.get_by_role("img", name="Virtual visit")).to_have_count(1)

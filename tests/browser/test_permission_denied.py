@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.browser.helpers import CAREGIVER_NAME, Api, shot, sign_in
+from tests.browser.helpers import CAREGIVER_NAME, Api, shot, sign_in, visit_day
 from tests.browser.test_main_flow import join_call, open_visit_dialog
 
 pytestmark = pytest.mark.browser
@@ -63,9 +63,9 @@ def test_r14_blocked_camera_guidance_in_chrome_on_both_pages(
 
     # ... and the caregiver's call window shows the same kind of guidance
     client_info = api.new_client(coordinator_token)
-    api.new_visit(coordinator_token, client_info["id"], start_offset_min=-5, minutes=60)
+    visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-5, minutes=60)
     main = new_context(media=False).new_page()
-    sign_in(main, stack.url, CAREGIVER_NAME)
+    sign_in(main, stack.url, CAREGIVER_NAME, visit_day(visit))
     open_visit_dialog(main, client_info["name"])
     call = join_call(main)
     expect(call.get_by_test_id("device-guidance")).to_contain_text("In Chrome:")

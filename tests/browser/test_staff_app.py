@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 from playwright.sync_api import BrowserContext, Route, expect
 
-from tests.browser.helpers import CAREGIVER, CAREGIVER_NAME, Api, axe_serious, sign_in
+from tests.browser.helpers import CAREGIVER, CAREGIVER_NAME, Api, axe_serious, sign_in, visit_day
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +27,11 @@ def test_r02_coordinator_sees_any_employee_and_client_schedule(
 ) -> None:
     # Given a virtual visit for a new client with the caregiver
     client_info = api.new_client(coordinator_token)
-    api.new_visit(coordinator_token, client_info["id"], start_offset_min=10, minutes=30)
+    visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=10, minutes=30)
     page = new_context().new_page()
 
     # When the coordinator picks the caregiver's schedule
-    sign_in(page, stack.url, "Dana Whitfield")
+    sign_in(page, stack.url, "Dana Whitfield", visit_day(visit))
     page.get_by_label("Schedule for").select_option(label=CAREGIVER_NAME)
 
     # Then the visit is there with the virtual-care icon

@@ -34,7 +34,9 @@ function schedulePath(subject: Subject, from: string, to: string): string {
 export async function renderSchedule(main: HTMLElement, staff: Staff): Promise<void> {
   const zone = staff.timeZone;
   let view: View = 'day';
-  let day = dateKey(new Date(), zone);
+  // `/?day=YYYY-MM-DD` opens the schedule on that day (a bookmarkable link); otherwise today.
+  const askedDay = new URLSearchParams(location.search).get('day');
+  let day = askedDay && /^\d{4}-\d{2}-\d{2}$/.test(askedDay) ? askedDay : dateKey(new Date(), zone);
   let subject: Subject = { kind: 'me', id: staff.me.employee_id };
   const names = new Map<string, string>();
 
