@@ -31,20 +31,27 @@ REWRITE_FUNCTION_CODE = """function handler(event) {
 }
 """ % ("{" + ", ".join(f'"{k}": "{v}"' for k, v in PAGE_REWRITES.items()) + "}")
 
+# Signaling, TURN control, event ingestion and SDK assets are all under chime.aws.
 CHIME_CONNECT = "wss://*.chime.aws https://*.chime.aws"
+CHIME_ASSETS = "https://*.sdkassets.chime.aws"
 
 
 def content_security_policy(cognito_origin: str) -> str:
-    """The CSP of every response: same-origin code, Chime media and signaling, Cognito's token endpoint."""
+    """The CSP of every response: same-origin code, Chime media and signaling, Cognito's token endpoint.
+
+    The Chime SDK parts follow the SDK's CSP guide as docs/FRONTEND.md lists them: Voice Focus loads its
+    WebAssembly from *.sdkassets.chime.aws ('wasm-unsafe-eval' allows compiling WebAssembly, not JS eval).
+    """
     directives = [
         "default-src 'none'",
-        "script-src 'self'",
+        f"script-src 'self' {CHIME_ASSETS} 'wasm-unsafe-eval'",
         "style-src 'self'",
         "img-src 'self' data: blob:",
         "font-src 'self'",
-        "media-src 'self' blob:",
+        "media-src 'self' blob: mediastream:",
         f"connect-src 'self' {CHIME_CONNECT} {cognito_origin}",
         "worker-src 'self' blob:",
+        "child-src blob:",
         "manifest-src 'self'",
         "base-uri 'none'",
         "form-action 'self'",

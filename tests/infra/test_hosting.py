@@ -114,14 +114,14 @@ def test_security_headers_on_every_response(synth: Synth) -> None:
     csp_parts = config["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Join"][1]
     csp = "".join(p if isinstance(p, str) else "<token>" for p in csp_parts)
     assert "default-src 'none'" in csp
-    assert "script-src 'self';" in csp
+    assert "script-src 'self' https://*.sdkassets.chime.aws 'wasm-unsafe-eval';" in csp
     assert (
         "connect-src 'self' wss://*.chime.aws https://*.chime.aws https://<token>.auth.us-east-1.amazoncognito.com"
         in csp
     )
-    assert "media-src 'self' blob:" in csp
+    assert "media-src 'self' blob: mediastream:" in csp
     assert "frame-ancestors 'none'" in csp
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     assert config["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     assert config["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
     assert config["ContentTypeOptions"]["Override"] is True
