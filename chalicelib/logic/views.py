@@ -45,17 +45,10 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
 def visit_view(visit: Visit, client: Client | None, session: Session | None, now: datetime) -> dict[str, Any]:
     """A visit with its client summary and session status."""
     return {
-        "id": visit.visit_id,
-        "client_id": visit.client_id,
-        "employee_id": visit.employee_id,
-        "service_code": visit.service_code,
-        "start": iso(visit.start),
-        "end": iso(visit.end),
-        "virtual": bool(visit.virtual),
+        **schedule_entry(visit, client),
         "clock_in_at": iso(visit.clock_in_at),
         "clock_out_at": iso(visit.clock_out_at),
         "notes": visit.notes or "",
-        "client": client_summary(client, visit.client_id),
         "session": session_status(session, visit, now),
     }
 

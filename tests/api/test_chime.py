@@ -27,6 +27,14 @@ def meeting(vid: str, meeting_id: str) -> dict:
     }}
 
 
+def expect_meeting(chime, vid: str, meeting_id: str, seq: int = 1) -> None:
+    """CreateMeeting with exactly the parameters the session's n-th meeting must carry."""
+    chime.add_response("create_meeting", meeting(vid, meeting_id), {
+        "ClientRequestToken": f"{vid}-{seq}", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
+        "MeetingFeatures": ECHO,
+    })
+
+
 def attendee(external: str, attendee_id: str) -> dict:
     return {"Attendee": {"ExternalUserId": external, "AttendeeId": attendee_id, "JoinToken": "jt-" + attendee_id}}
 
@@ -52,10 +60,7 @@ def _ready(make_visit, flow):
 def test_chime_meeting_is_created_lazily_and_attendees_are_idempotent(chime, make_visit, flow):
     vid, token = _ready(make_visit, flow)  # no Chime call so far: the stubber has nothing queued
     mid, emp_att, cli_att = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-    chime.add_response("create_meeting", meeting(vid, mid), {
-        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
-        "MeetingFeatures": ECHO,
-    })
+    expect_meeting(chime, vid, mid)
     chime.add_response("create_attendee", attendee("employee-emp1", emp_att),
                        {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
     chime.add_response("create_attendee", attendee(f"client-{vid}", cli_att),
@@ -78,9 +83,7 @@ def test_chime_meeting_is_created_lazily_and_attendees_are_idempotent(chime, mak
 def test_chime_ids_carry_no_personal_data(chime, make_visit, flow):
     vid, _ = _ready(make_visit, flow)
     mid = str(uuid.uuid4())
-    chime.add_response("create_meeting", meeting(vid, mid), {
-        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
-        "MeetingFeatures": ECHO})
+    expect_meeting(chime, vid, mid)
     chime.add_response("create_attendee", attendee("employee-emp1", str(uuid.uuid4())),
                        {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
     flow.post(vid, "session/join")
@@ -93,16 +96,12 @@ def test_chime_meeting_found_gone_is_recreated_for_the_same_session(chime, make_
     vid, _ = _ready(make_visit, flow)
     first, second = str(uuid.uuid4()), str(uuid.uuid4())
     att = str(uuid.uuid4())
-    chime.add_response("create_meeting", meeting(vid, first), {
-        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
-        "MeetingFeatures": ECHO})
+    expect_meeting(chime, vid, first)
     chime.add_response("create_attendee", attendee("employee-emp1", att),
                        {"MeetingId": first, "ExternalUserId": "employee-emp1"})
     chime.add_client_error("create_attendee", "NotFoundException", "The meeting does not exist.", 404,
                            expected_params={"MeetingId": first, "ExternalUserId": "employee-emp1"})
-    chime.add_response("create_meeting", meeting(vid, second), {
-        "ClientRequestToken": f"{vid}-2", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
-        "MeetingFeatures": ECHO})
+    expect_meeting(chime, vid, second, seq=2)
     chime.add_response("create_attendee", attendee("employee-emp1", att),
                        {"MeetingId": second, "ExternalUserId": "employee-emp1"})
     assert flow.post(vid, "session/join").json_body["meeting"]["MeetingId"] == first
@@ -129,9 +128,7 @@ def test_chime_server_error_then_success_joins(chime, make_visit, flow):
     vid, _ = _ready(make_visit, flow)
     mid = str(uuid.uuid4())
     chime.add_client_error("create_meeting", "ServiceFailureException", "Internal", 500)
-    chime.add_response("create_meeting", meeting(vid, mid), {
-        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
-        "MeetingFeatures": ECHO})
+    expect_meeting(chime, vid, mid)
     chime.add_response("create_attendee", attendee("employee-emp1", str(uuid.uuid4())),
                        {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
     assert flow.post(vid, "session/join").status_code == 200
@@ -141,9 +138,7 @@ def test_chime_server_error_then_success_joins(chime, make_visit, flow):
 def test_failed_delete_at_hang_up_still_ends_and_the_sweep_finishes_it(api, chime, make_visit, flow):
     vid, _ = _ready(make_visit, flow)
     mid = str(uuid.uuid4())
-    chime.add_response("create_meeting", meeting(vid, mid), {
-        "ClientRequestToken": f"{vid}-1", "MediaRegion": "us-east-1", "ExternalMeetingId": f"visit-{vid}",
-        "MeetingFeatures": ECHO})
+    expect_meeting(chime, vid, mid)
     chime.add_response("create_attendee", attendee("employee-emp1", str(uuid.uuid4())),
                        {"MeetingId": mid, "ExternalUserId": "employee-emp1"})
     for _ in range(3):
