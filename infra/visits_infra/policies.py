@@ -21,7 +21,6 @@ SES_ACTIONS = ["ses:SendRawEmail"]
 CHIME_ACTIONS = [
     "chime:CreateAttendee",
     "chime:CreateMeeting",
-    "chime:DeleteAttendee",
     "chime:DeleteMeeting",
     "chime:GetMeeting",
     "chime:ListAttendees",

@@ -92,7 +92,6 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
     assert statements["ChimeMeetings"]["Action"] == [
         "chime:CreateAttendee",
         "chime:CreateMeeting",
-        "chime:DeleteAttendee",
         "chime:DeleteMeeting",
         "chime:GetMeeting",
         "chime:ListAttendees",
