@@ -65,13 +65,18 @@ function finalPage(text: string, testId: string): void {
   showPanel(h('p', { class: 'final-text', role: 'status', 'data-testid': testId }, text));
 }
 
-async function ended(): Promise<void> {
-  if (finished) return;
+/** Leaves the call, if in one, without saying anything to the API. */
+async function stopCall(): Promise<void> {
   const current = session;
   session = null;
   stage.bind(null);
   await current?.stop().catch(() => undefined);
   inCall = false;
+}
+
+async function ended(): Promise<void> {
+  if (finished) return;
+  await stopCall();
   finalPage(t.caregiverEnded, 'ended');
 }
 
@@ -101,7 +106,7 @@ async function fetchInfo(): Promise<ClientJoinInfo | null> {
   } catch (err) {
     if (err instanceof ApiError && (err.status === 404 || err.status === 410)) {
       // R10, R13: the API's own words for an old, unknown or expired link.
-      await ended().catch(() => undefined);
+      await stopCall();
       finalPage(err.message, err.status === 410 ? 'link-expired' : 'link-invalid');
       return null;
     }

@@ -324,6 +324,8 @@ export class LocalCallSession implements CallSession {
       }
       case 'bye': {
         if (message.from !== this.peerId) return;
+        // A reloaded page's keepalive `bye` can arrive after its successor's `hello`: ignore an old page's bye.
+        if (payload.session && this.peerSession && payload.session !== this.peerSession) return;
         this.closePeer();
         this.peerSession = null;
         if (this.peerPresent) {
