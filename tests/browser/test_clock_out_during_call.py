@@ -60,6 +60,12 @@ def test_r07_r22_copy_link_then_clock_out_during_call_ends_it(
     assert_video_flowing(call)
     assert_video_flowing(client)
 
+    # ... the client reloads the page (closing ends nothing, R24) and joins again with the same link
+    client.reload()
+    client_joins(client)
+    assert_video_flowing(client)
+    assert_video_flowing(call)
+
     # ... when the client's network drops, their page says it is reconnecting, and recovers
     client_ctx.set_offline(True)
     expect(client.get_by_test_id("reconnecting")).to_be_visible()
