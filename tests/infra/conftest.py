@@ -56,6 +56,22 @@ class Synth:
         return matches[0]
 
 
+def _build_with_retries(outdir: Path, attempts: int = 3) -> Any:
+    """Chalice downloads the app's wheels from PyPI on a cold cache; a passing registry hiccup is retried."""
+    import time
+
+    from chalice.deploy.packager import NoSuchPackageError, PackageDownloadError
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return build_app(outdir=str(outdir))
+        except (NoSuchPackageError, PackageDownloadError):
+            if attempt == attempts:
+                raise
+            time.sleep(10 * attempt)
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
     work = tmp_path_factory.mktemp("infra")
@@ -63,7 +79,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
     cwd = Path.cwd()
     os.chdir(work)  # chalice.cdk writes chalice.out/ into the working directory
     try:
-        built = build_app(outdir=str(outdir))
+        built = _build_with_retries(outdir)
         nag_failure: str | None = None
         try:
             built.app.synth()
