@@ -67,9 +67,20 @@ def test_attendance_rows_for_clean_no_show_rejoin_and_expired_visits(api, tokens
                         headers={"Accept": "text/csv"})
     assert response.headers["Content-Type"].startswith("text/csv")
     parsed = list(csv.DictReader(io.StringIO(response.body.decode())))
-    assert [r["visit_id"] for r in parsed] == [clean, no_show, rejoin, expired]
+    as_text = [{k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for k, v in r.items()}
+               for r in rows]
+    assert parsed == as_text
     assert parsed[0]["minutes_together"] == "30.0" and parsed[0]["no_show"] == "false"
     assert parsed[0]["caregiver_first_left_at"] == "" and parsed[1]["no_show"] == "true"
+    # The other rows, field by field
+    assert by_id[no_show] == {**by_id[no_show], "invite_count": 0, "link_copies": 1, "last_invite_at": None,
+                              "caregiver_first_joined_at": at(3), "client_first_joined_at": None,
+                              "session_state": "over", "end_reason": "hang_up", "clock_out_at": None}
+    assert by_id[rejoin] == {**by_id[rejoin], "invite_count": 1, "client_first_joined_at": at(4),
+                             "client_last_left_at": at(10), "clock_out_at": at(44), "session_state": "over",
+                             "no_show": False}
+    assert by_id[expired] == {**by_id[expired], "invite_count": 1, "link_copies": 0, "clock_in_at": None,
+                              "caregiver_first_joined_at": None, "minutes_together": 0.0}
 
 
 def test_attendance_is_for_the_callers_agency_coordinators_only(api, tokens, make_visit):
