@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 INFRA_REQS := $(wildcard infra/requirements.txt)
 FRONTEND_LOCK := $(wildcard frontend/package-lock.json)
 
-.PHONY: dev test lint unit browser-deps frontend venv clean bench bench-sweep
+.PHONY: dev test lint unit browser-deps frontend venv clean bench bench-sweep reliability
 
 $(STAMPS)/venv: requirements.txt requirements-dev.txt $(INFRA_REQS)
 	@mkdir -p $(STAMPS)
@@ -51,7 +51,12 @@ test: venv frontend browser-deps
 unit: venv
 	$(VENV)/bin/pytest -q tests/unit tests/api
 
-bench: venv frontend bench-sweep
+# The full reliability run of issue 6 (fuzzing, lifecycle properties, races at full size); figures in docs/RELIABILITY.md.
+reliability: venv frontend
+	RELIABILITY_FULL=1 $(VENV)/bin/pytest -q -p no:cacheprovider tests/reliability
+
+bench: venv frontend browser-deps
+	$(PY) -m benchmarks
 
 bench-sweep: venv
 	$(PY) -m benchmarks.sweep --sizes $(or $(SIZES),10000,100000)

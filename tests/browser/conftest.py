@@ -59,9 +59,13 @@ TRACK_RECORDER = """
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def loopback_network() -> Iterator[bool]:
-    """Enters a loopback-only network namespace for the session (True), when the kernel allows it."""
+    """Enters a loopback-only network namespace for the browser tests (True), when the kernel allows it.
+
+    Package-scoped: pytest's main thread leaves the namespace when the browser tests end, so the tests
+    after them (infra's synth downloads the Lambda wheels from PyPI) have the network again.
+    """
     try:
         leave = enter_loopback_only_network()
     except OSError as err:
@@ -75,7 +79,7 @@ def loopback_network() -> Iterator[bool]:
         leave()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(loopback_network: bool) -> Iterator[Any]:
     if not (DIST / "index.html").is_file() or not (DIST / "join.html").is_file():
         pytest.fail("frontend/dist is missing: run `cd frontend && npm ci && npm run build` (make test does)")
@@ -88,12 +92,12 @@ def stack(loopback_network: bool) -> Iterator[Any]:
         running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api(stack: Any) -> Api:
     return Api(stack.url)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright(loopback_network: bool) -> Iterator[Playwright]:
     if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
         pytest.fail(f"Chromium is missing at {CHROMIUM}: `apt-get install -y chromium` (make test does)")
@@ -101,7 +105,7 @@ def playwright(loopback_network: bool) -> Iterator[Playwright]:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """Chromium with fake devices; camera and microphone are granted per context."""
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BASE_ARGS)
@@ -144,14 +148,14 @@ def new_context(browser: Browser, stack: Any) -> Iterator[Callable[..., BrowserC
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def coordinator_token(api: Api) -> str:
     from tests.browser.helpers import COORDINATOR
 
     return api.token(COORDINATOR)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def caregiver_token(api: Api) -> str:
     from tests.browser.helpers import CAREGIVER
 

@@ -57,7 +57,7 @@ class Synth:
 
 
 def _build_with_retries(outdir: Path, attempts: int = 3) -> Any:
-    """Chalice downloads the app's wheels from PyPI on a cold cache; a passing registry hiccup is retried."""
+    """Chalice downloads the app's wheels from PyPI on a cold cache; a passing registry failure is retried."""
     import time
 
     from chalice.deploy.packager import NoSuchPackageError, PackageDownloadError
