@@ -44,8 +44,9 @@ SIGNAL = {
     "meeting_id": Field("str", max_len=100),
     "attendee_id": Field("str", max_len=100),
     "join_token": Field("str", max_len=100),
-    "type": Field("choice", choices=("hello", "offer", "answer", "candidate", "bye")),
+    "type": Field("choice", choices=("hello", "offer", "answer", "bye")),
     "payload": Field("json", required=False),
+    "page": Field("str", required=False, max_len=64),
 }
 POLL = {
     "meeting_id": Field("str", max_len=100),
@@ -53,4 +54,5 @@ POLL = {
     "join_token": Field("str", max_len=100),
     "after": Field("int", required=False),
     "wait_ms": Field("int", required=False, maximum=10000),
+    "page": Field("str", required=False, max_len=64),
 }

@@ -26,11 +26,11 @@ def _provider() -> LocalMeetings:
 @local_media_api.route("/api/media/local/signal", methods=["POST"])
 @handles_errors
 def signal() -> Any:
-    """Pass an SDP offer or answer, an ICE candidate, hello or bye to the other attendees."""
+    """Pass hello, an SDP offer or answer, or bye to the other attendees."""
     body = validate(body_of(local_media_api.current_request), p.SIGNAL)
     try:
         seq = _provider().signal(body["meeting_id"], body["attendee_id"], body["join_token"], body["type"],
-                                 body.get("payload"))
+                                 body.get("payload"), body.get("page", ""))
     except LookupError:
         raise NotFound() from None
     return respond({"seq": seq}, 202)
@@ -43,6 +43,6 @@ def poll() -> Any:
     body = validate(body_of(local_media_api.current_request), p.POLL)
     try:
         return _provider().poll(body["meeting_id"], body["attendee_id"], body["join_token"],
-                                body.get("after", 0), body.get("wait_ms", 0) / 1000)
+                                body.get("after", 0), body.get("wait_ms", 0) / 1000, body.get("page", ""))
     except LookupError:
         raise NotFound() from None

@@ -1,7 +1,8 @@
 """The local video provider: meetings in memory and peer-to-peer signaling between browsers.
 
 It stands in for Chime on a laptop with no AWS account. Media never touches the server: the two
-browsers exchange SDP offers, answers and host ICE candidates through this mailbox, then talk directly.
+browsers exchange SDP offers and answers (each with its host ICE candidates) through this mailbox, then talk
+directly.
 """
 
 from __future__ import annotations
@@ -18,14 +19,37 @@ from chalicelib.integrations.meetings import MeetingGone
 
 PRESENCE_SECONDS = 5.0
 MAX_MESSAGES = 500
+MAX_GONE_PAGES = 50
 
 
 @dataclass
 class _Attendee:
+    """One attendee; each open browser page of theirs is a `page` with its own heartbeat.
+
+    A page is present while it waits in a long poll, and for PRESENCE_SECONDS after its last call.
+    Its `bye` removes it for good, so an old page's late request (a reload's in-flight poll) never
+    brings it back.
+    """
+
     attendee_id: str
     external_user_id: str
     join_token: str
-    last_seen: float = 0.0
+    pages: dict[str, float] = field(default_factory=dict)
+    polling: dict[str, int] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)
+
+    def seen(self, page: str, now: float) -> None:
+        if page not in self.gone:
+            self.pages[page] = now
+
+    def leave(self, page: str) -> None:
+        self.pages.pop(page, None)
+        self.polling.pop(page, None)
+        self.gone.append(page)
+        del self.gone[:-MAX_GONE_PAGES]
+
+    def present(self, now: float) -> bool:
+        return any(self.polling.get(page) or now - seen < PRESENCE_SECONDS for page, seen in self.pages.items())
 
 
 @dataclass
@@ -93,8 +117,7 @@ class LocalMeetings:
         with self._lock:
             meeting = self._live(meeting_id)
             now = self._now()
-            return {a.external_user_id for a in meeting.attendees.values()
-                    if a.last_seen and now - a.last_seen < PRESENCE_SECONDS}
+            return {a.external_user_id for a in meeting.attendees.values() if a.present(now)}
 
     def _live(self, meeting_id: str) -> _Meeting:
         meeting = self._meetings.get(meeting_id)
@@ -102,39 +125,49 @@ class LocalMeetings:
             raise MeetingGone()
         return meeting
 
-    def _caller(self, meeting_id: str, attendee_id: str, join_token: str) -> _Meeting:
+    def _caller(self, meeting_id: str, attendee_id: str, join_token: str) -> tuple[_Meeting, _Attendee]:
         meeting = self._meetings.get(meeting_id)
         attendee = meeting.attendees.get(attendee_id) if meeting else None
         if meeting is None or attendee is None or not hmac.compare_digest(attendee.join_token, join_token):
             raise LookupError("unknown meeting or attendee")
-        attendee.last_seen = self._now()
-        return meeting
+        return meeting, attendee
 
-    def signal(self, meeting_id: str, attendee_id: str, join_token: str, type_: str, payload: Any) -> int:
-        """Post one message to the other attendees; returns its sequence number."""
+    def signal(self, meeting_id: str, attendee_id: str, join_token: str, type_: str, payload: Any,
+               page: str = "") -> int:
+        """Post one message to the other attendees; returns its sequence number. `bye` ends the page's presence."""
         with self._lock:
-            meeting = self._caller(meeting_id, attendee_id, join_token)
+            meeting, attendee = self._caller(meeting_id, attendee_id, join_token)
             if type_ == "bye":
-                meeting.attendees[attendee_id].last_seen = 0.0
+                attendee.leave(page)
+            else:
+                attendee.seen(page, self._now())
             meeting.seq += 1
             meeting.messages.append({"seq": meeting.seq, "from": attendee_id, "type": type_, "payload": payload})
             del meeting.messages[:-MAX_MESSAGES]
             self._lock.notify_all()
             return meeting.seq
 
-    def poll(self, meeting_id: str, attendee_id: str, join_token: str, after: int, wait_s: float) -> dict[str, Any]:
-        """Messages for this attendee after `after`, waiting up to `wait_s` for one; also a heartbeat."""
+    def poll(self, meeting_id: str, attendee_id: str, join_token: str, after: int, wait_s: float,
+             page: str = "") -> dict[str, Any]:
+        """Messages for this attendee after `after`, waiting up to `wait_s` for one; also the page's heartbeat."""
         deadline = self._now() + wait_s
         with self._lock:
-            meeting = self._caller(meeting_id, attendee_id, join_token)
-            while True:
-                mine = [m for m in meeting.messages if m["seq"] > after and m["from"] != attendee_id]
-                remaining = deadline - self._now()
-                if mine or meeting.ended or remaining <= 0:
-                    break
-                self._lock.wait(remaining)
-            meeting.attendees[attendee_id].last_seen = self._now()
-            present = [a.attendee_id for a in meeting.attendees.values()
-                       if a.last_seen and self._now() - a.last_seen < PRESENCE_SECONDS]
+            meeting, attendee = self._caller(meeting_id, attendee_id, join_token)
+            attendee.seen(page, self._now())
+            if page not in attendee.gone:
+                attendee.polling[page] = attendee.polling.get(page, 0) + 1
+            try:
+                while True:
+                    mine = [m for m in meeting.messages if m["seq"] > after and m["from"] != attendee_id]
+                    remaining = deadline - self._now()
+                    if mine or meeting.ended or remaining <= 0:
+                        break
+                    self._lock.wait(remaining)
+            finally:
+                if page in attendee.polling:
+                    attendee.polling[page] -= 1
+            attendee.seen(page, self._now())
+            now = self._now()
+            present = [a.attendee_id for a in meeting.attendees.values() if a.present(now)]
             return {"messages": mine, "next": max([after, *[m["seq"] for m in mine]]),
                     "present": present, "ended": meeting.ended}

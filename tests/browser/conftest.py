@@ -13,6 +13,7 @@ A missing browser or front-end build fails the suite; nothing here skips.
 from __future__ import annotations
 
 import shutil
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +21,16 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Playwright, Route, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Route,
+    ViewportSize,
+    sync_playwright,
+)
 
 from tests.browser.helpers import ROOT, Api
 from tests.browser.netns import enter_loopback_only_network, interfaces
@@ -126,10 +136,29 @@ def _loopback_only(base_url: str) -> Callable[[Route], None]:
     return handle
 
 
+CONSOLE_LOGS = ROOT / "test-output" / "browser-console"
+
+
 @pytest.fixture
-def new_context(browser: Browser, stack: Any) -> Iterator[Callable[..., BrowserContext]]:
-    """Makes browser contexts (caregiver, client, ...); all are closed after the test."""
+def new_context(
+    browser: Browser, stack: Any, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Makes browser contexts (caregiver, client, ...); all are closed after the test.
+
+    Every page's console (the local provider's signaling trace included) goes to
+    test-output/browser-console/<test>.log, so a failure can be read after the fact.
+    """
     made: list[BrowserContext] = []
+    CONSOLE_LOGS.mkdir(parents=True, exist_ok=True)
+    log = (CONSOLE_LOGS / f"{request.node.name}.log").open("w")
+    started = time.monotonic()
+
+    def record(name: str, page: Page) -> None:
+        def line(message: ConsoleMessage) -> None:
+            log.write(f"{time.monotonic() - started:8.3f} {name} {page.url.split('?')[0].split('#')[0]} "
+                      f"{message.type}: {message.text}\n")
+
+        page.on("console", line)
 
     def make(phone: bool = False, media: bool = True, **options: Any) -> BrowserContext:
         viewport: ViewportSize = {"width": 375, "height": 667} if phone else {"width": 1280, "height": 860}
@@ -140,12 +169,15 @@ def new_context(browser: Browser, stack: Any) -> Iterator[Callable[..., BrowserC
         context.add_init_script(TRACK_RECORDER)
         context.route("**/*", _loopback_only(stack.url))
         context.set_default_timeout(15000)
+        name = f"context{len(made) + 1}{'-phone' if phone else ''}"
+        context.on("page", lambda page: record(name, page))
         made.append(context)
         return context
 
     yield make
     for context in made:
         context.close()
+    log.close()
 
 
 @pytest.fixture(scope="package")

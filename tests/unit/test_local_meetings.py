@@ -88,3 +88,44 @@ def test_long_poll_wakes_on_a_message_and_on_the_end():
     local.delete_meeting(mid)
     waiter.join(timeout=5)
     assert results["poll"]["ended"] is True and results["poll"]["messages"] == []
+
+
+def _meeting_with_two(local: LocalMeetings) -> tuple[str, dict, dict]:
+    mid = local.create_meeting("visit-1", "t")["MeetingId"]
+    return mid, local.create_attendee(mid, "employee-e1"), local.create_attendee(mid, "client-v1")
+
+
+def test_a_page_waiting_in_a_long_poll_stays_present_however_long_it_waits():
+    # Given a client page that is waiting in a long poll
+    tick = Tick()
+    local = LocalMeetings(monotonic=tick)
+    mid, emp, cli = _meeting_with_two(local)
+    attendee = local._meetings[mid].attendees[cli["AttendeeId"]]
+    attendee.seen("page-1", tick.now)
+    attendee.polling["page-1"] = 1
+    # When more than the heartbeat window passes while it waits
+    tick.now += 60
+    # Then the caregiver still sees the client
+    seen = local.poll(mid, emp["AttendeeId"], emp["JoinToken"], after=0, wait_s=0, page="p-emp")
+    assert cli["AttendeeId"] in seen["present"]
+    # ... and once the poll has returned and the page goes quiet, it is gone
+    attendee.polling["page-1"] = 0
+    tick.now += 6
+    assert cli["AttendeeId"] not in local.poll(mid, emp["AttendeeId"], emp["JoinToken"], 0, 0, "p-emp")["present"]
+
+
+def test_r24_a_reloaded_pages_late_poll_does_not_bring_it_back_but_the_new_page_counts():
+    # Given a client page that said bye (reload), and an old poll of it that arrives afterwards
+    tick = Tick()
+    local = LocalMeetings(monotonic=tick)
+    mid, emp, cli = _meeting_with_two(local)
+    local.poll(mid, cli["AttendeeId"], cli["JoinToken"], 0, 0, page="old")
+    local.signal(mid, cli["AttendeeId"], cli["JoinToken"], "bye", {"page": "old"}, page="old")
+    local.poll(mid, cli["AttendeeId"], cli["JoinToken"], 0, 0, page="old")
+    # Then the caregiver does not see the client
+    assert local.poll(mid, emp["AttendeeId"], emp["JoinToken"], 0, 0, "p-emp")["present"] == [emp["AttendeeId"]]
+    # When the reloaded page polls
+    local.poll(mid, cli["AttendeeId"], cli["JoinToken"], 0, 0, page="new")
+    # Then the client is present again, also for the reconciliation's attendee list
+    assert cli["AttendeeId"] in local.poll(mid, emp["AttendeeId"], emp["JoinToken"], 0, 0, "p-emp")["present"]
+    assert local.list_attendees(mid) == {"employee-e1", "client-v1"}

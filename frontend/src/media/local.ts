@@ -3,10 +3,19 @@
  * and the browser tests. Signaling goes through the local API (/api/media/local/signal and /poll);
  * there is no STUN or TURN (`iceServers: []`) and only host candidates are sent or accepted.
  *
- * Negotiation: the newcomer says `hello` (with a random per-page session id). Of the two attendees,
- * the one with the smaller attendee id makes the offer; the other answers. Every offer carries an
- * `offer_id`, and answers and candidates of an older offer are dropped, so rejoins and reloads
- * (R19, R24) always end in one fresh connection.
+ * Negotiation (every message carries the sender's random per-page id, `page`):
+ * - a page that arrives, or that finds its connection broken, says `hello` with the offer id of the
+ *   connection it still has (`has`, or null);
+ * - of the two attendees, the one with the smaller attendee id makes every offer; the other answers,
+ *   and answers a `hello` with its own `hello`, so the offerer learns it must offer;
+ * - a `hello` whose `has` is the connection the receiver holds, alive, changes nothing;
+ * - offers and answers carry their ICE candidates in the SDP (gathering host candidates takes
+ *   milliseconds), so no candidate can arrive before the offer it belongs to;
+ * - an answer to an older offer is dropped, so rejoins and reloads (R19, R24) end in one connection;
+ * - a `bye` from a page other than the peer's current one (a reloaded page's late goodbye) is ignored.
+ *
+ * Presence: the server lists an attendee while one of its pages is polling or was heard from in the
+ * last 5 s. A peer counts as gone on its `bye`, or when the server stops listing it and no media flows.
  */
 import { ApiError, apiRequest } from '../api';
 import type { JoinResponse } from '../types';
@@ -17,7 +26,7 @@ import type { CallDiagnostics, CallEvents, CallSession, CallSessionOptions, Conn
 interface SignalMessage {
   seq: number;
   from: string;
-  type: 'hello' | 'offer' | 'answer' | 'candidate' | 'bye';
+  type: 'hello' | 'offer' | 'answer' | 'bye';
   payload: Record<string, unknown> | null;
 }
 
@@ -29,6 +38,7 @@ interface PollResponse {
 }
 
 const POLL_WAIT_MS = 4000;
+const GATHER_TIMEOUT_MS = 2000;
 
 /**
  * Only host candidates ever leave or enter this page. In loopback-only mode (set by the browser
@@ -44,6 +54,14 @@ export function candidateAllowed(candidate: string, loopbackOnly: boolean): bool
   return address.startsWith('127.') || address === '::1';
 }
 
+/** The SDP with only the candidate lines this page may send or use. */
+export function allowedCandidatesOnly(sdp: string, loopbackOnly: boolean): string {
+  return sdp
+    .split('\r\n')
+    .filter((line) => !line.startsWith('a=candidate:') || candidateAllowed(line, loopbackOnly))
+    .join('\r\n');
+}
+
 function loopbackOnlyMode(): boolean {
   const flag = (globalThis as { __VV_LOOPBACK_ONLY__?: boolean }).__VV_LOOPBACK_ONLY__;
   if (flag) return true;
@@ -54,17 +72,38 @@ function loopbackOnlyMode(): boolean {
   }
 }
 
-function stripCandidates(sdp: string): string {
-  return sdp
-    .split('\r\n')
-    .filter((line) => !line.startsWith('a=candidate:') && !line.startsWith('a=end-of-candidates'))
-    .join('\r\n');
-}
-
 function randomId(): string {
   const bytes = new Uint8Array(8);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Signaling steps, for a developer reading the console (hidden unless "Verbose" is shown). */
+function trace(...parts: unknown[]): void {
+  console.debug('[local-call]', ...parts);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits until the connection has gathered its candidates (or a short timeout), then returns its SDP. */
+async function gatheredDescription(pc: RTCPeerConnection): Promise<string> {
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        pc.removeEventListener('icegatheringstatechange', check);
+        resolve();
+      };
+      const check = (): void => {
+        if (pc.iceGatheringState === 'complete') done();
+      };
+      const timer = setTimeout(done, GATHER_TIMEOUT_MS);
+      pc.addEventListener('icegatheringstatechange', check);
+    });
+  }
+  return pc.localDescription?.sdp ?? '';
 }
 
 export class LocalCallSession implements CallSession {
@@ -75,16 +114,16 @@ export class LocalCallSession implements CallSession {
   private readonly remoteVideo: HTMLVideoElement;
   private readonly remoteAudio: HTMLAudioElement;
   private readonly me: string;
-  private readonly session = randomId();
+  private readonly page = randomId();
   private readonly loopbackOnly = loopbackOnlyMode();
   private stream: MediaStream;
   private pc: RTCPeerConnection | null = null;
   private offerId: string | null = null;
-  private pendingCandidates: RTCIceCandidateInit[] = [];
   private peerId: string | null = null;
-  private peerSession: string | null = null;
+  private peerPage: string | null = null;
   private peerPresent = false;
   private after = 0;
+  private pollFailures = 0;
   private stopped = false;
   private muted = false;
   private videoEnabled = true;
@@ -114,12 +153,13 @@ export class LocalCallSession implements CallSession {
     this.cameraCount = devices.filter((d) => d.kind === 'videoinput').length;
     this.audioCount = devices.filter((d) => d.kind === 'audioinput').length;
     this.showLocal();
-    this.setConnection('connecting');
+    this.refreshConnection();
     // Skip what was said before this page arrived: it was meant for an earlier page of ours.
     const first = await this.poll(0);
     this.after = first.next;
-    if (this.handlePresenceAndEnd(first)) return;
-    await this.signal('hello', { session: this.session });
+    if (first.ended) return this.endedElsewhere();
+    this.followPresence(first.present);
+    await this.sendHello();
     void this.pollLoop();
   }
 
@@ -177,11 +217,11 @@ export class LocalCallSession implements CallSession {
     if (this.stopped) return;
     this.stopped = true;
     this.pollAbort?.abort();
-    const bye = this.signal('bye', { session: this.session }, options.unloading ?? false).catch(() => undefined);
+    const bye = this.signal('bye', { page: this.page }, options.unloading ?? false).catch(() => undefined);
     this.closePeer();
     stopStream(this.stream);
     this.localVideo.srcObject = null;
-    this.setConnection('stopped');
+    this.refreshConnection();
     if (!options.unloading) await bye;
   }
 
@@ -207,11 +247,17 @@ export class LocalCallSession implements CallSession {
       meeting_id: this.join.meeting.MeetingId,
       attendee_id: this.me,
       join_token: this.join.attendee.join_token,
+      page: this.page,
     };
   }
 
   private async signal(type: SignalMessage['type'], payload: Record<string, unknown>, keepalive = false): Promise<void> {
+    trace('send', type, payload.offer_id ?? payload.has ?? '');
     await apiRequest('POST', '/media/local/signal', { ...this.credentials(), type, payload }, { keepalive });
+  }
+
+  private async sendHello(): Promise<void> {
+    await this.signal('hello', { page: this.page, has: this.pcAlive() ? this.offerId : null });
   }
 
   private async poll(waitMs: number): Promise<PollResponse> {
@@ -225,58 +271,52 @@ export class LocalCallSession implements CallSession {
   }
 
   private async pollLoop(): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       let response: PollResponse;
       try {
-        response = await this.poll(POLL_WAIT_MS);
-        failures = 0;
+        // After a failure, ask without waiting, so a recovery shows at once rather than after a long poll.
+        response = await this.poll(this.pollFailures > 0 ? 0 : POLL_WAIT_MS);
       } catch (err) {
         if (this.stopped) return;
-        if (err instanceof ApiError && (err.status === 404 || err.status === 410)) {
-          // The meeting is gone: it was ended elsewhere.
-          this.endedElsewhere();
-          return;
-        }
-        failures += 1;
-        if (failures >= 2) this.setConnection('reconnecting');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 500 * failures)));
+        if (err instanceof ApiError && (err.status === 404 || err.status === 410)) return this.endedElsewhere();
+        this.pollFailures += 1;
+        trace('poll failed', this.pollFailures);
+        this.refreshConnection();
+        await sleep(Math.min(4000, 500 * this.pollFailures));
         continue;
       }
+      const recovered = this.pollFailures > 0;
+      this.pollFailures = 0;
       this.after = response.next;
       for (const message of response.messages) {
         if (this.stopped) return;
         if (message.from === this.me) continue;
         try {
           await this.handle(message);
-        } catch {
+        } catch (err) {
           // A failed step of one negotiation must not stop the loop; the next hello restarts it.
+          trace('step failed', message.type, err);
         }
       }
-      if (this.handlePresenceAndEnd(response)) return;
-      if (this.state === 'reconnecting' && this.pc?.connectionState === 'connected') this.setConnection('connected');
+      if (this.stopped) return;
+      if (response.ended) return this.endedElsewhere();
+      this.followPresence(response.present);
+      // Back from a signaling outage with no working connection: ask for a fresh one.
+      if (recovered && this.peerPresent && !this.mediaFlowing()) await this.restartNegotiation().catch(() => undefined);
+      this.refreshConnection();
     }
   }
 
-  /** Returns true when the meeting has ended. */
-  private handlePresenceAndEnd(response: PollResponse): boolean {
-    if (response.ended) {
-      this.endedElsewhere();
-      return true;
+  /** The server's list of who is polling: a peer it no longer lists, with no media flowing, has gone. */
+  private followPresence(present: string[]): void {
+    const others = present.filter((id) => id !== this.me);
+    if (others.length > 0) {
+      if (!this.peerId) this.peerId = others[0];
+      this.setPeerPresent(true);
+    } else if (this.peerPresent && !this.mediaFlowing()) {
+      trace('peer not heard from');
+      this.peerGone();
     }
-    const others = response.present.filter((id) => id !== this.me);
-    const present = others.length > 0;
-    if (present && !this.peerId) this.peerId = others[0];
-    if (present !== this.peerPresent) {
-      this.peerPresent = present;
-      if (!present) {
-        this.closePeer();
-        this.peerSession = null;
-        this.setConnection('connecting');
-      }
-      this.events.peerPresence(present);
-    }
-    return false;
   }
 
   private endedElsewhere(): void {
@@ -287,82 +327,83 @@ export class LocalCallSession implements CallSession {
 
   private async handle(message: SignalMessage): Promise<void> {
     const payload = message.payload ?? {};
+    const page = typeof payload.page === 'string' ? payload.page : null;
+    trace('got', message.type, payload.offer_id ?? payload.has ?? '');
     switch (message.type) {
       case 'hello': {
-        const session = String(payload.session ?? '');
-        const alive = this.pc !== null && !['failed', 'closed'].includes(this.pc.connectionState);
-        const known = session === this.peerSession && message.from === this.peerId;
         this.peerId = message.from;
-        this.markPeerPresent();
-        if (known && alive) return;
-        this.peerSession = session;
+        this.peerPage = page;
+        this.setPeerPresent(true);
+        if (payload.has && payload.has === this.offerId && this.pcAlive()) return; // already on one connection
         if (this.isOfferer(message.from)) await this.makeOffer();
-        else await this.signal('hello', { session: this.session });
+        else await this.sendHello();
         return;
       }
       case 'offer': {
         this.peerId = message.from;
-        this.peerSession = String(payload.session ?? this.peerSession ?? '');
-        this.markPeerPresent();
+        this.peerPage = page;
+        this.setPeerPresent(true);
         await this.acceptOffer(String(payload.offer_id), String(payload.sdp));
         return;
       }
       case 'answer': {
         if (payload.offer_id !== this.offerId || !this.pc) return;
         if (this.pc.signalingState !== 'have-local-offer') return;
-        await this.pc.setRemoteDescription({ type: 'answer', sdp: String(payload.sdp) });
-        await this.flushCandidates();
-        return;
-      }
-      case 'candidate': {
-        if (payload.offer_id !== this.offerId || !this.pc) return;
-        const init = payload.candidate as RTCIceCandidateInit | undefined;
-        if (!init?.candidate || !candidateAllowed(init.candidate, this.loopbackOnly)) return;
-        if (this.pc.remoteDescription) await this.pc.addIceCandidate(init);
-        else this.pendingCandidates.push(init);
+        await this.pc.setRemoteDescription({ type: 'answer', sdp: this.usable(String(payload.sdp)) });
         return;
       }
       case 'bye': {
-        if (message.from !== this.peerId) return;
-        // A reloaded page's keepalive `bye` can arrive after its successor's `hello`: ignore an old page's bye.
-        if (payload.session && this.peerSession && payload.session !== this.peerSession) return;
-        this.closePeer();
-        this.peerSession = null;
-        if (this.peerPresent) {
-          this.peerPresent = false;
-          this.events.peerPresence(false);
-        }
-        this.setConnection('connecting');
+        // A reloaded page's goodbye can arrive after its successor's hello: only the current page's counts.
+        if (message.from !== this.peerId || (page && this.peerPage && page !== this.peerPage)) return;
+        this.peerGone();
         return;
       }
     }
   }
 
-  private markPeerPresent(): void {
-    if (!this.peerPresent) {
-      this.peerPresent = true;
-      this.events.peerPresence(true);
-    }
+  private setPeerPresent(present: boolean): void {
+    if (present === this.peerPresent) return;
+    this.peerPresent = present;
+    this.events.peerPresence(present);
+  }
+
+  private peerGone(): void {
+    this.closePeer();
+    this.peerPage = null;
+    this.setPeerPresent(false);
+    this.refreshConnection();
   }
 
   private isOfferer(peer: string): boolean {
     return this.me < peer;
   }
 
+  private async restartNegotiation(): Promise<void> {
+    if (this.peerId && this.isOfferer(this.peerId)) await this.makeOffer();
+    else await this.sendHello();
+  }
+
   // --- peer connection ---------------------------------------------------------------------
+
+  private pcAlive(): boolean {
+    return this.pc !== null && !['failed', 'closed'].includes(this.pc.connectionState);
+  }
+
+  private mediaFlowing(): boolean {
+    return this.pc?.connectionState === 'connected';
+  }
+
+  /** Only candidates this page may use: a peer's SDP is filtered like our own. */
+  private usable(sdp: string): string {
+    return allowedCandidatesOnly(sdp, this.loopbackOnly);
+  }
 
   private newPeer(offerId: string): RTCPeerConnection {
     this.closePeer();
     const pc = new RTCPeerConnection({ iceServers: [], iceCandidatePoolSize: 0 });
     this.pc = pc;
     this.offerId = offerId;
-    this.pendingCandidates = [];
     const remoteStream = new MediaStream();
-    pc.onicecandidate = (event) => {
-      if (!event.candidate || this.pc !== pc) return;
-      if (!candidateAllowed(event.candidate.candidate, this.loopbackOnly)) return;
-      void this.signal('candidate', { offer_id: offerId, candidate: event.candidate.toJSON() }).catch(() => undefined);
-    };
     pc.ontrack = (event) => {
       if (this.pc !== pc) return;
       remoteStream.addTrack(event.track);
@@ -378,17 +419,14 @@ export class LocalCallSession implements CallSession {
     pc.onconnectionstatechange = () => {
       if (this.pc !== pc || this.stopped) return;
       const state = pc.connectionState;
+      trace('connection', state);
       if (state === 'connected') {
-        this.setConnection('connected');
+        this.setPeerPresent(true);
         void this.readMediaPath(pc);
+      } else if (state === 'failed' && this.peerPresent) {
+        void this.restartNegotiation().catch(() => undefined);
       }
-      else if ((state === 'disconnected' || state === 'failed') && this.peerPresent) {
-        this.setConnection('reconnecting');
-        if (state === 'failed') {
-          if (this.peerId && this.isOfferer(this.peerId)) void this.makeOffer().catch(() => undefined);
-          else void this.signal('hello', { session: this.session }).catch(() => undefined);
-        }
-      }
+      this.refreshConnection();
     };
     return pc;
   }
@@ -409,19 +447,20 @@ export class LocalCallSession implements CallSession {
     const offerId = randomId();
     const pc = this.newPeer(offerId);
     await this.attachLocalTracks(pc, true);
-    const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
-    await this.signal('offer', { offer_id: offerId, sdp: stripCandidates(offer.sdp ?? ''), session: this.session });
+    await pc.setLocalDescription(await pc.createOffer());
+    const sdp = this.usable(await gatheredDescription(pc));
+    if (this.pc !== pc) return; // a newer negotiation took over while candidates gathered
+    await this.signal('offer', { offer_id: offerId, sdp, page: this.page });
   }
 
   private async acceptOffer(offerId: string, sdp: string): Promise<void> {
     const pc = this.newPeer(offerId);
-    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setRemoteDescription({ type: 'offer', sdp: this.usable(sdp) });
     await this.attachLocalTracks(pc, false);
-    await this.flushCandidates();
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    await this.signal('answer', { offer_id: offerId, sdp: stripCandidates(answer.sdp ?? '') });
+    await pc.setLocalDescription(await pc.createAnswer());
+    const answer = this.usable(await gatheredDescription(pc));
+    if (this.pc !== pc) return;
+    await this.signal('answer', { offer_id: offerId, sdp: answer, page: this.page });
   }
 
   /** Where the media actually flows: the selected candidate pair's remote address. */
@@ -440,12 +479,6 @@ export class LocalCallSession implements CallSession {
     this.mediaPath = `${describe(pair.localCandidateId)} -> ${describe(pair.remoteCandidateId)}`;
   }
 
-  private async flushCandidates(): Promise<void> {
-    const pending = this.pendingCandidates;
-    this.pendingCandidates = [];
-    for (const candidate of pending) await this.pc?.addIceCandidate(candidate);
-  }
-
   private async replaceSenderTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     const transceiver = this.pc?.getTransceivers().find((t) => t.receiver.track.kind === kind);
     if (transceiver) await transceiver.sender.replaceTrack(track);
@@ -453,7 +486,6 @@ export class LocalCallSession implements CallSession {
 
   private closePeer(): void {
     if (this.pc) {
-      this.pc.onicecandidate = null;
       this.pc.ontrack = null;
       this.pc.onconnectionstatechange = null;
       this.pc.close();
@@ -472,9 +504,18 @@ export class LocalCallSession implements CallSession {
     if (this.videoEnabled) void this.localVideo.play().catch(() => undefined);
   }
 
-  private setConnection(state: ConnectionState): void {
-    if (state === this.state) return;
-    this.state = state;
-    this.events.connection(state);
+  /** One place decides what the banner says, from signaling health, the media connection and presence. */
+  private refreshConnection(): void {
+    const pcState = this.pc?.connectionState;
+    let next: ConnectionState;
+    if (this.stopped) next = 'stopped';
+    else if (this.pollFailures >= 2) next = 'reconnecting';
+    else if (pcState === 'connected') next = 'connected';
+    else if (this.peerPresent && (pcState === 'disconnected' || pcState === 'failed')) next = 'reconnecting';
+    else next = 'connecting';
+    if (next === this.state) return;
+    trace('state', next);
+    this.state = next;
+    this.events.connection(next);
   }
 }
