@@ -191,6 +191,31 @@ MEDIA_OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, 
 ]
 
 
+# Examples for the document's readers and for API fuzzers' example phase: one valid request body per operation.
+BODY_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
+    ("patch", "/api/visits/{visit_id}"): {"start": "2026-11-25T14:00:00Z", "end": "2026-11-25T15:00:00Z"},
+    ("post", "/api/visits"): {"client_id": "client-1", "employee_id": "employee-1", "service_code": "TELE",
+                              "start": "2026-11-25T14:00:00Z", "end": "2026-11-25T15:00:00Z", "virtual": True},
+    ("put", "/api/visits/{visit_id}/notes"): {"notes": "Client in good spirits; reviewed medication list."},
+    ("post", "/api/visits/{visit_id}/invite"): {"delivery": "link"},
+    ("post", "/api/clients"): {"name": "Eleanor Rigby", "email": "eleanor@example.com", "preferred_language": "en"},
+    ("patch", "/api/clients/{client_id}"): {"email": None},
+    ("post", "/api/employees"): {"name": "Maria Lopez", "email": "maria@example.com", "role": "employee"},
+    ("post", "/api/service-codes"): {"code": "TELE", "name": "Telehealth check-in", "allows_virtual_visits": True},
+    ("post", "/api/join"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
+    ("post", "/api/join/attendee"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
+    ("post", "/api/join/leave"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
+    ("post", "/api/dev/login"): {"employee_id": "sunrise-maria"},
+    ("post", "/api/dev/clock"): {"advance_minutes": 0},
+    ("post", "/api/media/local/signal"): {"meeting_id": "m-1", "attendee_id": "a-1", "join_token": "t-1",
+                                          "type": "hello"},
+    ("post", "/api/media/local/poll"): {"meeting_id": "m-1", "attendee_id": "a-1", "join_token": "t-1",
+                                        "wait_ms": 0},
+}
+PARAMETER_EXAMPLES = {"visit_id": "visit-1", "client_id": "client-1", "employee_id": "employee-1",
+                      "from": "2026-11-25T00:00:00Z", "to": "2026-11-26T00:00:00Z"}
+
+
 def operations(stage: str, provider: str) -> list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any,
                                                         tuple[int, ...]]]:
     """The operations this deployment serves."""
@@ -202,7 +227,7 @@ def operations(stage: str, provider: str) -> list[tuple[str, str, str, bool, dic
     return ops
 
 
-def _operation(path: str, summary: str, staff: bool, fields: dict[str, Field] | None, status: int,
+def _operation(method: str, path: str, summary: str, staff: bool, fields: dict[str, Field] | None, status: int,
                schema: Any, errors: tuple[int, ...]) -> dict[str, Any]:
     error = {"description": "Error", "content": {"application/json": {"schema": _ref("Error")}}}
     op: dict[str, Any] = {
@@ -216,10 +241,16 @@ def _operation(path: str, summary: str, staff: bool, fields: dict[str, Field] | 
     if path.endswith("/schedule") or path.startswith("/api/reports/"):
         params += [{"name": name, "in": "query", "required": True, "schema": {"type": "string", "format": "date-time"}}
                    for name in ("from", "to")]
+    for param in params:
+        if param["name"] in PARAMETER_EXAMPLES:
+            param["example"] = PARAMETER_EXAMPLES[param["name"]]
     if params:
         op["parameters"] = params
     if fields is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema(fields)}}}
+        media: dict[str, Any] = {"schema": body_schema(fields)}
+        if (method, path) in BODY_EXAMPLES:
+            media["example"] = BODY_EXAMPLES[(method, path)]
+        op["requestBody"] = {"required": True, "content": {"application/json": media}}
     op["security"] = [{"staffToken": []}] if staff else []
     return op
 
@@ -228,7 +259,8 @@ def _operation(path: str, summary: str, staff: bool, fields: dict[str, Field] | 
 def build(stage: str, provider: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for method, path, summary, staff, fields, status, schema, errors in operations(stage, provider):
-        paths.setdefault(path, {})[method] = _operation(path, summary, staff, fields, status, schema, errors)
+        paths.setdefault(path, {})[method] = _operation(method, path, summary, staff, fields, status, schema,
+                                                        errors)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Virtual visits API", "version": "1.0.0",

@@ -75,6 +75,10 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
             raw = response.get("body") or ""
             payload = raw.encode() if isinstance(raw, str) else raw
             out = dict(response.get("headers") or {})
+            if int(response["statusCode"]) == 405:  # Chalice's own body has no Content-Type and its own fields
+                payload = json.dumps({"Code": "METHOD_NOT_ALLOWED", "Message": "This method is not allowed here."},
+                                     separators=(",", ":")).encode()
+                out["Content-Type"] = "application/json"
             for name, values in (response.get("multiValueHeaders") or {}).items():
                 out[name] = ", ".join(values)
             self._send(int(response["statusCode"]), payload, out)
@@ -106,6 +110,13 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _route
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY, ...) reaches the gateway too, which refuses it with a JSON 405;
+            # http.server alone would answer 501 with an HTML page.
+            if name.startswith("do_") and self.path.startswith("/api/"):
+                return self._route
+            raise AttributeError(name)
+
     return Handler
 
 
@@ -125,7 +136,12 @@ def outbox_page(read: Any) -> str:
             f"<body><h1>Outbox (local SES)</h1>{rows}</body></html>")
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 resets connections when many clients (50 racing test threads) connect at once.
+    request_queue_size = 128
+
+
 def serve(host: str, port: int, gateway: Any, dist: Path, read_outbox: Any) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_handler(gateway, dist, lambda: outbox_page(read_outbox)))
+    server = _Server((host, port), make_handler(gateway, dist, lambda: outbox_page(read_outbox)))
     server.daemon_threads = True
     return server
