@@ -6,6 +6,7 @@ Logs carry ids only, never names, emails, notes or tokens.
 from __future__ import annotations
 
 import os
+import threading
 from functools import cache
 from typing import Any
 
@@ -16,8 +17,19 @@ NAMESPACE_DEFAULT = "VirtualVisits"
 CHATTY_LIBRARIES = ("botocore", "boto3", "pynamodb", "urllib3", "s3transfer")
 
 
-@cache
+# The local stack serves requests on threads: two Loggers made at once would share one stdlib logger, and
+# the second would take Chalice's plain handler as its own (append_keys then fails on every request).
+_FIRST_USE = threading.Lock()
+
+
 def log() -> Any:
+    """The service's logger, made once even when several threads ask for it first."""
+    with _FIRST_USE:
+        return _logger()
+
+
+@cache
+def _logger() -> Any:
     """The service's logger; also keeps the AWS libraries from logging item contents, whatever the level."""
     import logging
 

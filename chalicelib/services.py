@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from functools import cache
+import threading
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import Clock, ShiftedClock
@@ -14,19 +14,16 @@ if TYPE_CHECKING:
     from chalicelib.integrations.meetings import Meetings
 
 
-@cache
-def boto_session() -> Any:
-    """One botocore-backed session shared by every client this process makes."""
-    import boto3
-
-    return boto3.session.Session()
-
-
 def aws_client(service: str, **config: Any) -> Any:
-    from botocore.config import Config
+    """A client from the process's one botocore session (the DynamoDB connection's too)."""
+    from chalicelib.aws import make_client
 
-    cfg = settings()
-    return boto_session().client(service, region_name=cfg.region, config=Config(**config))
+    return make_client(service, settings().region, **config)
+
+
+# The local stack serves requests on threads; each lazy member is made once even if several ask at once
+# (two local providers would each hold half the meetings).
+_FIRST_USE = threading.RLock()
 
 
 class Services:
@@ -47,33 +44,38 @@ class Services:
 
     @property
     def mailer(self) -> SesMailer:
-        if self._mailer is None:
-            from chalicelib.integrations.email import SesMailer
+        with _FIRST_USE:
+            if self._mailer is None:
+                from chalicelib.integrations.email import SesMailer
 
-            client = aws_client("sesv2", retries={"mode": "standard", "max_attempts": 3})
-            self._mailer = SesMailer(client, self.cfg.email_configuration_set)
-        return self._mailer
+                client = aws_client("sesv2", retries={"mode": "standard", "max_attempts": 3})
+                self._mailer = SesMailer(client, self.cfg.email_configuration_set)
+            return self._mailer
 
     @property
     def meetings(self) -> Meetings:
-        if self._meetings is None:
-            if self.cfg.meeting_provider == "local":
-                from chalicelib.integrations.local_meetings import LocalMeetings
+        with _FIRST_USE:
+            if self._meetings is None:
+                self._meetings = self._make_meetings()
+            return self._meetings
 
-                self._meetings = LocalMeetings()
-            else:
-                from chalicelib.integrations.meetings import ChimeMeetings
+    def _make_meetings(self) -> Meetings:
+        if self.cfg.meeting_provider == "local":
+            from chalicelib.integrations.local_meetings import LocalMeetings
 
-                # Retries happen in ChimeMeetings, where they are visible and testable.
-                client = aws_client("chime-sdk-meetings", retries={"mode": "standard", "max_attempts": 1})
-                self._meetings = ChimeMeetings(client, self.cfg.media_region)
-        return self._meetings
+            return LocalMeetings()
+        from chalicelib.integrations.meetings import ChimeMeetings
+
+        # Retries happen in ChimeMeetings, where they are visible and testable.
+        client = aws_client("chime-sdk-meetings", retries={"mode": "standard", "max_attempts": 1})
+        return ChimeMeetings(client, self.cfg.media_region)
 
     @property
     def link_key(self) -> bytes:
-        if self._link_key is None:
-            self._link_key = _load_link_key(self.cfg)
-        return self._link_key
+        with _FIRST_USE:
+            if self._link_key is None:
+                self._link_key = _load_link_key(self.cfg)
+            return self._link_key
 
 
 def _load_link_key(cfg: Settings) -> bytes:
@@ -96,9 +98,10 @@ _current: Services | None = None
 def services() -> Services:
     """This process's services."""
     global _current
-    if _current is None:
-        _current = Services()
-    return _current
+    with _FIRST_USE:
+        if _current is None:
+            _current = Services()
+        return _current
 
 
 def use_services(replacement: Services | None) -> None:

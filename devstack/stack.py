@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,18 +56,15 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
     """Run moto, the app and the front end on one port; return once they answer."""
     import logging
 
-    from moto.server import ThreadedMotoServer
-
+    from devstack.moto_server import start_moto
     from devstack.server import serve
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    moto_host, moto_port = moto.get_host_and_port()
+    moto = start_moto()
     late = _LateGateway()
     from chalicelib.dev.outbox import read_outbox
 
-    moto_url = f"http://{moto_host}:{moto_port}"
+    moto_url = moto.url
     httpd = serve(host, port, late, ROOT / "frontend" / "dist", lambda: read_outbox(moto_url))
     url = f"http://{host}:{httpd.server_address[1]}"
     _environment(url, moto_url)
@@ -87,6 +85,7 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
     for agency in agency_ids:
         ses.create_email_identity(EmailIdentity=f"{agency}.example.test")
     os.environ["DEV_AGENCY_IDS"] = ",".join(agency_ids)
+    _one_request_per_thread(app)
     late.inner = LocalGateway(app, Config.create(chalice_stage="local", app_name="virtual-visits",
                                                  lambda_timeout=60, lambda_memory_size=512))
     threading.Thread(target=httpd.serve_forever, daemon=True, name="http").start()
@@ -94,6 +93,18 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
     threading.Thread(target=_sweeper, args=(stop_sweep, sweep_seconds, services), daemon=True,
                      name="sweep").start()
     return LocalStack(url, agency_ids, [moto.stop, httpd.shutdown, stop_sweep.set])
+
+
+def _one_request_per_thread(app: Any) -> None:
+    """Give each server thread its own `app.current_request`, as `chalice local` does.
+
+    A Lambda runs one request at a time, so Chalice keeps the current request on the app object. This
+    server runs requests on threads: without this, a request could read another's caller and body.
+    """
+    from chalice.local import LocalChalice
+
+    if not isinstance(app, LocalChalice):
+        app.__class__ = type("ThreadLocalChalice", (LocalChalice, type(app)), {})
 
 
 def _sweeper(stop: threading.Event, every: float, services: Any) -> None:
@@ -115,6 +126,7 @@ class ChildStack:
 
     url: str
     process: subprocess.Popen[str]
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=200))
 
     def stop(self) -> None:
         self.process.terminate()
@@ -137,7 +149,17 @@ def start_stack(port: int = 0, sweep_seconds: float = 60.0, timeout: float = 60.
     try:
         for line in process.stdout:
             if line.startswith(READY):
-                return ChildStack(line.split()[1], process)
+                stack = ChildStack(line.split()[1], process)
+                # Keep reading what the child prints (its logs): a full pipe would block its next log line.
+                threading.Thread(target=drain, args=(process.stdout, stack.output), daemon=True,
+                                 name="devstack-output").start()
+                return stack
     finally:
         timer.cancel()
     raise RuntimeError(f"the local stack did not start (exit code {process.poll()})")
+
+
+def drain(stream: Any, keep: deque[str]) -> None:
+    """Read a stream to its end, keeping its last lines."""
+    for line in stream:
+        keep.append(line)
