@@ -212,6 +212,21 @@ BODY_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/media/local/poll"): {"meeting_id": "m-1", "attendee_id": "a-1", "join_token": "t-1",
                                         "wait_ms": 0},
 }
+VISIT_OPERATIONS = [("get", "/api/visits/{visit_id}"), ("patch", "/api/visits/{visit_id}"),
+                    ("get", "/api/visits/{visit_id}/session"), ("get", "/api/visits/{visit_id}/timeline"),
+                    ("put", "/api/visits/{visit_id}/notes"), ("post", "/api/visits/{visit_id}/invite"),
+                    ("post", "/api/visits/{visit_id}/clock-in"), ("post", "/api/visits/{visit_id}/clock-out"),
+                    ("post", "/api/visits/{visit_id}/session/join"), ("post", "/api/visits/{visit_id}/session/leave"),
+                    ("post", "/api/visits/{visit_id}/session/end")]
+# OpenAPI links: where an id in one response goes next (readers, and API fuzzers' stateful phase, follow them).
+LINKS: dict[tuple[str, str], tuple[str, str, list[tuple[str, str]]]] = {
+    ("post", "/api/visits"): ("visit_id", "$response.body#/id", VISIT_OPERATIONS),
+    ("get", "/api/schedule"): ("visit_id", "$response.body#/0/id", VISIT_OPERATIONS),
+    ("post", "/api/clients"): ("client_id", "$response.body#/id",
+                               [("patch", "/api/clients/{client_id}"), ("get", "/api/clients/{client_id}/schedule")]),
+    ("post", "/api/employees"): ("employee_id", "$response.body#/id",
+                                 [("get", "/api/employees/{employee_id}/schedule")]),
+}
 PARAMETER_EXAMPLES = {"visit_id": "visit-1", "client_id": "client-1", "employee_id": "employee-1",
                       "from": "2026-11-25T00:00:00Z", "to": "2026-11-26T00:00:00Z"}
 
@@ -255,12 +270,28 @@ def _operation(method: str, path: str, summary: str, staff: bool, fields: dict[s
     return op
 
 
+def _link_operations(paths: dict[str, dict[str, Any]], stage: str, provider: str) -> None:
+    served = {(method, path) for method, path, *_ in operations(stage, provider)}
+    for (method, path), (name, expression, targets) in LINKS.items():
+        if (method, path) not in served:
+            continue
+        status = next(code for code in paths[path][method]["responses"] if code.startswith("2"))
+        paths[path][method]["responses"][status]["links"] = {
+            f"{target_method}{target_path.replace('/', '_').replace('{', '').replace('}', '')}": {
+                "operationRef": "#/paths/" + target_path.replace("~", "~0").replace("/", "~1") + f"/{target_method}",
+                "parameters": {name: expression},
+            }
+            for target_method, target_path in targets if (target_method, target_path) in served
+        }
+
+
 @cache
 def build(stage: str, provider: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for method, path, summary, staff, fields, status, schema, errors in operations(stage, provider):
         paths.setdefault(path, {})[method] = _operation(method, path, summary, staff, fields, status, schema,
                                                         errors)
+    _link_operations(paths, stage, provider)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Virtual visits API", "version": "1.0.0",

@@ -76,3 +76,22 @@ def test_openapi_document_gives_an_example_for_every_request_body(api):
                 Draft202012Validator(media["schema"]).validate(media["example"])
             for param in op.get("parameters", []):
                 assert "example" in param, (method, path, param["name"])
+
+
+def test_openapi_links_lead_from_new_ids_to_the_operations_that_take_them(api):
+    """The stateful phase could not reach invite, clock or join: no link led there from where visit ids appear."""
+    # Given the served document
+    doc = api.call("GET", "/api/openapi.json").json_body
+    links = doc["paths"]["/api/visits"]["post"]["responses"]["201"]["links"]
+    # Then creating a visit links to every visit operation, and each link names a real operation and its parameter
+    targets = {link["operationRef"] for link in links.values()}
+    assert "#/paths/~1api~1visits~1{visit_id}~1invite/post" in targets
+    assert "#/paths/~1api~1visits~1{visit_id}~1session~1join/post" in targets
+    for path, methods in doc["paths"].items():
+        for op in methods.values():
+            for response in op["responses"].values():
+                for link in response.get("links", {}).values():
+                    target_path, target_method = link["operationRef"][len("#/paths/"):].rsplit("/", 1)
+                    target = doc["paths"][target_path.replace("~1", "/").replace("~0", "~")][target_method]
+                    names = {p["name"] for p in target.get("parameters", [])}
+                    assert set(link["parameters"]) <= names, (path, link)

@@ -43,6 +43,9 @@ PHASES = ["examples", "coverage", "fuzzing", "stateful"]
 # Fuzzing examples per operation and round; four rounds, so the full run gives every operation at least 100.
 MAX_EXAMPLES = 50 if FULL else 3
 MIN_PER_OPERATION = 100 if FULL else 5
+# Stateful scenarios per round (chains that follow the document's links), and the steps each may take.
+STATEFUL_EXAMPLES = 100 if FULL else 5
+STATEFUL_STEPS = 20
 # Moving the shared clock would expire every session the rest of the run needs; it has its own tests.
 EXCLUDED_PATHS = ["/api/dev/clock"]
 
@@ -168,6 +171,10 @@ def _config(directory: Path, stack: Stack, round_: Round, seed: int) -> Path:
         f'path = "{directory / "wfc.json"}"',
         f'user = "{round_.user}"',
         f'peers = ["{round_.user}", "{round_.peer}"]',
+        "[phases.stateful]",
+        f"max-steps = {STATEFUL_STEPS}",
+        "[phases.stateful.generation]",
+        f"max-examples = {STATEFUL_EXAMPLES}",
         "",
     ])
     path = directory / "schemathesis.toml"
