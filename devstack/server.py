@@ -42,6 +42,12 @@ def gateway_error(status: int, body: bytes) -> tuple[int, bytes]:
 def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestHandler]:
     from chalice.local import LocalGatewayException
 
+    from chalicelib.http import SECURITY_HEADERS
+
+    # The server's own refusals carry the API's headers, as API Gateway's gateway responses and CloudFront do.
+    refusal_headers = dict(SECURITY_HEADERS)
+    page_headers = {**PAGE_HEADERS, "Cache-Control": "no-store"}
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "virtual-visits-dev"
@@ -62,7 +68,7 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
         def _api(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_REQUEST_BYTES:
-                self._send(*gateway_error(413, b""), {"Content-Type": "application/json"})
+                self._send(*gateway_error(413, b""), refusal_headers)
                 self.close_connection = True
                 return
             body = self.rfile.read(length) if length else b""
@@ -70,7 +76,7 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
             try:
                 response = gateway.handle_request(self.command, self.path, headers, body)
             except LocalGatewayException as exc:
-                self._send(*gateway_error(exc.CODE, exc.body or b""), {"Content-Type": "application/json"})
+                self._send(*gateway_error(exc.CODE, exc.body or b""), refusal_headers)
                 return
             raw = response.get("body") or ""
             payload = raw.encode() if isinstance(raw, str) else raw
@@ -94,9 +100,9 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
             if not str(target).startswith(str(dist.resolve())) or not target.is_file():
                 if not (dist / "index.html").is_file():
                     self._send(200, b"<h1>The front end is not built yet.</h1><p>Run <code>make dev</code>.</p>",
-                               {"Content-Type": "text/html; charset=utf-8"})
+                               {"Content-Type": "text/html; charset=utf-8", **page_headers})
                     return
-                self._send(404, b"Not found", {"Content-Type": "text/plain"})
+                self._send(404, b"Not found", {"Content-Type": "text/plain", **page_headers})
                 return
             ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-store"
