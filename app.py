@@ -368,11 +368,11 @@ def on_email_event(event: Any) -> str:
 @app.middleware("http")
 def observe(event: Any, get_response: Any) -> Any:
     """Request ids on every log line; the request's metrics flushed after it."""
-    from chalicelib.observability import flush, log, tracer
+    from chalicelib.observability import flush, request_keys, tracer
 
     context = getattr(event, "context", {}) or {}
     route = context.get("resourcePath")
-    log().append_keys(request_id=context.get("requestId"), route=route)
+    request_keys(request_id=context.get("requestId"), route=route)
     active_tracer = tracer()  # None outside Lambda: nothing imports the X-Ray SDK there
     try:
         if active_tracer is None:

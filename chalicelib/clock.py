@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 Clock = Callable[[], datetime]
 
@@ -46,4 +45,6 @@ def parse_iso(value: str) -> datetime:
 
 def local_time(value: datetime, zone: str) -> datetime:
     """The same instant in the agency's zone."""
+    from zoneinfo import ZoneInfo  # only invite emails need zones: not on every cold start
+
     return value.astimezone(ZoneInfo(zone))

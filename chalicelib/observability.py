@@ -31,13 +31,37 @@ def log() -> Any:
 @cache
 def _logger() -> Any:
     """The service's logger; also keeps the AWS libraries from logging item contents, whatever the level."""
-    import logging
-
     from aws_lambda_powertools import Logger
+
+    _quiet_libraries()
+    logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
+    logger.append_keys(**_pending_keys)
+    return logger
+
+
+_pending_keys: dict[str, Any] = {}
+
+
+def request_keys(**keys: Any) -> None:
+    """Keys for every log line of this request.
+
+    Most requests write no log line, so the Logger (and Powertools' import, a tenth of a cold start) waits
+    for the first line; until then the keys wait here.
+    """
+    _quiet_libraries()
+    with _FIRST_USE:
+        if _logger.cache_info().currsize:
+            _logger().append_keys(**keys)
+        else:
+            _pending_keys.update(keys)
+
+
+@cache
+def _quiet_libraries() -> None:
+    import logging
 
     for name in CHATTY_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
-    return Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
 
 
 @cache

@@ -1,16 +1,23 @@
-"""Counting AWS calls with botocore event hooks: every DynamoDB call of pynamodb goes through one session."""
+"""Counting AWS calls with botocore event hooks.
+
+Every client the app makes (pynamodb's one DynamoDB client, SES, Chime, Secrets Manager) comes from one
+botocore session (`chalicelib.aws`), so one `after-call` hook on it sees them all, whether the answer came
+from moto, a real endpoint or a botocore `Stubber`. A client made elsewhere (a test's stubbed Chime client)
+is passed in and gets the same hook.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import botocore.session
-
 
 class Calls:
+    """What the app asked AWS for: calls by `service.Operation`, and the DynamoDB items read."""
+
     def __init__(self) -> None:
         self.operations: Counter[str] = Counter()
         self.items_read = 0
@@ -25,28 +32,44 @@ class Calls:
         elif operation == "BatchGetItem":
             self.items_read += sum(len(v) for v in parsed.get("Responses", {}).values())
 
+    def by_service(self, service: str) -> dict[str, int]:
+        prefix = f"{service}."
+        return {k[len(prefix):]: v for k, v in self.operations.items() if k.startswith(prefix)}
+
+    def take(self) -> Counter[str]:
+        """The calls so far, and start counting afresh."""
+        taken, self.operations = self.operations, Counter()
+        return taken
+
 
 @contextmanager
-def counting_dynamodb_calls() -> Iterator[Calls]:
-    """Route pynamodb's connections through one botocore session that counts what they do."""
-    import pynamodb.connection.base as base
+def counting_aws_calls(*clients: Any) -> Iterator[Calls]:
+    """Count the calls of every client made from the shared session while counting, and of `clients`.
 
+    The DynamoDB client is made again (the models are re-bound), so it carries the hook; clients made
+    before counting started, other than those passed in, are not counted.
+    """
+    from chalicelib.aws import botocore_session
     from chalicelib.persistence.binding import bound
-    from chalicelib.persistence.models import Item
 
     calls = Calls()
-    session = botocore.session.get_session()
-    session.register("after-call.dynamodb", calls.after_call)
-    original = base.get_session
-    base.get_session = lambda: session
-    models = [Item, *Item.__subclasses__()]
-    for model in models:
-        model._connection = None
+    hook_id = f"count-{uuid.uuid4().hex}"
+    session = botocore_session()
+    session.register("after-call", calls.after_call, unique_id=hook_id)
+    for client in clients:
+        client.meta.events.register("after-call", calls.after_call, unique_id=hook_id)
     bound.cache_clear()
     try:
         yield calls
     finally:
-        base.get_session = original
-        for model in models:
-            model._connection = None
+        session.unregister("after-call", unique_id=hook_id)
+        for client in clients:
+            client.meta.events.unregister("after-call", unique_id=hook_id)
         bound.cache_clear()
+
+
+@contextmanager
+def counting_dynamodb_calls() -> Iterator[Calls]:
+    """Count what the persistence layer asks DynamoDB for."""
+    with counting_aws_calls() as calls:
+        yield calls

@@ -13,6 +13,7 @@ from chalicelib.logic.views import visit_view
 from chalicelib.persistence import directory, keys
 from chalicelib.persistence import visits as visit_store
 from chalicelib.persistence.models import Visit
+from chalicelib.persistence.visits import OPEN_STATES, VisitBundle
 
 
 def new_id() -> str:
@@ -79,8 +80,13 @@ def create_visit(caller: Caller, body: dict[str, Any], now: datetime) -> dict[st
     start, end = body["start"], body["end"]
     if end <= start:
         raise InvalidSchedule()
-    _check_refs(caller, body["client_id"], body["employee_id"])
-    service = directory.get_service_code(caller.agency_id, body["service_code"])
+    found = directory.lookup(caller.agency_id, client_id=body["client_id"], employee_id=body["employee_id"],
+                             service_code=body["service_code"])
+    if found.client is None:
+        raise BadRequest.field("client_id", "does not name a client of this agency")
+    if found.employee is None:
+        raise BadRequest.field("employee_id", "does not name an employee of this agency")
+    service = found.service
     if service is None:
         raise BadRequest.field("service_code", "does not name a service code of this agency")
     virtual = bool(body.get("virtual", False))
@@ -95,8 +101,7 @@ def create_visit(caller: Caller, body: dict[str, Any], now: datetime) -> dict[st
         client_key=keys.client_key(caller.agency_id, body["client_id"]), agency_key=keys.agency_pk(caller.agency_id),
     )
     visit_store.create_visit(visit)
-    client = directory.get_clients(caller.agency_id, [visit.client_id]).get(visit.client_id)
-    return visit_view(visit, client, None, now)
+    return visit_view(visit, found.client, None, now)
 
 
 def change_visit(caller: Caller, visit_id: str, body: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -125,9 +130,20 @@ def change_visit(caller: Caller, visit_id: str, body: dict[str, Any], now: datet
             visit_store.change_visit(visit, bundle.session, changes, new_expiry, now, caller.actor)
         except Conflict:
             continue
+        _applied(bundle, changes, new_expiry, now)
         break
     else:
         raise Conflict()
-    bundle = load_visit(caller, visit_id)
     client = directory.get_clients(caller.agency_id, [bundle.visit.client_id]).get(bundle.visit.client_id)
     return visit_view(bundle.visit, client, bundle.session, now)
+
+
+def _applied(bundle: VisitBundle, changes: dict[str, Any], new_expiry: datetime | None, now: datetime) -> None:
+    """What `visit_store.change_visit` committed, applied to what was read (no second read for the answer)."""
+    visit, session = bundle.visit, bundle.session
+    for name, value in changes.items():
+        setattr(visit, name, value)
+    if "start" in changes or "end" in changes:
+        visit.schedule_version = visit.schedule_version + 1
+    if session is not None and session.state in OPEN_STATES and new_expiry is not None and now < session.expires_at:
+        session.expires_at = session.sweep_at = new_expiry

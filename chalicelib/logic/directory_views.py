@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.errors import NotFound
 from chalicelib.logic.access import Caller, require_coordinator
 from chalicelib.logic.agency_admin import client_view, employee_view, service_view
 from chalicelib.persistence import directory
@@ -11,8 +12,10 @@ from chalicelib.persistence import directory
 
 def me(caller: Caller) -> dict[str, Any]:
     """The caller, their agency and its time zone."""
-    agency = directory.get_agency(caller.agency_id)
-    employee = directory.get_employee(caller.agency_id, caller.employee_id)
+    found = directory.lookup(caller.agency_id, agency=True, employee_id=caller.employee_id)
+    agency, employee = found.agency, found.employee
+    if agency is None or employee is None:
+        raise NotFound()
     return {
         "employee_id": caller.employee_id, "name": employee.name, "role": caller.role,
         "agency": {"id": agency.agency_id, "name": agency.name}, "agency_id": agency.agency_id,

@@ -34,8 +34,6 @@ def on_email_event(detail: dict[str, Any]) -> str:
     if not directory.mark_email_failing(agency, client, status):
         return "unknown client"
     if visit:
-        session = session_store.get_session(keys.visit_pk(agency, visit))
-        if session is not None:
-            session_store.mark_invite_bounced(session)
+        session_store.mark_invite_bounced(keys.visit_pk(agency, visit))
     count("InviteEmailsFailed", kind=status)
     return "applied"

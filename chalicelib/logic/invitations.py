@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.errors import ClientHasNoEmail, Conflict, LinkExpired, SessionOver, VisitNotVirtual
+from chalicelib.errors import ClientHasNoEmail, Conflict, LinkExpired, NotFound, SessionOver, VisitNotVirtual
 from chalicelib.integrations.email import EmailSuppressed
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
@@ -71,17 +71,21 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
     if not visit.virtual:
         raise VisitNotVirtual()
     ensure_open(bundle.session, visit, now)
-    client = directory.get_client(caller.agency_id, visit.client_id)
-    if delivery == "email" and not client.email:
+    emailed = delivery == "email"
+    # A copied link needs nobody's details; an email needs the client's address, the agency and the caregiver.
+    found = directory.lookup(caller.agency_id, agency=True, client_id=visit.client_id,
+                             employee_id=visit.employee_id) if emailed else directory.Records()
+    client, agency, caregiver = found.client, found.agency, found.employee
+    if emailed and (client is None or agency is None or caregiver is None):
+        raise NotFound()
+    if emailed and client is not None and not client.email:
         raise ClientHasNoEmail()
-    if delivery == "email" and client.email_status is not None:
+    if emailed and client is not None and client.email_status is not None:
         raise EmailSuppressed()
     session = _current_session(bundle, services, now)
     token = _token(services.link_key, visit, int(session.link_generation), session.link_nonce)
     url = links.join_url(services.cfg.public_base_url, token)
-    if delivery == "email":
-        agency = directory.get_agency(caller.agency_id)
-        caregiver = directory.get_employee(caller.agency_id, visit.employee_id)
+    if emailed and client is not None and agency is not None and caregiver is not None:
         email = compose_invite(agency.name, agency.sender_email, str(client.email), first_name(caregiver.name),
                                visit.start, agency.time_zone, url, session.expires_at)
         # Sent before anything is recorded: if SES fails, no "invite sent" exists and a retry sends the same link.

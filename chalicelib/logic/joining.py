@@ -90,8 +90,10 @@ def client_view(token: str, services: Services, now: datetime) -> dict[str, Any]
     """R16: the agency, the caregiver's first name and the visit time, and nothing else."""
     bundle, session = _by_token(token, now)
     visit = bundle.visit
-    agency = directory.get_agency(visit.agency_id)
-    caregiver = directory.get_employee(visit.agency_id, visit.employee_id)
+    found = directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
+    agency, caregiver = found.agency, found.employee
+    if agency is None or caregiver is None:
+        raise InvalidLink()
     return {
         "agency_name": agency.name,
         "caregiver_first_name": first_name(caregiver.name),
@@ -122,8 +124,9 @@ def client_join(token: str, services: Services, now: datetime) -> dict[str, Any]
 def client_leave(token: str, services: Services, now: datetime) -> dict[str, Any]:
     """The client hung up or closed the page: presence only; the session stays open (R19, R23)."""
     _, session = _by_token(token, now)
-    if session.state in OPEN_STATES:
-        session_store.set_presence(session, "client", False, now, "client",
-                                   next_sweep=next_sweep(session, now, bool(session.employee_present)))
+    later = next_sweep(session, now, bool(session.employee_present))
+    if session.state in OPEN_STATES and session_store.set_presence(session, "client", False, now, "client",
+                                                                   next_sweep=later):
+        return {"state": effective_state(session, now)}  # the write's condition held: still open
     fresh = session_store.get_session(session.pk) or session
     return {"state": effective_state(fresh, now)}

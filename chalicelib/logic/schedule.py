@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.clock import iso
-from chalicelib.errors import BadRequest, Forbidden, NotAssigned
+from chalicelib.errors import BadRequest, Forbidden, NotAssigned, NotFound
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.views import schedule_entry, session_status, visit_view
 from chalicelib.persistence import directory
@@ -79,7 +79,8 @@ def save_notes(caller: Caller, visit_id: str, notes: str, now: datetime) -> dict
     """R17: the caregiver documents the visit, during the call too."""
     if len(notes) > MAX_NOTES:
         raise BadRequest.field("notes", f"must be at most {MAX_NOTES} characters")
-    bundle = load_visit(caller, visit_id)
-    require_assigned(caller, bundle, NotAssignedToDocument)
-    visit_store.save_notes(bundle.visit, notes)
+    # One conditional write carries the assignment check (R05); only a refusal reads, to say why.
+    if not visit_store.save_notes(caller.agency_id, visit_id, caller.employee_id, notes):
+        require_assigned(caller, load_visit(caller, visit_id), NotAssignedToDocument)
+        raise NotFound()  # the visit went away between the write and the read
     return {"id": visit_id, "notes": notes, "saved_at": iso(now)}

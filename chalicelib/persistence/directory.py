@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pynamodb.exceptions import PutError, UpdateError
 
@@ -42,6 +43,38 @@ def get_service_code(agency_id: str, code: str) -> ServiceCode | None:
         return ServiceCode.get(keys.agency_pk(agency_id), f"SERVICE#{code}")
     except ServiceCode.DoesNotExist:
         return None
+
+
+@dataclass
+class Records:
+    """Some of one agency's reference items, read together; None where there is no such item."""
+
+    agency: Agency | None = None
+    client: Client | None = None
+    employee: Employee | None = None
+    service: ServiceCode | None = None
+
+
+def lookup(agency_id: str, *, agency: bool = False, client_id: str | None = None, employee_id: str | None = None,
+           service_code: str | None = None) -> Records:
+    """The agency, a client, an employee and a service code, as asked for, in one BatchGetItem."""
+    bound()
+    wanted: dict[str, tuple[str, type[Item]]] = {}
+    if agency:
+        wanted["AGENCY"] = ("agency", Agency)
+    if client_id is not None:
+        wanted[f"CLIENT#{client_id}"] = ("client", Client)
+    if employee_id is not None:
+        wanted[f"EMPLOYEE#{employee_id}"] = ("employee", Employee)
+    if service_code is not None:
+        wanted[f"SERVICE#{service_code}"] = ("service", ServiceCode)
+    found = Records()
+    pk = keys.agency_pk(agency_id)
+    for item in Item.batch_get([(pk, sk) for sk in wanted]) if wanted else []:
+        field, model = wanted.get(item.sk, ("", Item))
+        if field and isinstance(item, model):
+            setattr(found, field, item)
+    return found
 
 
 def get_clients(agency_id: str, client_ids: Iterable[str]) -> dict[str, Client]:

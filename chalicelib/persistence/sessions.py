@@ -153,10 +153,12 @@ def meeting_gone(session: Session, meeting_id: str, at: datetime, next_sweep: da
     return True
 
 
-def mark_invite_bounced(session: Session) -> None:
+def mark_invite_bounced(visit_pk: str) -> None:
+    """Flag the visit's session, if it has one, in one conditional write."""
     bound()
     with contextlib.suppress(UpdateError):
-        session.update(actions=[Session.invite_bounced.set(True)], condition=Session.pk.exists())
+        Session(visit_pk, keys.SESSION_SK).update(actions=[Session.invite_bounced.set(True)],
+                                                  condition=Session.pk.exists())
 
 
 def schedule_sweep(session: Session, at: datetime) -> None:

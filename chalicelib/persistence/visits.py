@@ -6,17 +6,14 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.persistence import keys
-from chalicelib.persistence.binding import bound
+from chalicelib.persistence.binding import bound, connection
 from chalicelib.persistence.models import ByAgency, ByClient, ByEmployee, Item, Session, TimelineEvent, Visit
 
 OPEN_STATES = ("invited", "active")
@@ -29,14 +26,6 @@ class VisitBundle:
     visit: Visit
     session: Session | None
     events: list[TimelineEvent] = field(default_factory=list)
-
-
-@cache
-def connection() -> Connection:
-    """The connection transactions go through, made once per process."""
-    bound()
-    cfg = settings()
-    return Connection(region=cfg.region, host=cfg.dynamodb_endpoint, max_retry_attempts=3)
 
 
 def new_event(visit: Visit | Session, at: datetime, type_: str, actor: str, detail: str | None = None) -> TimelineEvent:
@@ -137,12 +126,18 @@ def clock_out(visit: Visit, session: Session | None, at: datetime, actor: str, e
     ])
 
 
-def save_notes(visit: Visit, notes: str) -> None:
+def save_notes(agency_id: str, visit_id: str, employee_id: str, notes: str) -> bool:
+    """Save the notes in one conditional write; False if there is no such visit or it is someone else's."""
     bound()
+    visit = Visit(keys.visit_pk(agency_id, visit_id), keys.VISIT_SK)
     try:
-        visit.update(actions=[Visit.notes.set(notes)], condition=Visit.pk.exists())
+        visit.update(actions=[Visit.notes.set(notes)],
+                     condition=Visit.pk.exists() & (Visit.employee_id == employee_id))
     except UpdateError as exc:
-        raise NotFound() from exc
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def change_visit(visit: Visit, session: Session | None, changes: dict[str, object], new_expiry: datetime | None,
