@@ -91,7 +91,16 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
         # Sent before anything is recorded: if SES fails, no "invite sent" exists and a retry sends the same link.
         services.mailer.send(email, tags={"agency": caller.agency_id, "client": client.client_id,
                                           "visit": visit.visit_id})
-    session_store.record_invite(session, now, caller.actor, emailed=delivery == "email")
+    try:
+        session_store.record_invite(session, now, caller.actor, emailed=emailed)
+    except Conflict:
+        # Only an end fails this write (it needs an open session). An email already on its way stays on the
+        # timeline all the same (R26), and the caregiver hears that the session ended.
+        if emailed:
+            session_store.record_email_after_end(session, now, caller.actor)
+        fresh = load_again(bundle)
+        ensure_open(fresh.session, fresh.visit, now)
+        raise
     count("InvitesSent", delivery=delivery)
     if delivery == "email":
         session.last_invite_sent_at, session.invite_bounced = now, False

@@ -70,6 +70,11 @@ def record_invite(session: Session, at: datetime, actor: str, emailed: bool) -> 
     ])
 
 
+def record_email_after_end(session: Session, at: datetime, actor: str) -> None:
+    """An invite email went out while the session ended: the timeline shows it all the same (R26)."""
+    commit([("put", new_event(session, at, "invite_sent", actor), [], None)])
+
+
 def get_link(token_pk: str) -> JoinLink | None:
     bound()
     try:

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import sent_emails
 from tests.reliability.conftest import FULL
 
 ROUNDS = 10 if FULL else 2
@@ -248,6 +249,28 @@ def test_hang_up_racing_joins_leaves_nothing_live_after_the_end(stack: Stack) ->
         tried("hang-up vs 49 joining threads", "joins before the end, then refused" if got_in else "end first")
 
 
+def test_hang_up_racing_email_invites_leaves_every_sent_email_on_the_timeline(stack: Stack) -> None:
+    """Regression: an invite whose email went out while the session ended left no trace (R26) and said CONFLICT."""
+    for round_ in range(ROUNDS):
+        # Given an invited session, idle or (odd rounds) with the caregiver in the call
+        vid, _ = stack.ready_visit(joined=bool(round_ % 2))
+        mails_before = len(stack.call("GET", "/api/dev/outbox").body)
+        # When the caregiver hangs up while 49 email invites are on their way
+        results = race(stack, [Call("POST", f"/api/visits/{vid}/session/end", user=CAREGIVER)]
+                       + [Call("POST", f"/api/visits/{vid}/invite", {"delivery": "email"}, CAREGIVER)] * 49)
+        end, invites = results[0][0], [r[0] for r in results[1:]]
+        # Then the session is over, and each invite either went out before the end or was refused as over
+        assert end.status == 200 and stack.session(vid)["state"] == "over"
+        answers = Counter((r.status, (r.body or {}).get("Code")) for r in invites)
+        assert set(answers) <= {(200, None), (409, "SESSION_OVER")}, answers
+        # And every email that went out is on the timeline, as the evidence of R26
+        mails = len(stack.call("GET", "/api/dev/outbox").body) - mails_before
+        timeline = [e["type"] for e in stack.timeline(vid)]
+        assert timeline.count("invite_sent") == mails, (mails, Counter(timeline))
+        assert timeline.count("session_ended") == 1
+        tried("hang-up vs 49 email invites", f"{mails} emails out, all on the timeline")
+
+
 def test_clock_out_racing_hang_up_yields_one_end_reason(stack: Stack) -> None:
     for _ in range(ROUNDS * 3):
         # Given a caregiver in an active call
@@ -337,3 +360,28 @@ def test_the_stacks_output_keeps_being_read(live_stack: Any) -> None:
             stream.write(f"log line {i} {'x' * 40}\n")
     reader.join(timeout=30)
     assert list(kept) == [f"log line {i} {'x' * 40}\n" for i in (19_997, 19_998, 19_999)]
+
+
+def test_an_email_sent_while_the_session_ends_is_recorded_and_answered_as_over(
+        api: Any, tokens: dict[str, str], make_visit: Any, flow: Any, services: Any) -> None:
+    """The same race, made deterministic: the hang-up lands while SES is sending the invite."""
+    from chalicelib.logic.access import Caller
+    from chalicelib.logic.ending import hang_up
+
+    # Given an invited session, and SES that takes its time: the caregiver hangs up meanwhile
+    vid = make_visit()
+    flow.link(vid)
+    send = services.mailer.send
+
+    def slow_send(email: Any, tags: Any = None) -> str:
+        message_id = send(email, tags=tags)
+        hang_up(Caller("ag1", "emp1", "employee"), vid, services, services.clock())
+        return message_id
+
+    services.mailer.send = slow_send
+    # When the email invite completes after the end
+    response = flow.invite(vid)
+    # Then the caregiver hears the session is over, and the email that went out is on the timeline
+    assert response.status_code == 409 and response.json_body["Code"] == "SESSION_OVER"
+    assert flow.timeline(vid) == ["link_copied", "session_ended", "invite_sent"]  # same time: in write order
+    assert len(sent_emails()) == 1
