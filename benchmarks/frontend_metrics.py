@@ -86,7 +86,26 @@ FIRST_FRAME_PROBE = """
 """
 
 
+# When the join page first shows the device-check button, and then the camera preview with "Join", in ms
+# since the page's navigation started (performance.now()'s origin): so "open the link" includes the HTML.
+STEP_PROBE = """
+window.__vvShown = {};
+new MutationObserver(() => {
+  for (const id of ['check-devices', 'join-button']) {
+    if (!(id in window.__vvShown) && document.querySelector(`[data-testid="${id}"]`)) {
+      window.__vvShown[id] = performance.now();
+    }
+  }
+}).observe(document, { subtree: true, childList: true });
+"""
+
+
 def join_to_first_frame(runs: int) -> list[float]:
+    return time_to_video(runs)["join_to_first_frame_ms"]
+
+
+def time_to_video(runs: int) -> dict[str, list[float]]:
+    """Per run: open the link -> device check shown; its click -> preview; Join click -> first remote frame."""
     from playwright.sync_api import sync_playwright
 
     from devstack.stack import start_stack
@@ -103,6 +122,8 @@ def join_to_first_frame(runs: int) -> list[float]:
         api.ok("POST", f"/visits/{visit['id']}/clock-in", caregiver)
         token = api.join_link_from_outbox(client["email"]).split("#", 1)[1]
         times: list[float] = []
+        opened: list[float] = []
+        previewed: list[float] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             staff = browser.new_context(base_url=stack.url)
@@ -114,24 +135,32 @@ def join_to_first_frame(runs: int) -> list[float]:
             call = staff.new_page()
             call.goto(f"/call?visit={visit['id']}")
             call.get_by_test_id("waiting-text").wait_for()
-            phone = browser.new_context(base_url=stack.url, viewport={"width": 375, "height": 667})
-            phone.grant_permissions(["camera", "microphone"], origin=stack.url)
-            phone.add_init_script("window.__VV_LOOPBACK_ONLY__ = true;")
             for _ in range(runs):
+                # A fresh context per run: the client opens the emailed link with nothing cached.
+                phone = browser.new_context(base_url=stack.url, viewport={"width": 375, "height": 667})
+                phone.grant_permissions(["camera", "microphone"], origin=stack.url)
+                phone.add_init_script("window.__VV_LOOPBACK_ONLY__ = true;")
+                phone.add_init_script(STEP_PROBE)
                 page = phone.new_page()
                 page.goto(f"/join#{token}")
-                page.get_by_role("button", name="Check camera and microphone").click()
+                check = page.get_by_role("button", name="Check camera and microphone")
+                check.wait_for()
+                opened.append(float(page.evaluate("() => window.__vvShown['check-devices']")))
+                clicked = float(page.evaluate("() => performance.now()"))
+                check.click()
                 page.get_by_test_id("join-button").wait_for()
+                previewed.append(float(page.evaluate("() => window.__vvShown['join-button']")) - clicked)
                 page.evaluate(FIRST_FRAME_PROBE)
                 page.get_by_test_id("join-button").click()
                 page.wait_for_function("() => window.__t1 !== null", timeout=20000)
                 times.append(float(page.evaluate("() => window.__t1 - window.__t0")))
                 page.get_by_role("button", name="Hang up", exact=True).click()
                 page.get_by_role("button", name="Rejoin").wait_for()
-                page.close()
+                phone.close()
                 call.get_by_test_id("client-left").wait_for()
             browser.close()
-        return times
+        return {"open_to_device_check_ms": opened, "device_check_to_preview_ms": previewed,
+                "join_to_first_frame_ms": times}
     finally:
         stack.stop()
 

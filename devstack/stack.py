@@ -79,6 +79,12 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
     from chalicelib.services import services
     from devstack.demo_data import seed
 
+    profile = os.environ.get("DEVSTACK_PROFILE")  # the load benchmark's per-request CPU profile
+    if profile:
+        from devstack.profiling import install_botocore_hooks, item_level_transaction_rollback
+
+        item_level_transaction_rollback()
+        install_botocore_hooks()  # before the app makes its first client
     create_table()
     ses = boto3.client("sesv2", region_name="us-east-1")
     agency_ids = seed(system_clock())
@@ -86,13 +92,22 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
         ses.create_email_identity(EmailIdentity=f"{agency}.example.test")
     os.environ["DEV_AGENCY_IDS"] = ",".join(agency_ids)
     _one_request_per_thread(app)
-    late.inner = LocalGateway(app, Config.create(chalice_stage="local", app_name="virtual-visits",
-                                                 lambda_timeout=60, lambda_memory_size=512))
+    config = Config.create(chalice_stage="local", app_name="virtual-visits", lambda_timeout=60,
+                           lambda_memory_size=512)
+    late.inner = LocalGateway(app, config)
+    stoppers: list[Any] = []
+    if profile:
+        from devstack.profiling import ProfiledApp, ProfiledGateway, ProfileSink
+
+        sink = ProfileSink(profile)
+        profiled: Any = ProfiledApp(app, sink)  # the app, as far as the gateway can tell
+        late.inner = ProfiledGateway(LocalGateway(profiled, config), sink)
+        stoppers.append(sink.close)
     threading.Thread(target=httpd.serve_forever, daemon=True, name="http").start()
     stop_sweep = threading.Event()
     threading.Thread(target=_sweeper, args=(stop_sweep, sweep_seconds, services), daemon=True,
                      name="sweep").start()
-    return LocalStack(url, agency_ids, [moto.stop, httpd.shutdown, stop_sweep.set])
+    return LocalStack(url, agency_ids, [*stoppers, moto.stop, httpd.shutdown, stop_sweep.set])
 
 
 def _one_request_per_thread(app: Any) -> None:

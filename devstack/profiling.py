@@ -1,0 +1,162 @@
+"""Per-request CPU time of the app in the local stack, for the load benchmark (`DEVSTACK_PROFILE=<file>`).
+
+For each API request the server records, in the thread that served it:
+- `cpu_ms`: the thread's CPU time inside the Chalice app (routing, middleware, route, logic, pynamodb), what
+  the API's Lambda function would run;
+- `aws_cpu_ms` and `aws_calls`: the CPU time spent inside botocore calls, from the first event botocore
+  emits for a call (`provide-client-params`) to its last (`after-call` or `after-call-error`): parameter
+  handling, endpoint resolution, serializing, signing, the HTTP exchange and parsing;
+- `gateway_cpu_ms`: the whole request as the local server handled it (Chalice's local gateway, which also
+  runs the authorizer on every request; in AWS the authorizer is its own function, cached for 300 s).
+
+The project's own CPU time per request is `cpu_ms - aws_cpu_ms`. moto runs on its own threads, so its work
+is in none of these. Never enabled outside a benchmark run.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+_local = threading.local()
+
+
+def _call_started(**_: Any) -> None:
+    _local.call_started = time.thread_time()
+
+
+def _call_ended(event_name: str, **_: Any) -> None:
+    started = getattr(_local, "call_started", None)
+    if started is None or getattr(_local, "aws_cpu", None) is None:
+        return
+    _local.aws_cpu += time.thread_time() - started
+    _local.call_started = None
+    _local.aws_calls[".".join(event_name.split(".")[1:3])] += 1
+
+
+def install_botocore_hooks() -> None:
+    """Hook the process's botocore session; every client made after this reports its calls."""
+    from chalicelib.aws import botocore_session
+
+    session = botocore_session()
+    session.register("provide-client-params", _call_started, unique_id="devstack-profile-start")
+    session.register("after-call", _call_ended, unique_id="devstack-profile-end")
+    session.register("after-call-error", _call_ended, unique_id="devstack-profile-error")
+
+
+class ProfiledApp:
+    """The Chalice app, as the local gateway calls it, timing each call in the calling thread."""
+
+    def __init__(self, app: Any, sink: ProfileSink) -> None:
+        self._app = app
+        self._sink = sink
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._app, name)
+
+    def __call__(self, event: Any, context: Any) -> Any:
+        _local.aws_cpu, _local.aws_calls = 0.0, Counter()
+        started = time.thread_time()
+        try:
+            response = self._app(event, context)
+        finally:
+            cpu = time.thread_time() - started
+            aws_cpu, calls = _local.aws_cpu, _local.aws_calls
+            _local.aws_cpu = None
+        context = event.get("requestContext") or {}
+        _local.record = {
+            "route": context.get("resourcePath"), "method": event.get("httpMethod") or context.get("httpMethod"),
+            "status": response.get("statusCode"), "cpu_ms": cpu * 1000, "aws_cpu_ms": aws_cpu * 1000,
+            "aws_calls": dict(calls),
+        }
+        return response
+
+
+class ProfiledGateway:
+    """The local gateway, timing the whole request; writes one JSON line per API request."""
+
+    def __init__(self, gateway: Any, sink: ProfileSink) -> None:
+        self._gateway = gateway
+        self._sink = sink
+
+    def handle_request(self, *args: Any) -> Any:
+        _local.record = None
+        started = time.thread_time()
+        try:
+            return self._gateway.handle_request(*args)
+        finally:
+            record = _local.record
+            if record is not None:
+                record["gateway_cpu_ms"] = (time.thread_time() - started) * 1000
+                self._sink.write(record)
+
+
+class ProfileSink:
+    """JSON lines, appended under a lock (after the timed part of each request)."""
+
+    def __init__(self, path: str) -> None:
+        self._file = open(path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 - lives with the server
+        self._lock = threading.Lock()
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, separators=(",", ":"))
+        with self._lock:
+            self._file.write(line + "\n")
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
+def item_level_transaction_rollback() -> None:
+    """Make moto's TransactWriteItems keep only the items it touches for its rollback.
+
+    moto deep-copies every table a transaction names before running it, so each transaction costs time in
+    proportion to the whole table, and a load run over thousands of visits slows down quadratically (in
+    moto, not in the app). A transaction only changes the items it names: keeping a copy of those and
+    putting them back on a failure is the same rollback. Enabled for the load benchmark only.
+    """
+    import copy
+
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    if getattr(DynamoDBBackend, "_item_level_rollback", False):
+        return
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            key = op.get("Key") or op.get("Item") or {}
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            current = table.items.get(hash_key, {}).get(range_key) if range_key else table.items.get(hash_key)
+            saved.append((table, hash_key, range_key, copy.deepcopy(current)))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, item in reversed(saved):
+                if range_key is None:
+                    if item is None:
+                        table.items.pop(hash_key, None)
+                    else:
+                        table.items[hash_key] = item
+                elif item is None:
+                    table.items.get(hash_key, {}).pop(range_key, None)
+                else:
+                    table.items[hash_key][range_key] = item
+            raise
+
+    # Only transact_write_items deep-copies tables; its own restore then puts back the same object.
+    Table.__deepcopy__ = lambda self, memo: self  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    DynamoDBBackend._item_level_rollback = True  # type: ignore[attr-defined]
