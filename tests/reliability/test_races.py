@@ -385,3 +385,49 @@ def test_an_email_sent_while_the_session_ends_is_recorded_and_answered_as_over(
     assert response.status_code == 409 and response.json_body["Code"] == "SESSION_OVER"
     assert flow.timeline(vid) == ["link_copied", "session_ended", "invite_sent"]  # same time: in write order
     assert len(sent_emails()) == 1
+
+
+def test_the_local_dynamodb_keeps_no_copies_of_its_tables(caplog: pytest.LogCaptureFixture) -> None:
+    """Regression: moto kept every object it made, and each transaction deep-copies the table, so the local
+    stack grew by a table per write; after a few hundred racing requests the outbox (moto's data.json) took
+    over 5 s and failed with 500, holding every other request behind it.
+    """
+    import boto3
+    from moto.dynamodb.models.dynamo_type import Item
+
+    from chalicelib.dev.outbox import read_outbox
+    from devstack.moto_server import start_moto
+
+    caplog.set_level(logging.ERROR, logger="werkzeug")
+    moto = start_moto()
+    table = f"copies-{uuid.uuid4().hex}"
+    options: dict[str, Any] = {"endpoint_url": moto.url, "region_name": "us-east-1",
+                               "aws_access_key_id": "local", "aws_secret_access_key": "local"}
+    ddb, ses = boto3.client("dynamodb", **options), boto3.client("sesv2", **options)
+    try:
+        # Given a table of 300 items, 100 transactions on it, and one invite email sent
+        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+        for start in range(0, 300, 25):
+            ddb.batch_write_item(RequestItems={table: [
+                {"PutRequest": {"Item": {"pk": {"S": f"item-{i}"}, "data": {"S": "x" * 100}}}}
+                for i in range(start, start + 25)]})
+        for i in range(100):
+            ddb.transact_write_items(TransactItems=[{"Put": {"TableName": table, "Item": {"pk": {"S": f"tx-{i}"}}}}])
+        ses.create_email_identity(EmailIdentity="outbox.example.test")
+        raw = (b"From: visits@outbox.example.test\r\nTo: c@client.example.test\r\nSubject: Your video visit link\r\n"
+               b"Content-Type: text/plain\r\n\r\nJoin here\r\n")
+        ses.send_email(FromEmailAddress="visits@outbox.example.test",
+                       Destination={"ToAddresses": ["c@client.example.test"]}, Content={"Raw": {"Data": raw}})
+        # When the stack's outbox is read
+        started = time.monotonic()
+        mails = read_outbox(moto.url)
+        took = time.monotonic() - started
+    finally:
+        ddb.delete_table(TableName=table)
+        moto.stop()
+    # Then moto kept no copies of the items, and the outbox answered at once with the mail
+    assert len(Item.instances_tracked) == 0  # type: ignore[attr-defined]
+    assert [(m["to"], m["subject"]) for m in mails][-1] == ("c@client.example.test", "Your video visit link")
+    assert took < 1.0, took
