@@ -190,6 +190,8 @@ def run(visits: int = 1000, concurrency: int = 50) -> Section:
                                "mean": statistics.fmean(v) * 1000}
                        for label, v in timings.items() if v},
         "own_cpu_ms": {"p50": percentile(own, 50), "p99": p99_own, "max": max(own, default=0.0), "n": len(own)},
+        "aws_cpu_per_call_ms": sum(r["aws_cpu_ms"] for r in records)
+                               / max(1, sum(sum(r["aws_calls"].values()) for r in records)),
         "routes": route_rows,
     }
     return section

@@ -31,12 +31,12 @@ class Section:
 
     def render(self) -> str:
         width = max([len(r.name) for r in self.rows] + [20])
-        value_width = max([len(r.measured) for r in self.rows] + [10])
+        value_width = min(max([len(r.measured) for r in self.rows] + [10]), 24)
         lines = [f"{self.number}. {self.title}", "-" * (len(self.title) + 3)]
         for r in self.rows:
             verdict = "" if r.met is None else ("  MET" if r.met else "  MISSED")
-            target = f"  target {r.target}" if r.target else ""
-            lines.append(f"  {r.name:<{width}}  {r.measured:>{value_width}}{target}{verdict}")
+            target = f"  [target {r.target}{verdict}]" if r.target else ""
+            lines.append(f"  {r.name:<{width}}  {r.measured:<{value_width}}{target}")
         lines += [f"  * {note}" for note in self.notes]
         return "\n".join(lines)
 

@@ -23,7 +23,7 @@ from botocore.stub import Stubber
 from chalicelib.integrations.meetings import ChimeMeetings
 from chalicelib.services import Services, use_services
 from tests.api.test_chime import attendee, expect_meeting
-from tests.aws_calls import Calls, counting_aws_calls
+from tests.aws_calls import Calls, capacity_units, counting_aws_calls, item_size
 from tests.conftest import NOW, iso
 
 Q, GET, BATCH, TX, UPDATE = ("dynamodb.Query", "dynamodb.GetItem", "dynamodb.BatchGetItem",
@@ -89,14 +89,20 @@ def _bounce(api: Any, vid: str) -> Any:
         source="aws.ses", detail_type="Email Bounced", detail=detail, resources=[])).payload
 
 
-def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime: Stubber,
-                  calls: Calls) -> list[tuple[str, Counter[str]]]:
-    """Every route of a visit's life, in order, with the calls each made."""
-    measured: list[tuple[str, Counter[str]]] = []
+Measured = list[tuple[str, Counter[str], list[tuple[str, dict[str, Any], dict[str, Any]]]]]
+
+
+def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime: Stubber, calls: Calls) -> Measured:
+    """Every route of a visit's life, in order, with the calls each made (and their log)."""
+    measured: Measured = []
+
+    def record(action: str) -> None:
+        counts = calls.take()
+        measured.append((action, counts, calls.taken_log))
 
     def step(action: str, response: Any, status: int = 200) -> Any:
         assert response.status_code == status, (action, response.status_code, response.body)
-        measured.append((action, calls.take()))
+        record(action)
         return response.json_body
 
     emp, coord = tokens["emp1"], tokens["coord"]
@@ -170,15 +176,15 @@ def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime
     flow.post(third, "session/join")
     calls.take()
     assert _chime_event(api, mid3, "AttendeeJoined", f"client-{third}") == "applied"
-    measured.append(("Chime event: AttendeeJoined", calls.take()))
+    record("Chime event: AttendeeJoined")
     assert _bounce(api, third) == "applied"
-    measured.append(("SES event: permanent bounce", calls.take()))
+    record("SES event: permanent bounce")
     clock.advance(timedelta(minutes=80))
     chime.add_response("delete_meeting", {}, {"MeetingId": mid3})
     swept = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
     assert swept["expired"] == 1 and swept["meetings_deleted"] == 1, swept
-    measured.append(("sweep: one expired session with a live meeting (4 shards)", calls.take()))
+    record("sweep: one expired session with a live meeting (4 shards)")
     chime.assert_no_pending_responses()
     return measured
 
@@ -191,9 +197,22 @@ def test_every_action_makes_exactly_the_expected_aws_calls(api: Any, tokens: dic
         # When each action runs once
         measured = run_full_flow(api, tokens, flow, clock, stubber, calls)
     report = os.environ.get("AWS_CALLS_REPORT")
-    if report:  # `make bench` reads the table from here
-        Path(report).write_text(json.dumps([[action, dict(counts)] for action, counts in measured], indent=1))
+    if report:  # `make bench` reads the table, with the capacity units of each action, from here
+        write_report(Path(report), measured)
     # Then each made exactly the calls in the table (docs/PERFORMANCE.md), no more and no fewer
-    got = {action: dict(counts) for action, counts in measured}
-    assert len(got) == len(EXPECTED) and all(dict(c) == got[a] for a, c in measured)  # repeats made the same
+    got = {action: dict(counts) for action, counts, _ in measured}
+    assert len(got) == len(EXPECTED) and all(dict(c) == got[a] for a, c, _ in measured)  # repeats made the same
     assert got == EXPECTED
+
+
+def write_report(path: Path, measured: Measured) -> None:
+    from chalicelib.config import settings
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    sizes = {(i["pk"]["S"], i["sk"]["S"]): item_size(i) for page in client.get_paginator("scan").paginate(
+        TableName=settings().table_name) for i in page["Items"]}
+    rows = []
+    for action, counts, log in measured:
+        rru, wru = capacity_units(log, sizes)
+        rows.append({"action": action, "calls": dict(counts), "rru": rru, "wru": wru})
+    path.write_text(json.dumps(rows, indent=1))

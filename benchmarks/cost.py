@@ -1,0 +1,211 @@
+"""Cost per visit (section 5): a 60-minute two-party visit with one resend and one client rejoin.
+
+What the front end really calls is read from its code (the poll intervals) and the flow; what each call
+costs in AWS calls and DynamoDB request units comes from section 2's counted flow; the Lambda time per
+request comes from section 3's CPU profile (scaled to a 512 MB function's share of a vCPU) plus a
+stated network time per AWS call. Prices: AWS list prices, us-east-1, on-demand, no free tier.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.report import Section
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "frontend" / "src"
+TARGET = 0.001
+PRICES_TAKEN = "2026-11-25"
+
+# USD, us-east-1, as published on the AWS pricing pages (checked on PRICES_TAKEN; the DynamoDB on-demand
+# rates are those after the November 2024 reduction).
+PRICE = {
+    "api_gateway_rest_request": 3.50 / 1e6,      # REST API, first 333 million requests a month
+    "lambda_request": 0.20 / 1e6,
+    "lambda_gb_second": 0.0000166667,            # x86_64
+    "dynamodb_rru": 0.125 / 1e6,                 # on-demand read request unit
+    "dynamodb_wru": 0.625 / 1e6,                 # on-demand write request unit (transactions: 2 per KB)
+    "ses_email": 0.10 / 1000,
+    "cloudwatch_logs_gb": 0.50,                  # Standard log class, ingestion
+    "xray_trace": 5.00 / 1e6,                    # traces recorded
+    "cloudfront_request": 0.0100 / 10000,        # HTTPS, United States
+    "cloudfront_gb": 0.085,                      # data out to the internet, first 10 TB, United States
+    "waf_request": 0.60 / 1e6,
+    "chime_attendee_minute": 0.0017,
+}
+
+# Assumptions, stated in docs/PERFORMANCE.md.
+LAMBDA_MB = 512                  # infra's apiMemoryMb
+VCPU_MB = 1769                   # Lambda gives a function one vCPU at 1,769 MB, a share below
+NETWORK_MS = {"dynamodb": 5.0, "sesv2": 60.0, "chime-sdk-meetings": 70.0}  # per call, in the Region
+AUTHORIZER_CPU_MS = 2.0          # RS256 verification with a cached JWKS, on a full core
+LOG_BYTES_PER_INVOCATION = 400   # Lambda START, END and REPORT lines (with the X-Ray trace id)
+ACCESS_LOG_BYTES = 330           # one API Gateway access log line (infra's JSON format)
+LOG_EVENT_OVERHEAD = 26          # CloudWatch Logs bills 26 bytes per event on top
+XRAY_SAMPLED = 0.05              # the default rule past its 1 request/s reservoir
+RESPONSE_BYTES = 900             # a typical API answer through CloudFront
+VISIT_MINUTES = 60
+RECONCILE_EVERY_MIN = 10         # the sweep double-checks a live call with Chime this often (presence.py)
+MINUTES_BEFORE_CALL = 2          # the client's page and the dialog are open a little before the call
+
+
+def poll_ms(path: str, name: str) -> int:
+    """A poll interval as the front end's code sets it."""
+    match = re.search(rf"const {name} = (\d+);", (SRC / path).read_text())
+    if not match:
+        raise RuntimeError(f"{name} not found in frontend/src/{path}")
+    return int(match.group(1))
+
+
+@dataclass
+class Use:
+    action: str      # a row of section 2
+    count: float
+    who: str
+    why: str
+
+
+def scenario(in_call_polls: bool = True, dialog_polls_during_call: bool = True) -> list[Use]:
+    """Every API request of the visit, from the front end's code; variants for what would close the target."""
+    call_poll = poll_ms("call/main.ts", "SESSION_POLL_MS") / 1000
+    join_poll = poll_ms("join/main.ts", "STATE_POLL_MS") / 1000
+    dialog_poll = poll_ms("staff/visitDialog.ts", "REFRESH_MS") / 1000
+    minute = 60.0
+    call_seconds = VISIT_MINUTES * minute
+    before = MINUTES_BEFORE_CALL * minute
+    call_polls = call_seconds / call_poll if in_call_polls else 0
+    join_polls = (before + (call_seconds if in_call_polls else 0)) / join_poll
+    dialog_polls = (before + (call_seconds if dialog_polls_during_call else 0)) / dialog_poll
+    session = "GET /api/visits/{id}/session (dialog, call window poll)"
+    return [
+        Use("GET /api/me", 2, "caregiver", "the staff app and the call window each load the caller"),
+        Use("GET /api/schedule", 1, "caregiver", "the day's schedule"),
+        Use("GET /api/service-codes", 1, "caregiver", "service names, once per page"),
+        Use("GET /api/visits/{id} (dialog opens)", 1, "caregiver", "the visit dialog"),
+        Use("POST invite email (first)", 1, "caregiver", "the invite"),
+        Use("POST clock-in", 1, "caregiver", "clock in"),
+        Use(session, dialog_polls, "caregiver",
+            f"the dialog's poll, every {dialog_poll:g} s while open"
+            + ("" if dialog_polls_during_call else " (paused while the call window is open)")),
+        Use(session, 1 + call_polls, "caregiver", f"the call window's first read and its poll every {call_poll:g} s"
+            + ("" if in_call_polls else " (none once the media session is connected)")),
+        Use("POST session/join (caregiver, first)", 1, "caregiver", "Join: the meeting and the attendee"),
+        Use("POST invite email (resend)", 1, "caregiver", "one resend"),
+        Use("POST session/end (hang up)", 1, "caregiver", "hang up"),
+        Use("POST clock-out (after the hang-up)", 1, "caregiver", "clock out"),
+        Use("POST /api/join (client page, also its poll)", 1 + join_polls, "client",
+            f"the join page's first read and its poll every {join_poll:g} s"
+            + ("" if in_call_polls else " (only while waiting)")),
+        Use("POST /api/join/attendee (client, first)", 1, "client", "Join"),
+        Use("POST /api/join/leave (client)", 1, "client", "the client leaves"),
+        Use("POST /api/join/attendee (client, rejoin)", 1, "client", "and rejoins (R24)"),
+    ]
+
+
+CHIME_EVENTS = 7  # AttendeeJoined x3 (caregiver, client, rejoin), AttendeeLeft x3, MeetingEnded
+
+
+def _lambda_ms(calls: dict[str, int], own_cpu_ms: float, aws_cpu_per_call_ms: float) -> float:
+    n = sum(calls.values())
+    cpu = (own_cpu_ms + n * aws_cpu_per_call_ms) * VCPU_MB / LAMBDA_MB
+    network = sum(NETWORK_MS.get(op.split(".")[0], 5.0) * k for op, k in calls.items())
+    return math.ceil(cpu + network)
+
+
+def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aws_cpu_per_call_ms: float,
+         page_bytes: int) -> dict[str, Any]:
+    """Quantities and dollars per service for one visit."""
+    q: dict[str, float] = {k: 0.0 for k in ("api", "lambda_req", "gb_s", "rru", "wru", "emails", "log_bytes",
+                                            "cf_bytes", "cf_requests")}
+    for use in uses:
+        row = rows[use.action]
+        q["api"] += use.count
+        q["rru"] += row["rru"] * use.count
+        q["wru"] += row["wru"] * use.count
+        q["emails"] += row["calls"].get("sesv2.SendEmail", 0) * use.count
+        q["gb_s"] += _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms) / 1000 * LAMBDA_MB / 1024 * use.count
+    staff_requests = sum(u.count for u in uses if u.who == "caregiver")
+    authorizer_runs = math.ceil((VISIT_MINUTES + MINUTES_BEFORE_CALL + 5) / 5)  # answers cached 300 s per token
+    event = rows["Chime event: AttendeeJoined"]
+    reconciliations = VISIT_MINUTES / RECONCILE_EVERY_MIN
+    q["lambda_req"] = q["api"] + authorizer_runs + CHIME_EVENTS
+    q["gb_s"] += authorizer_runs * math.ceil(AUTHORIZER_CPU_MS * VCPU_MB / LAMBDA_MB) / 1000 * LAMBDA_MB / 1024
+    q["gb_s"] += CHIME_EVENTS * _lambda_ms(event["calls"], own_cpu_ms, aws_cpu_per_call_ms) / 1000 * 0.5
+    q["rru"] += CHIME_EVENTS * event["rru"] + reconciliations * 0.5   # its item in the sweep's index Query
+    q["wru"] += CHIME_EVENTS * event["wru"] + reconciliations * 2     # next look, on the ~2 KB session item
+    reconcile_calls = {"chime-sdk-meetings.GetMeeting": 1, "chime-sdk-meetings.ListAttendees": 1,
+                       "dynamodb.UpdateItem": 1}
+    q["gb_s"] += reconciliations * _lambda_ms(reconcile_calls, 0, aws_cpu_per_call_ms) / 1000 * 0.5
+    invocations = q["lambda_req"]
+    q["log_bytes"] = (invocations * (LOG_BYTES_PER_INVOCATION + 3 * LOG_EVENT_OVERHEAD)
+                      + q["api"] * (ACCESS_LOG_BYTES + LOG_EVENT_OVERHEAD))
+    q["cf_requests"] = q["api"] + 3 * 6  # three pages, about six files each
+    q["cf_bytes"] = q["api"] * RESPONSE_BYTES + page_bytes
+    lines = [
+        ("API Gateway (REST)", q["api"], "requests", q["api"] * PRICE["api_gateway_rest_request"]),
+        ("Lambda requests", invocations, f"invocations ({authorizer_runs} authorizer, {CHIME_EVENTS} Chime events)",
+         invocations * PRICE["lambda_request"]),
+        ("Lambda duration", q["gb_s"], "GB-s at 512 MB", q["gb_s"] * PRICE["lambda_gb_second"]),
+        ("DynamoDB reads", q["rru"], "RRU", q["rru"] * PRICE["dynamodb_rru"]),
+        ("DynamoDB writes", q["wru"], "WRU", q["wru"] * PRICE["dynamodb_wru"]),
+        ("SES", q["emails"], "emails", q["emails"] * PRICE["ses_email"]),
+        ("CloudWatch Logs", q["log_bytes"] / 1e6, "MB ingested", q["log_bytes"] / 1e9 * PRICE["cloudwatch_logs_gb"]),
+        ("EventBridge", CHIME_EVENTS, "Chime events (AWS service events: no charge)", 0.0),
+        ("X-Ray", q["api"] * XRAY_SAMPLED, "traces (5 % sampled)", q["api"] * XRAY_SAMPLED * PRICE["xray_trace"]),
+        ("CloudFront requests", q["cf_requests"], "HTTPS requests", q["cf_requests"] * PRICE["cloudfront_request"]),
+        ("CloudFront data out", q["cf_bytes"] / 1e6, "MB", q["cf_bytes"] / 1e9 * PRICE["cloudfront_gb"]),
+        ("WAF", q["api"], "requests", q["api"] * PRICE["waf_request"]),
+    ]
+    total = sum(line[3] for line in lines)
+    listed = sum(line[3] for line in lines if not line[0].startswith(("X-Ray", "CloudFront", "WAF")))
+    chime = 2 * VISIT_MINUTES * PRICE["chime_attendee_minute"]
+    return {"lines": lines, "total": total, "brief_services_total": listed, "chime": chime,
+            "requests": q["api"], "staff_requests": staff_requests,
+            "per_poll": {a: _one(rows[a], own_cpu_ms, aws_cpu_per_call_ms)
+                         for a in ("GET /api/visits/{id}/session (dialog, call window poll)",
+                                   "POST /api/join (client page, also its poll)")}}
+
+
+def _one(row: dict[str, Any], own_cpu_ms: float, aws_cpu_per_call_ms: float) -> float:
+    """What one request of this action costs, everything but Chime included."""
+    ms = _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms)
+    logs = LOG_BYTES_PER_INVOCATION + 3 * LOG_EVENT_OVERHEAD + ACCESS_LOG_BYTES + LOG_EVENT_OVERHEAD
+    return (PRICE["api_gateway_rest_request"] + PRICE["lambda_request"]
+            + ms / 1000 * LAMBDA_MB / 1024 * PRICE["lambda_gb_second"] + row["rru"] * PRICE["dynamodb_rru"]
+            + row["wru"] * PRICE["dynamodb_wru"] + logs / 1e9 * PRICE["cloudwatch_logs_gb"]
+            + XRAY_SAMPLED * PRICE["xray_trace"] + PRICE["cloudfront_request"]
+            + RESPONSE_BYTES / 1e9 * PRICE["cloudfront_gb"] + PRICE["waf_request"])
+
+
+def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, Any] | None) -> Section:
+    section = Section(5, "Cost of a 60-minute two-party visit, one resend, one client rejoin (us-east-1)")
+    rows = {r["action"]: r for r in calls["rows"]}
+    own = load["own_cpu_ms"]["p50"] if load else 2.5
+    per_call = load["aws_cpu_per_call_ms"] if load else 2.5
+    sizes = (client or {}).get("sizes", {})
+    page_bytes = int(sizes.get("staff_app_gzip_bytes", 12_000) + 2 * sizes.get("join_page_chime_gzip_bytes", 310_000))
+    today = cost(rows, scenario(), own, per_call, page_bytes)
+    for name, quantity, unit, dollars in today["lines"]:
+        section.add(f"{name}: {quantity:,.1f} {unit}", f"${dollars:.6f}")
+    section.add("total, everything but Chime", f"${today['total']:.6f}", f"< ${TARGET}", today["total"] < TARGET)
+    section.add("  of which the services the issue lists (no X-Ray, CloudFront, WAF)",
+                f"${today['brief_services_total']:.6f}")
+    section.add("Chime SDK: 2 attendees x 60 min (separately)", f"${today['chime']:.4f}")
+    section.add("API requests per visit (front end as built)", f"{today['requests']:,.0f}")
+    for action, dollars in today["per_poll"].items():
+        section.add(f"one {action.split(' (')[0]}", f"${dollars:.7f}")
+    quiet = cost(rows, scenario(in_call_polls=False, dialog_polls_during_call=False), own, per_call, page_bytes)
+    section.notes.append(f"with no polling once the media session is connected (presence and the end come from "
+                         f"the media session) and the dialog paused while the call window is open: "
+                         f"{quiet['requests']:.0f} requests, ${quiet['total']:.6f} per visit")
+    section.notes.append(f"Lambda time per request: measured own CPU p50 {own:.2f} ms + {per_call:.2f} ms botocore "
+                         f"CPU per AWS call, x{VCPU_MB / LAMBDA_MB:.2f} for 512 MB, + network per call "
+                         f"{NETWORK_MS}; prices as published {PRICES_TAKEN}")
+    section.data = {"today": {**today, "lines": [list(x) for x in today["lines"]]},
+                    "quiet": {**quiet, "lines": [list(x) for x in quiet["lines"]]},
+                    "scenario": [u.__dict__ for u in scenario()], "prices": PRICE}
+    return section
