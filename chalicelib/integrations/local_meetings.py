@@ -128,7 +128,9 @@ class LocalMeetings:
     def _caller(self, meeting_id: str, attendee_id: str, join_token: str) -> tuple[_Meeting, _Attendee]:
         meeting = self._meetings.get(meeting_id)
         attendee = meeting.attendees.get(attendee_id) if meeting else None
-        if meeting is None or attendee is None or not hmac.compare_digest(attendee.join_token, join_token):
+        # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500, found by fuzzing).
+        if meeting is None or attendee is None or not hmac.compare_digest(attendee.join_token.encode(),
+                                                                          join_token.encode()):
             raise LookupError("unknown meeting or attendee")
         return meeting, attendee
 

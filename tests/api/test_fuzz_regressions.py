@@ -95,3 +95,22 @@ def test_openapi_links_lead_from_new_ids_to_the_operations_that_take_them(api):
                     target = doc["paths"][target_path.replace("~1", "/").replace("~0", "~")][target_method]
                     names = {p["name"] for p in target.get("parameters", [])}
                     assert set(link["parameters"]) <= names, (path, link)
+
+
+@pytest.mark.parametrize("route", ["/api/media/local/signal", "/api/media/local/poll"])
+def test_local_signaling_refuses_a_non_ascii_join_token_with_404(api, make_visit, flow, route):
+    """Found by fuzzing: hmac.compare_digest raised TypeError on a non-ASCII token, so a stranger got a 500."""
+    # Given a live meeting the caregiver joined
+    vid = make_visit()
+    flow.link(vid)
+    assert flow.post(vid, "clock-in").status_code == 200
+    joined = flow.post(vid, "session/join").json_body
+    body = {"meeting_id": joined["meeting"]["MeetingId"], "attendee_id": joined["attendee"]["attendee_id"],
+            "join_token": "\u00e9t\u00e9-\u2603"}
+    if route.endswith("signal"):
+        body["type"] = "hello"
+    # When someone signals with that attendee id and a non-ASCII join token
+    response = api.call("POST", route, body)
+    # Then the answer is the usual 404 for an unknown attendee, never a 500
+    assert response.status_code == 404, response.body
+    assert response.json_body["Code"] == "NOT_FOUND"
