@@ -66,8 +66,9 @@ class Services:
             return LocalMeetings()
         from chalicelib.integrations.meetings import ChimeMeetings
 
-        # Retries happen in ChimeMeetings, where they are visible and testable.
-        client = aws_client("chime-sdk-meetings", retries={"mode": "standard", "max_attempts": 1})
+        # Retries happen in ChimeMeetings, where they are visible and testable; botocore makes one attempt
+        # (its `max_attempts` counts retries, so `max_attempts: 1` doubled every Chime call and its backoff).
+        client = aws_client("chime-sdk-meetings", retries={"mode": "standard", "total_max_attempts": 1})
         return ChimeMeetings(client, self.cfg.media_region)
 
     @property

@@ -35,10 +35,13 @@ def hang_up(caller: Caller, visit_id: str, services: Services, now: datetime) ->
     session = bundle.session
     if effective_state(session, now) == "none" or session is None:
         raise NoSession()
-    ended = session_store.end_session(session, "over", "hang_up", now, caller.actor)
+    # Past the link's expiry the session is already expired (R13): hanging up records that, as the sweep and a
+    # clock-out would, rather than turning an expired session into one that was hung up.
+    terminal, reason = ("expired", "expired") if now >= session.expires_at else ("over", "hang_up")
+    ended = session_store.end_session(session, terminal, reason, now, caller.actor)
     if ended is not None:
-        count("SessionsEnded", reason="hang_up")
-        ended.state, ended.ended_reason, ended.ended_at = "over", "hang_up", now
+        count("SessionsEnded", reason=reason)
+        ended.state, ended.ended_reason, ended.ended_at = terminal, reason, now
         ended.meeting_to_delete = ended.meeting_id
         delete_meeting(ended, services.meetings)
         session = ended

@@ -46,8 +46,8 @@ def _sweep_one(due: Session, services: Services, now: datetime, result: SweepRes
             # Not expired: it is here because it looked in-call with no recent event (reconciliation),
             # or because a time change moved its expiry after the index was read.
             if due.employee_present or due.client_present:
-                reconcile(due, services.meetings, now)
-                result.reconciled += 1
+                if reconcile(due, services.meetings, now):
+                    result.reconciled += 1
             else:
                 session_store.schedule_sweep(due, due.expires_at)
             return

@@ -105,6 +105,7 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
     if delivery == "email":
         session.last_invite_sent_at, session.invite_bounced = now, False
     session.invite_count = (session.invite_count or 0) + 1
+    session.sent_generation = session.link_generation
     result: dict[str, Any] = {"session": session_status(session, visit, now)}
     if delivery == "link":
         result["join_url"] = url

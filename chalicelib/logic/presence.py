@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib.errors import VideoUnavailable
 from chalicelib.integrations.meetings import MeetingGone, Meetings
+from chalicelib.observability import log
 from chalicelib.persistence import sessions as session_store
 from chalicelib.persistence.models import Session
 from chalicelib.persistence.visits import OPEN_STATES
 
 RECONCILE_AFTER = timedelta(minutes=10)
+RECONCILE_RETRY = timedelta(minutes=1)
 ATTENDEE_EVENTS = {"chime:AttendeeJoined": True, "chime:AttendeeLeft": False, "chime:AttendeeDropped": False}
 
 
@@ -61,18 +64,27 @@ def on_meeting_event(detail: dict[str, Any], now: datetime) -> str:
     return "ignored"
 
 
-def reconcile(session: Session, meetings: Meetings, now: datetime) -> None:
-    """Events are best effort: ask the provider who is really there, and correct what we believed."""
+def reconcile(session: Session, meetings: Meetings, now: datetime) -> bool:
+    """Events are best effort: ask the provider who is really there, and correct what we believed.
+
+    False when the provider could not answer: the session is looked at again a minute later, and the rest of
+    the sweep goes on (one failing call must not stop expiries, R27).
+    """
     meeting_id = session.meeting_id
     if not meeting_id:
         session_store.schedule_sweep(session, session.expires_at)
-        return
+        return True
     try:
         meetings.get_meeting(meeting_id)
         in_call = meetings.list_attendees(meeting_id)
     except MeetingGone:
         session_store.meeting_gone(session, meeting_id, now, session.expires_at)
-        return
+        return True
+    except VideoUnavailable:
+        log().warning("reconciliation deferred: the video provider did not answer",
+                      extra={"visit_id": session.visit_id})
+        session_store.schedule_sweep(session, min(session.expires_at, now + RECONCILE_RETRY))
+        return False
     still = False
     for who, believed in (("employee", session.employee_present), ("client", session.client_present)):
         if not believed:
@@ -84,3 +96,4 @@ def reconcile(session: Session, meetings: Meetings, now: datetime) -> None:
             actor = "client" if who == "client" else "system"
             session_store.set_presence(session, who, False, now, actor, "reconciled")
     session_store.schedule_sweep(session, next_sweep(session, now, still))
+    return True

@@ -21,6 +21,12 @@ def effective_state(session: Session | None, now: datetime) -> str:
     return str(session.state)
 
 
+def sent_generation(session: Session) -> int:
+    """The link generation the client holds: a link rotated for a send that then failed was never delivered."""
+    sent = session.sent_generation if session.sent_generation is not None else session.link_generation
+    return int(sent)
+
+
 def session_status(session: Session | None, visit: Visit, now: datetime) -> dict[str, Any]:
     """The session status shape: what the dialog and the call window show."""
     state = effective_state(session, now)
@@ -35,7 +41,7 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
         "link_expires_at": iso(session.expires_at),
         "client_present": bool(session.client_present) and open_,
         "employee_present": bool(session.employee_present) and open_,
-        "invite_stale": open_ and session.link_generation != visit.schedule_version,
+        "invite_stale": open_ and sent_generation(session) != visit.schedule_version,
         "ended_reason": session.ended_reason or ("expired" if state == "expired" else None),
         "invite_bounced": bool(session.invite_bounced),
         **({"invite_warning": BOUNCE_WARNING} if session.invite_bounced else {}),

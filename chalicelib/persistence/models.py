@@ -147,6 +147,7 @@ class Session(Item, discriminator="session"):
     state = UnicodeAttribute()  # invited, active, over, expired
     link_generation = NumberAttribute()
     link_nonce = UnicodeAttribute()
+    sent_generation = NumberAttribute(null=True)  # the link generation the client last received (R10)
     expires_at = UTCDateTimeAttribute()
     invite_count = NumberAttribute(default=0)
     last_invite_sent_at = UTCDateTimeAttribute(null=True)

@@ -60,8 +60,11 @@ def rotate_link(session: Session, visit: Visit, nonce: str, expires_at: datetime
 
 
 def record_invite(session: Session, at: datetime, actor: str, emailed: bool) -> None:
-    """Record an emailed invite (R09's last-sent time) or a copied link on the session and timeline."""
-    actions: list[Any] = [Session.invite_count.add(1)]
+    """Record an emailed invite (R09's last-sent time) or a copied link on the session and timeline.
+
+    It also records which link generation went out: only a delivered link makes the invite current (R10).
+    """
+    actions: list[Any] = [Session.invite_count.add(1), Session.sent_generation.set(session.link_generation)]
     if emailed:
         actions += [Session.last_invite_sent_at.set(at), Session.invite_bounced.set(False)]
     commit([

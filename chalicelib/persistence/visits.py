@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -92,19 +93,39 @@ def visits_of_agency(agency_id: str, start: datetime, end: datetime) -> list[Vis
             if isinstance(v, Visit)]
 
 
+# Cancellation reasons that mean "not now" rather than "a condition failed": DynamoDB throttled the transaction,
+# or another transaction held one of its items. They arrive as TransactionCanceledException, which botocore's
+# retries leave alone; a cancelled transaction wrote nothing, so it is retried here (issue 6, faults).
+TRANSIENT_CANCELLATIONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict",
+                                     "RequestLimitExceeded"})
+TRANSACTION_ATTEMPTS = 4
+_sleep = time.sleep  # replaced in tests, which never wait
+
+
+def _transient(exc: TransactWriteError) -> bool:
+    codes = {reason.code for reason in exc.cancellation_reasons if reason is not None}
+    return bool(codes & TRANSIENT_CANCELLATIONS) and "ConditionalCheckFailed" not in codes
+
+
 def _committed(tx_body: list[Op]) -> None:
-    """Run updates and puts in one transaction; any failed condition is a Conflict."""
-    try:
-        with TransactWrite(connection=connection()) as tx:
-            for op, item, actions, condition in tx_body:
-                if op == "update":
-                    tx.update(item, actions=actions, condition=condition)
-                else:
-                    tx.save(item, condition=condition)
-    except TransactWriteError as exc:
-        if exc.cause_response_code == "TransactionCanceledException":
-            raise Conflict() from None
-        raise
+    """Run updates and puts in one transaction; a failed condition is a Conflict, throttling is retried."""
+    for attempt in range(TRANSACTION_ATTEMPTS):
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                for op, item, actions, condition in tx_body:
+                    if op == "update":
+                        tx.update(item, actions=actions, condition=condition)
+                    else:
+                        tx.save(item, condition=condition)
+            return
+        except TransactWriteError as exc:
+            if exc.cause_response_code != "TransactionCanceledException":
+                raise
+            if not _transient(exc):
+                raise Conflict() from None
+            if attempt + 1 == TRANSACTION_ATTEMPTS:
+                raise  # still throttled: a server-side failure, not a lost race
+            _sleep(random.random() * 0.05 * 2**attempt)  # noqa: S311 - jitter, not security
 
 
 def clock_in(visit: Visit, at: datetime, actor: str) -> None:
@@ -151,9 +172,11 @@ def change_visit(visit: Visit, session: Session | None, changes: dict[str, objec
         ("update", visit, actions, Visit.schedule_version == visit.schedule_version),
         ("put", new_event(visit, at, "visit_changed", actor, ",".join(sorted(changes))), [], None),
     ]
-    if session is not None and session.state in OPEN_STATES and new_expiry is not None:
+    # Only a live session follows the new time. One already past its expiry is expired (R13), even before the
+    # sweep records it, and expired is terminal: moving its expiry would bring it back to life.
+    if session is not None and session.state in OPEN_STATES and new_expiry is not None and at < session.expires_at:
         ops.append(("update", session, [Session.expires_at.set(new_expiry), Session.sweep_at.set(new_expiry)],
-                    Session.state.is_in(*OPEN_STATES)))
+                    Session.state.is_in(*OPEN_STATES) & (Session.expires_at > at)))
     _committed(ops)
 
 
