@@ -1,8 +1,9 @@
 """Schemathesis hooks for the API fuzzing run (loaded through SCHEMATHESIS_HOOKS).
 
 Random ids and tokens only ever reach "not found". These hooks mix real values from the running stack into what
-Schemathesis generates, so that fuzzed requests also reach the rules behind the lookups: both agencies' visits,
-clients and employees (the other agency's ones must answer 404), live client link tokens, and times around now.
+Schemathesis generates, so that fuzzed requests also reach the rules behind the lookups: the signed-in agency's
+visits, clients and employees, live client link tokens, and times around now. (The other agency's objects are
+tried by object_level_authorization, which replays the caller's reads as a peer of the other agency.)
 The values come from the JSON file named by FUZZ_SEEDS, which the test writes before each round.
 """
 

@@ -64,6 +64,7 @@ ROUNDS = [
     Round("harbor-tom", "sunrise-maria"),
     Round("sunrise-coord", "harbor-coord"),
 ]
+CAREGIVERS = {"sunrise": "sunrise-maria", "harbor": "harbor-tom"}
 # `make test`: a caregiver of one agency and the coordinator of the other, each with the other agency as peer.
 SMALL_ROUNDS = ROUNDS[:2]
 
@@ -138,26 +139,32 @@ def _fresh_visits(stack: Stack, caregiver: str, coordinator: str) -> list[str]:
     return visits
 
 
-def _seeds(stack: Stack) -> dict[str, list[str]]:
-    """Real values for the hooks: both agencies' ids, and link tokens of live sessions."""
+def _seeds(stack: Stack, round_: Round) -> dict[str, list[str]]:
+    """Real values for the hooks: the round's agency's ids, and link tokens of live sessions of both agencies.
+
+    Only the caller's own agency's ids go into staff paths. `object_level_authorization` replays one owner read
+    per operation as the peer; that read must be of an object the caller owns (the other agency's ids answer 404
+    to the caller, and the peer's replay, of the caller's objects, is what proves isolation).
+    """
+    own = round_.user.split("-")[0]
     visit_ids: list[str] = []
     tokens: list[str] = []
-    for agency, caregiver, coordinator in (("sunrise", "sunrise-maria", "sunrise-coord"),
-                                            ("harbor", "harbor-tom", "harbor-coord")):
+    for agency in ("sunrise", "harbor"):
+        caregiver, coordinator = CAREGIVERS[agency], f"{agency}-coord"
         fresh = _fresh_visits(stack, caregiver, coordinator)
         for visit in [*fresh, f"{agency}-v-now", f"{agency}-v-noemail", f"{agency}-v-inperson",
                       f"{agency}-v-yesterday", f"{agency}-v-second"]:
-            visit_ids.append(visit)
+            if agency == own:
+                visit_ids.append(visit)
             status, invited = stack.call("POST", f"/api/visits/{visit}/invite", {"delivery": "link"}, caregiver)
             if status == 200:
                 tokens.append(invited["join_url"].split("#", 1)[1])
         stack.call("POST", f"/api/visits/{fresh[1]}/session/join", None, caregiver)
     assert tokens, "no live link token to fuzz the client's routes with"
     users = stack.call("GET", "/api/dev/users")[1]
-    clients = [c["id"] for user in ("sunrise-coord", "harbor-coord") for c in stack.call("GET", "/api/clients", None,
-                                                                                          user)[1]]
+    clients = [c["id"] for c in stack.call("GET", "/api/clients", None, f"{own}-coord")[1]]
     return {"visit_ids": visit_ids, "tokens": tokens, "client_ids": clients,
-            "employee_ids": [u["employee_id"] for u in users]}
+            "employee_ids": [u["employee_id"] for u in users if u["agency_id"] == own]}
 
 
 def _config(directory: Path, stack: Stack, round_: Round, seed: int) -> Path:
@@ -185,7 +192,7 @@ def _config(directory: Path, stack: Stack, round_: Round, seed: int) -> Path:
 def _run_round(stack: Stack, round_: Round, directory: Path, seed: int) -> tuple[dict[str, Any], list[Any], str]:
     """One `schemathesis run` (the CLI: all phases, with the recorder the stateful checks need)."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "seeds.json").write_text(json.dumps(_seeds(stack)))
+    (directory / "seeds.json").write_text(json.dumps(_seeds(stack, round_)))
     config = _config(directory, stack, round_, seed)
     command = [
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run",
