@@ -205,10 +205,11 @@ def visit_event(visit_id: str, agency: str, employee: str, token: str) -> dict[s
     }
 
 
-def _spawn(code: str, args: list[str], env: dict[str, str], extra: list[str] | None = None) -> tuple[float, Any]:
+def _spawn(code: str, args: list[str], env: dict[str, str], cwd: Path = ROOT,
+           extra: list[str] | None = None) -> tuple[float, Any]:
     start = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter
-        [sys.executable, *(extra or []), "-c", code, *args], cwd=ROOT, env=env,
+        [sys.executable, *(extra or []), "-c", code, *args], cwd=cwd, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert process.stdout is not None
@@ -246,7 +247,8 @@ def _importtime_lines(stderr: str) -> list[tuple[str, float]]:
     return rows
 
 
-def run(runs: int = 10) -> Section:
+def run(runs: int = 10, before: Path | None = None) -> Section:
+    """The section; with `before`, also the app of another checkout (the code before a change), side by side."""
     import logging
 
     from moto.server import ThreadedMotoServer
@@ -270,19 +272,22 @@ def run(runs: int = 10) -> Section:
         from chalicelib.persistence import keys
 
         floor_args = [TABLE, keys.visit_pk(AGENCY, VISIT), VISIT]
-        kinds = {
-            "app": (APP_CHILD, [event, VISIT], app_env),
-            "floor": (FLOOR_CHILD, floor_args, floor_env),
-            "authorizer": (AUTH_CHILD, [auth_event, EMPLOYEE], app_env),
+        kinds: dict[str, tuple[str, list[str], dict[str, str], Path]] = {
+            "app": (APP_CHILD, [event, VISIT], app_env, ROOT),
+            "floor": (FLOOR_CHILD, floor_args, floor_env, ROOT),
+            "authorizer": (AUTH_CHILD, [auth_event, EMPLOYEE], app_env, ROOT),
         }
+        if before is not None:
+            kinds["before"] = (APP_CHILD, [event, VISIT], app_env, before)
         for kind in kinds.values():  # warm the page cache and .pyc files; not counted
             _spawn(*kind)
         results: dict[str, list[dict[str, Any]]] = {name: [] for name in kinds}
         for _ in range(runs):
             for name, kind in kinds.items():
                 results[name].append(_spawn(*kind)[1])
-        _, traced = _spawn(APP_CHILD, [event, VISIT], app_env, ["-X", "importtime"])
-        _, floor_traced = _spawn(FLOOR_CHILD, floor_args, floor_env, ["-X", "importtime"])
+        _, traced = _spawn(APP_CHILD, [event, VISIT], app_env, ROOT, ["-X", "importtime"])
+        _, floor_traced = _spawn(FLOOR_CHILD, floor_args, floor_env, ROOT, ["-X", "importtime"])
+        before_traced = _spawn(APP_CHILD, [event, VISIT], app_env, before, ["-X", "importtime"])[1] if before else None
     finally:
         jwks.stop()
         moto.stop()
@@ -299,7 +304,9 @@ def run(runs: int = 10) -> Section:
     section.add("ratio app / floor (child CPU time, medians)", f"{cpu['app'] / cpu['floor']:.2f}")
     section.add("authorizer function (own Lambda): import + first token", ms(med["authorizer"]))
     section.add("ratio authorizer / floor (no target)", f"{auth_ratio:.2f}")
-    for name in ("app", "floor", "authorizer"):
+    if before is not None:
+        section.add(f"before ({before}): app / floor", f"{med['before'] / med['floor']:.2f}")
+    for name in results:
         imp = statistics.median(r["import"] for r in results[name])
         first = statistics.median(r["first"] for r in results[name])
         section.notes.append(f"{name}: median {ms(imp)} to import{' + client' if name == 'floor' else ''}, "
@@ -314,7 +321,12 @@ def run(runs: int = 10) -> Section:
     extra = [(name, t) for name, t in _importtime_lines(traced["stderr"]) if name not in floor_modules]
     section.notes.append(f"modules imported by the app and not by the floor: {len(app_modules - floor_modules)} "
                          f"({sum(t for _, t in extra):.0f} ms self time)")
-    section.data = {
+    if before_traced is not None:
+        before_top = importtime_top(before_traced["stderr"])
+        section.notes.append("before -X importtime: " + ", ".join(f"{name} {t:.0f}" for name, t in before_top)
+                             + " ms")
+        section.data["before_importtime_top_ms"] = before_top
+    section.data |= {
         "runs": runs, "median_s": med, "median_cpu_s": cpu, "ratio": ratio, "paired_ratio": paired,
         "authorizer_ratio": auth_ratio,
         "app_runs_s": [r["wall"] for r in results["app"]], "floor_runs_s": [r["wall"] for r in results["floor"]],
@@ -329,8 +341,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--before", type=Path, help="another checkout's app, measured side by side")
     args = parser.parse_args()
-    section = run(args.runs)
+    section = run(args.runs, args.before)
     print(section.render())
     if args.json:
         args.json.write_text(json.dumps(section.data, indent=2))

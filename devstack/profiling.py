@@ -7,7 +7,9 @@ For each API request the server records, in the thread that served it:
   emits for a call (`provide-client-params`) to its last (`after-call` or `after-call-error`): parameter
   handling, endpoint resolution, serializing, signing, the HTTP exchange and parsing;
 - `gateway_cpu_ms`: the whole request as the local server handled it (Chalice's local gateway, which also
-  runs the authorizer on every request; in AWS the authorizer is its own function, cached for 300 s).
+  runs the authorizer on every request; in AWS the authorizer is its own function, cached for 300 s);
+- `gc_cpu_ms`: the part of `cpu_ms` (outside botocore calls) spent in Python's garbage collector. Its pauses
+  grow with the whole heap, and this process also holds moto's tables; a Lambda's heap holds the app alone.
 
 The project's own CPU time per request is `cpu_ms - aws_cpu_ms`. moto runs on its own threads, so its work
 is in none of these. Never enabled outside a benchmark run.
@@ -28,6 +30,16 @@ def _call_started(**_: Any) -> None:
     _local.call_started = time.thread_time()
 
 
+def _gc_phase(phase: str, _: dict[str, Any]) -> None:
+    if getattr(_local, "aws_cpu", None) is None or getattr(_local, "call_started", None) is not None:
+        return  # not in a request, or inside a botocore call (already left out)
+    if phase == "start":
+        _local.gc_started = time.thread_time()
+    elif getattr(_local, "gc_started", None) is not None:
+        _local.gc_cpu += time.thread_time() - _local.gc_started
+        _local.gc_started = None
+
+
 def _call_ended(event_name: str, **_: Any) -> None:
     started = getattr(_local, "call_started", None)
     if started is None or getattr(_local, "aws_cpu", None) is None:
@@ -45,6 +57,9 @@ def install_botocore_hooks() -> None:
     session.register("provide-client-params", _call_started, unique_id="devstack-profile-start")
     session.register("after-call", _call_ended, unique_id="devstack-profile-end")
     session.register("after-call-error", _call_ended, unique_id="devstack-profile-error")
+    import gc
+
+    gc.callbacks.append(_gc_phase)
 
 
 class ProfiledApp:
@@ -58,19 +73,19 @@ class ProfiledApp:
         return getattr(self._app, name)
 
     def __call__(self, event: Any, context: Any) -> Any:
-        _local.aws_cpu, _local.aws_calls = 0.0, Counter()
+        _local.aws_cpu, _local.aws_calls, _local.gc_cpu, _local.call_started = 0.0, Counter(), 0.0, None
         started = time.thread_time()
         try:
             response = self._app(event, context)
         finally:
             cpu = time.thread_time() - started
-            aws_cpu, calls = _local.aws_cpu, _local.aws_calls
+            aws_cpu, calls, gc_cpu = _local.aws_cpu, _local.aws_calls, _local.gc_cpu
             _local.aws_cpu = None
         context = event.get("requestContext") or {}
         _local.record = {
             "route": context.get("resourcePath"), "method": event.get("httpMethod") or context.get("httpMethod"),
             "status": response.get("statusCode"), "cpu_ms": cpu * 1000, "aws_cpu_ms": aws_cpu * 1000,
-            "aws_calls": dict(calls),
+            "aws_calls": dict(calls), "gc_cpu_ms": gc_cpu * 1000,
         }
         return response
 
@@ -109,6 +124,40 @@ class ProfileSink:
     def close(self) -> None:
         with self._lock:
             self._file.close()
+
+
+def moto_at_scale() -> None:
+    """Two costs of moto that grow with the table (not DynamoDB's), removed for the load benchmark only."""
+    item_level_transaction_rollback()
+    partition_queries()
+
+
+def partition_queries() -> None:
+    """Make moto answer a Query on the table's own key from that partition alone.
+
+    moto sorts and walks every item of the table for each Query; DynamoDB reads the one partition. The
+    answer is the same (the same items, in the same order); only the time no longer grows with the table.
+    Index queries are left as moto does them.
+    """
+    from moto.dynamodb.models.table import Table
+
+    if getattr(Table, "_partition_queries", False):
+        return
+    original = Table.query
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name or not self.range_key_attr:
+            return original(self, hash_key, *args, **kwargs)
+        partition = list(self.items.get(hash_key, {}).values())
+        self.all_items = lambda: partition  # this call only: moto's own filter and sort run on it
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query  # type: ignore[method-assign]
+    Table._partition_queries = True  # type: ignore[attr-defined]
 
 
 def item_level_transaction_rollback() -> None:

@@ -81,9 +81,9 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
 
     profile = os.environ.get("DEVSTACK_PROFILE")  # the load benchmark's per-request CPU profile
     if profile:
-        from devstack.profiling import install_botocore_hooks, item_level_transaction_rollback
+        from devstack.profiling import install_botocore_hooks, moto_at_scale
 
-        item_level_transaction_rollback()
+        moto_at_scale()
         install_botocore_hooks()  # before the app makes its first client
     create_table()
     ses = boto3.client("sesv2", region_name="us-east-1")
