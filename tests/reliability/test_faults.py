@@ -167,8 +167,7 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[float]]:
         return 0.0
 
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", record)
-    if hasattr(visits, "_sleep"):
-        monkeypatch.setattr(visits, "_sleep", recorded["transactions"].append)
+    monkeypatch.setattr(visits, "_sleep", recorded["transactions"].append)
     return recorded
 
 
@@ -306,6 +305,18 @@ def test_ses_throttled_once_is_retried_and_sends_one_email(make_visit, flow, ser
 
 
 # Chime (test_chime.py covers CreateMeeting throttled 3x -> 503, a 500 then success, a failed delete at hang-up) ----
+
+def test_chime_client_makes_one_attempt_per_call_so_retries_are_only_chime_meetings_own():
+    # Given the production Chime provider
+    import dataclasses
+
+    from chalicelib.config import settings
+    from chalicelib.services import Services
+
+    meetings = Services(dataclasses.replace(settings(), meeting_provider="chime")).meetings
+    # Then botocore makes one attempt per call: ChimeMeetings' three attempts are all there are
+    assert meetings._client.meta.config.retries == {"mode": "standard", "total_max_attempts": 1}
+
 
 def test_r16_client_join_throttled_by_chime_is_retried_then_answers_503(make_visit, flow, chime):
     fake, sleeps = chime
@@ -617,14 +628,3 @@ def services_now() -> Any:
 
     return services()
 
-
-def test_chime_client_makes_one_attempt_per_call_so_retries_are_only_chime_meetings_own():
-    # Given the production Chime provider
-    import dataclasses
-
-    from chalicelib.config import settings
-    from chalicelib.services import Services
-
-    meetings = Services(dataclasses.replace(settings(), meeting_provider="chime")).meetings
-    # Then botocore makes one attempt per call: ChimeMeetings' three attempts are all there are
-    assert meetings._client.meta.config.retries == {"mode": "standard", "total_max_attempts": 1}

@@ -40,7 +40,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.conftest import ROOT, Api, email_parts, iso, sent_emails
+from tests.conftest import NOW, ROOT, Api, email_parts, iso, sent_emails
 from tests.reliability.conftest import FULL
 from tests.reliability.fake_chime import FakeChime
 
@@ -119,6 +119,13 @@ def token_of(url: str) -> str:
     return match.group(1)
 
 
+def varied(rule_function: Any) -> Any:
+    """No rule runs more than three times in a row: Hypothesis likes long runs of one rule, and a fourth refused
+    clock-in or reassignment in a row tells nothing new, while it uses up the example's steps."""
+    name = rule_function.__name__
+    return precondition(lambda self: self.history[-3:] != [name] * 3)(rule_function)
+
+
 class LifecycleMachine(RuleBasedStateMachine):
     """One visit, its session, its links, its meeting and its timeline, step by step."""
 
@@ -150,8 +157,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.emails_checked = 0
         self.parsed_emails: list[Any] = []
         self.steps_taken = 0
+        self.history: list[str] = []
 
     # Helpers ----------------------------------------------------------------------------------------------
+
+    def ran(self, rule_name: str, kind: str | None = None) -> None:
+        Figures.rules[kind or rule_name] += 1
+        self.history.append(rule_name)
 
     def now(self) -> datetime:
         return self.clock()
@@ -214,7 +226,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @initialize(with_email=st.sampled_from([True, True, True, False]),
                 start_in=st.integers(min_value=-40, max_value=30), minutes=st.sampled_from([30, 60]),
-                progress=st.integers(min_value=0, max_value=4), delivery=st.sampled_from(["email", "link"]))
+                progress=st.sampled_from([0, 1, 2, 3, 4, 4, 4, 4]), delivery=st.sampled_from(["email", "link"]))
     def create_visit(self, with_email: bool, start_in: int, minutes: int, progress: int, delivery: str) -> None:
         """A fresh visit, taken some way into the lifecycle through the same checked rules (short runs reach
         the call too: invite, clock in, caregiver joins, client joins)."""
@@ -238,9 +250,10 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # Inviting (R04-R10, R13, R23) -----------------------------------------------------------------------
 
+    @varied
     @rule(delivery=st.sampled_from(["email", "link"]), as_other=st.sampled_from([False, False, False, True]))
     def invite(self, delivery: str, as_other: bool) -> None:
-        Figures.rules["invite"] += 1
+        self.ran("invite")
         response = self.call("POST", f"/api/visits/{self.vid}/invite", {"delivery": delivery},
                              self.other() if as_other else self.assigned)
         if as_other:
@@ -283,9 +296,10 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # Coordinator: reschedule and reassign (R10) ----------------------------------------------------------
 
+    @varied
     @rule(shift=st.sampled_from([-60, -20, -5, 0, 5, 20, 60, 120]), minutes=st.sampled_from([15, 30, 60, 90]))
     def reschedule(self, shift: int, minutes: int) -> None:
-        Figures.rules["reschedule"] += 1
+        self.ran("reschedule")
         start = self.start + timedelta(minutes=shift)
         end = start + timedelta(minutes=minutes)
         self.expect(self.call("PATCH", f"/api/visits/{self.vid}", {"start": iso(start), "end": iso(end)}, "coord"),
@@ -303,9 +317,11 @@ class LifecycleMachine(RuleBasedStateMachine):
             old = self.links[max(self.links)]
             self.expect(self.call("POST", "/api/join", {"token": old}), 404, "INVALID_LINK", "INVALID_LINK")
 
+    @varied
+    @precondition(lambda self: self.history.count("reassign") < 4)  # a few per visit; it sorts first, so is drawn most
     @rule()
     def reassign(self) -> None:
-        Figures.rules["reassign"] += 1
+        self.ran("reassign")
         to = self.other()
         self.expect(self.call("PATCH", f"/api/visits/{self.vid}", {"employee_id": to}, "coord"), 200)
         self.assigned = to
@@ -313,9 +329,10 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # Clocking (R08, R11, R21, R22) ------------------------------------------------------------------------
 
+    @varied
     @rule(as_other=st.sampled_from([False, False, False, True]))
     def clock_in(self, as_other: bool) -> None:
-        Figures.rules["clock_in"] += 1
+        self.ran("clock_in")
         response = self.call("POST", f"/api/visits/{self.vid}/clock-in", None, self.caller(as_other))
         if as_other:
             self.expect(response, 403, "NOT_ASSIGNED")
@@ -328,9 +345,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.clocked_in = True
             self.expect_events.append("clocked_in")
 
+    @varied
     @rule(as_other=st.sampled_from([False, False, False, True]))
     def clock_out(self, as_other: bool) -> None:
-        Figures.rules["clock_out"] += 1
+        self.ran("clock_out")
         response = self.call("POST", f"/api/visits/{self.vid}/clock-out", None, self.caller(as_other))
         if as_other:
             self.expect(response, 403, "NOT_ASSIGNED")
@@ -353,9 +371,10 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # The caregiver in the call (R11-R15, R20, R23, R24) --------------------------------------------------
 
+    @varied
     @rule(as_other=st.sampled_from([False, False, False, False, True]))
     def employee_join(self, as_other: bool) -> None:
-        Figures.rules["employee_join"] += 1
+        self.ran("employee_join")
         who = self.other() if as_other else self.assigned
         response = self.call("POST", f"/api/visits/{self.vid}/session/join", None, who)
         s = self.session
@@ -378,15 +397,18 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert self.chime.connect(meeting_id, f"employee-{who}", self.now()), "a join hands out a live meeting"
             s.state = "active"
 
+    @varied
+    @precondition(lambda self: self.vid != "" and self.chime.connected(f"employee-{self.assigned}"))
     @rule()
     def employee_leave(self) -> None:
-        Figures.rules["employee_leave"] += 1
+        self.ran("employee_leave")
         self.expect(self.call("POST", f"/api/visits/{self.vid}/session/leave", None, self.assigned), 200)
         self.browser_leaves(f"employee-{self.assigned}")
 
+    @varied
     @rule(as_other=st.sampled_from([False, False, False, True]))
     def employee_end(self, as_other: bool) -> None:
-        Figures.rules["employee_end"] += 1
+        self.ran("employee_end")
         response = self.call("POST", f"/api/visits/{self.vid}/session/end", None, self.caller(as_other))
         s = self.session
         if as_other:
@@ -418,12 +440,13 @@ class LifecycleMachine(RuleBasedStateMachine):
             return 410, "LINK_EXPIRED", "CLIENT_LINK_EXPIRED"
         return None
 
+    @varied
     @rule(data=st.data())
     def client_join(self, data: Any) -> None:
         self.client_join_with(*self.pick_link(data))
 
     def client_join_with(self, token: str, gen: int | None) -> None:
-        Figures.rules["client_join"] += 1
+        self.ran("client_join")
         response = self.call("POST", "/api/join/attendee", {"token": token})
         refused = self.link_outcome(gen)
         s = self.session
@@ -440,9 +463,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert body["attendee"]["external_user_id"] == f"client-{self.vid}"
             assert self.chime.connect(body["meeting"]["MeetingId"], f"client-{self.vid}", self.now())
 
+    @varied
     @rule(data=st.data())
     def client_leave(self, data: Any) -> None:
-        Figures.rules["client_leave"] += 1
+        self.ran("client_leave")
         token, gen = self.pick_link(data)
         response = self.call("POST", "/api/join/leave", {"token": token})
         refused = self.link_outcome(gen)
@@ -453,10 +477,11 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert self.expect(response, 200)["state"] == self.effective()  # R19, R23: a client never ends it
         self.browser_leaves(f"client-{self.vid}")
 
+    @varied
     @precondition(lambda self: self.vid != "" and self.chime.connected(f"client-{self.vid}"))
     @rule()
     def client_network_drops(self) -> None:
-        Figures.rules["client_network_drops"] += 1
+        self.ran("client_network_drops")
         self.browser_leaves(f"client-{self.vid}", dropped=True)
 
     # Chime's events: in order, out of order, twice, or never ----------------------------------------------
@@ -469,61 +494,65 @@ class LifecycleMachine(RuleBasedStateMachine):
         Figures.events_delivered += 1
         self.step_at_now = False
 
-    @precondition(lambda self: bool(self.chime.pending))
-    @rule(data=st.data())
-    def chime_event(self, data: Any) -> None:
-        Figures.rules["chime_event"] += 1
-        index = data.draw(st.integers(0, len(self.chime.pending) - 1), label="event")
-        detail = self.chime.pending.pop(index)
+    @varied
+    @precondition(lambda self: bool(self.chime.pending or self.chime.delivered))
+    @rule(action=st.sampled_from(["next", "any", "any", "again", "lose"]), data=st.data())
+    def chime_event(self, action: str, data: Any) -> None:
+        """EventBridge delivers Chime's next event, or a later one first, or one again, or loses one."""
+        pending = self.chime.pending
+        if action == "again" and not self.chime.delivered:
+            action = "next"
+        if action == "again" or not pending:
+            self.ran("chime_event", "chime_event_duplicate")
+            self.deliver(data.draw(st.sampled_from(self.chime.delivered), label="again"))
+            return
+        index = 0 if action == "next" else data.draw(st.integers(0, len(pending) - 1), label="which")
+        detail = pending.pop(index)
+        if action == "lose":
+            self.ran("chime_event", "chime_event_lost")
+            return
+        self.ran("chime_event")
         self.chime.delivered.append(detail)
         self.deliver(detail)
 
-    @precondition(lambda self: bool(self.chime.delivered))
-    @rule(data=st.data())
-    def duplicate_chime_event(self, data: Any) -> None:
-        Figures.rules["duplicate_chime_event"] += 1
-        self.deliver(data.draw(st.sampled_from(self.chime.delivered), label="again"))
-
-    @precondition(lambda self: bool(self.chime.pending))
-    @rule(data=st.data())
-    def lose_chime_event(self, data: Any) -> None:
-        Figures.rules["lose_chime_event"] += 1
-        self.chime.pending.pop(data.draw(st.integers(0, len(self.chime.pending) - 1), label="lost"))
-
     # Chime faults, time and the sweep (R13, R27) -----------------------------------------------------------
 
-    @rule(down=st.booleans())
-    def chime_outage(self, down: bool) -> None:
-        Figures.rules["chime_outage"] += 1
-        self.chime.down = down
-
-    @rule(operation=st.sampled_from(["CreateMeeting", "CreateAttendee", "DeleteMeeting", "GetMeeting", "*"]),
+    @varied
+    @rule(fault=st.sampled_from(["down", "up", "up", "CreateMeeting", "CreateAttendee", "DeleteMeeting",
+                                 "GetMeeting", "*"]),
           code=st.sampled_from([("ThrottlingException", 429), ("ServiceFailureException", 500)]))
-    def chime_hiccup(self, operation: str, code: tuple[str, int]) -> None:
-        """One throttled or failed call, which the integration's retries absorb."""
-        Figures.rules["chime_hiccup"] += 1
-        self.chime.fail_next = [(operation, *code)]
+    def chime_fault(self, fault: str, code: tuple[str, int]) -> None:
+        """Chime goes down or comes back, or fails one call (throttled or 5xx), which the retries absorb."""
+        self.ran("chime_fault", f"chime_{fault if fault in ('down', 'up') else 'hiccup'}")
+        if fault in ("down", "up"):
+            self.chime.down = fault == "down"
+        else:
+            # At most two queued: each call has three attempts, so the retries always absorb them.
+            self.chime.fail_next = [*self.chime.fail_next, (fault, *code)][-2:]
 
+    @varied
     @rule(minutes=st.sampled_from([1, 3, 6, 11, 30]))
     def advance_time(self, minutes: int) -> None:
-        Figures.rules["advance_time"] += 1
+        self.ran("advance_time")
         self.clock.advance(timedelta(minutes=minutes))
         self.chime.tick(self.now())
 
+    @varied
     @precondition(lambda self: self.steps_taken >= 5)  # give the call a chance before the link dies
     @rule(offset=st.sampled_from([-1, 0, 1, 60]))
     def cross_expiry(self, offset: int) -> None:
         """Land exactly around the link's expiry: a second before, on it, a second after, a minute after."""
-        Figures.rules["cross_expiry"] += 1
+        self.ran("cross_expiry")
         expiry = self.session.expires_at if self.session is not None else self.end + GRACE
         target = expiry + timedelta(seconds=offset)
         if target > self.now():
             self.clock.advance(target - self.now())
             self.chime.tick(self.now())
 
+    @varied
     @rule()
     def sweep(self) -> None:
-        Figures.rules["sweep"] += 1
+        self.ran("sweep")
         api = self.api.client
         result = api.lambda_.invoke("sweep", api.events.generate_cw_event(
             source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
@@ -646,3 +675,39 @@ def test_session_lifecycle_properties(api: Api, tokens: dict[str, str], clock: A
     finally:
         use_services(services)
         write_figures("lifecycle", {})
+
+
+# Regressions the machine found, as plain tests ----------------------------------------------------------------------
+
+def test_r13_reschedule_after_expiry_keeps_the_session_expired(api, tokens, make_visit, flow, clock):
+    # Given a session whose link expired (the sweep has not run yet)
+    vid = make_visit(start=NOW - timedelta(minutes=30), minutes=30)
+    token = flow.link(vid)
+    clock.advance(timedelta(minutes=16))
+    assert flow.session(vid)["state"] == "expired"
+    # When the coordinator moves the visit to later today
+    moved = api.call("PATCH", f"/api/visits/{vid}", {"start": iso(NOW + timedelta(hours=1)),
+                                                      "end": iso(NOW + timedelta(hours=2))}, tokens["coord"])
+    # Then the visit moves, but its session stays expired: no invite, join or link works any more (R13)
+    assert moved.status_code == 200 and moved.json_body["session"]["state"] == "expired"
+    assert flow.session(vid)["link_expires_at"] == iso(NOW + timedelta(minutes=15))
+    assert flow.invite(vid, "link").json_body["Code"] == "LINK_EXPIRED"
+    assert flow.client("view", token).status_code == 404  # the time changed, so the old link is dead too
+
+
+def test_r13_hang_up_after_expiry_records_expired_not_hang_up(api, make_visit, flow, clock):
+    # Given a call still running when the link expires, before the sweep runs
+    vid = make_visit(start=NOW - timedelta(minutes=30), minutes=30)
+    flow.link(vid)
+    flow.post(vid, "clock-in")
+    assert flow.post(vid, "session/join").status_code == 200
+    clock.advance(timedelta(minutes=16))
+    # When the caregiver hangs up
+    ended = flow.post(vid, "session/end")
+    # Then the session ends as expired, as the sweep would have ended it, and stays so
+    assert ended.status_code == 200
+    assert (ended.json_body["state"], ended.json_body["ended_reason"]) == ("expired", "expired")
+    assert flow.timeline(vid)[-1] == "link_expired"
+    assert api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload["expired"] == 0
+    assert flow.session(vid)["state"] == "expired"
