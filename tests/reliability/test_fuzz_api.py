@@ -46,8 +46,9 @@ MIN_PER_OPERATION = 100 if FULL else 5
 # Stateful scenarios per round (chains that follow the document's links), and the steps each may take.
 STATEFUL_EXAMPLES = 100 if FULL else 5
 STATEFUL_STEPS = 20
-# Moving the shared clock would expire every session the rest of the run needs; it has its own tests.
-EXCLUDED_PATHS = ["/api/dev/clock"]
+# Moving the shared clock would expire every session the rest of the run needs; it has its own tests. The document
+# itself is the URL Schemathesis loads the schema from, which it never tests (tests/api/test_openapi.py does).
+EXCLUDED_PATHS = ["/api/dev/clock", "/api/openapi.json"]
 
 
 @dataclass(frozen=True)
@@ -218,47 +219,61 @@ def _run_round(stack: Stack, round_: Round, directory: Path, seed: int) -> tuple
 
 
 def _count(figures: Figures, events: list[Any]) -> None:
-    """Test cases per operation and per phase, from the run's event stream."""
+    """Test cases per operation and per phase, from the run's event stream (stateful steps by their operation)."""
     for event in events:
         finished = event.get("ScenarioFinished")
         if not finished:
             continue
         recorder = finished.get("recorder") or {}
-        cases = len(recorder.get("cases") or {})
-        label = "stateful scenarios" if finished["phase"] == "stateful" else recorder.get("label", "?")
-        figures.per_operation[label] += cases
-        figures.per_phase[finished["phase"]] += cases
+        cases = recorder.get("cases") or {}
+        for case in cases.values():
+            value = case["value"]
+            label = (f"{value['method']} {value['path']}" if finished["phase"] == "stateful"
+                     else recorder.get("label", "?"))
+            figures.per_operation[label] += 1
+        figures.per_phase[finished["phase"]] += len(cases)
         figures.phases.setdefault(finished["phase"], set()).add(finished["status"])
         for checks in (recorder.get("checks") or {}).values():
             for check in checks:
                 figures.checks[(check["name"], check["status"])] += 1
 
 
-def _summary(figures: Figures, seed: int) -> dict[str, Any]:
-    operations = {k: v for k, v in figures.per_operation.items() if k != "stateful scenarios"}
+def _inputless(stack: Stack) -> set[str]:
+    """Operations that take nothing at all (no parameter, body or credentials): each request is the same one."""
+    document = stack.call("GET", "/api/openapi.json")[1]
+    return {f"{method.upper()} {path}" for path, methods in document["paths"].items()
+            for method, op in methods.items()
+            if path not in EXCLUDED_PATHS and not op.get("parameters") and "requestBody" not in op
+            and not op.get("security")}
+
+
+def _summary(figures: Figures, seed: int, inputless: set[str]) -> dict[str, Any]:
+    operations = dict(sorted(figures.per_operation.items()))
+    with_inputs = [count for label, count in operations.items() if label not in inputless]
     return {
         "full": FULL, "seed": seed, "max_examples_per_round": MAX_EXAMPLES, "rounds": figures.rounds,
         "phases": {phase: sorted(statuses) for phase, statuses in figures.phases.items()},
         "cases_per_phase": dict(figures.per_phase), "cases_total": sum(figures.per_phase.values()),
-        "operations": len(operations), "min_cases_per_operation": min(operations.values(), default=0),
-        "cases_per_operation": dict(sorted(operations.items())),
-        "stateful_cases": figures.per_operation["stateful scenarios"],
+        "operations": len(operations), "min_cases_per_operation_with_inputs": min(with_inputs, default=0),
+        "operations_without_inputs": {label: operations.get(label, 0) for label in sorted(inputless)},
+        "cases_per_operation": operations,
         "checks": {f"{name}:{status}": count for (name, status), count in sorted(figures.checks.items())},
         "failures": figures.failures, "errors": figures.errors,
     }
 
 
 def _show(request: pytest.FixtureRequest, summary: dict[str, Any]) -> None:
+    if os.environ.get("FUZZ_SUMMARY"):
+        Path(os.environ["FUZZ_SUMMARY"]).write_text(json.dumps(summary, indent=1))
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is not None and capture is not None:
         with capture.global_and_fixture_disabled():
             reporter.write_line(f"\nAPI fuzzing: {summary['cases_total']} test cases, per phase "
-                                f"{summary['cases_per_phase']}, at least {summary['min_cases_per_operation']} "
-                                f"per operation over {summary['operations']} operations, "
-                                f"{len(summary['failures'])} failures; rounds {summary['rounds']}")
-    if os.environ.get("FUZZ_SUMMARY"):
-        Path(os.environ["FUZZ_SUMMARY"]).write_text(json.dumps(summary, indent=1))
+                                f"{summary['cases_per_phase']}, at least "
+                                f"{summary['min_cases_per_operation_with_inputs']} per operation with inputs, over "
+                                f"{summary['operations']} operations; {len(summary['failures'])} failures; "
+                                f"rounds {summary['rounds']}")
 
 
 def test_schemathesis_finds_no_failure_in_any_phase(fuzz_stack: Stack, tmp_path_factory: pytest.TempPathFactory,
@@ -279,7 +294,7 @@ def test_schemathesis_finds_no_failure_in_any_phase(fuzz_stack: Stack, tmp_path_
                                "exit_code": report.get("exit_code")})
         if report.get("exit_code") != 0:
             outputs.append(f"--- round {round_.user} (peer {round_.peer}) ---\n{output[-12000:]}")
-    summary = _summary(figures, seed)
+    summary = _summary(figures, seed, _inputless(fuzz_stack))
     _show(request, summary)
     # Then every round completed every phase, with no failure and no error
     assert outputs == [], "\n".join(outputs)
@@ -289,4 +304,7 @@ def test_schemathesis_finds_no_failure_in_any_phase(fuzz_stack: Stack, tmp_path_
     # And the seven checks ran, and every operation got its examples
     ran = {name for name, status in figures.checks if status == "success"}
     assert set(CHECKS) <= ran, ran
-    assert summary["operations"] >= 30 and summary["min_cases_per_operation"] >= MIN_PER_OPERATION, summary
+    # (an operation that takes no input at all has one possible request; it must still be tried in every round)
+    assert summary["operations"] >= 30, summary
+    assert summary["min_cases_per_operation_with_inputs"] >= MIN_PER_OPERATION, summary
+    assert all(count >= len(figures.rounds) for count in summary["operations_without_inputs"].values()), summary
