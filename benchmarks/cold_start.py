@@ -137,6 +137,32 @@ class _Jwks:
         self.server.shutdown()
 
 
+def _moto() -> tuple[str, Any]:
+    """moto's server on loopback, keeping connections open between requests as DynamoDB's endpoint does.
+
+    moto's own ThreadedMotoServer answers HTTP/1.0 and closes every connection, so each call after the
+    first would pay a new connection that a Lambda's client, talking to DynamoDB, does not. With the
+    connection kept, the server must not hold back small writes (Nagle), or a call after a response
+    written in pieces waits for the client's delayed ACK (40 ms).
+    """
+    import socket
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    class KeepAlive(MotoRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    server = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True,
+                         request_handler=KeepAlive)
+    threading.Thread(target=server.serve_forever, daemon=True, name="moto").start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server.shutdown
+
+
 def _seed(moto_url: str) -> None:
     """The table and one visit, written through the app's own persistence layer."""
     os.environ.update({"AWS_ENDPOINT_URL": moto_url, "TABLE_NAME": TABLE, "AWS_DEFAULT_REGION": "us-east-1",
@@ -251,17 +277,12 @@ def run(runs: int = 10, before: Path | None = None) -> Section:
     """The section; with `before`, also the app of another checkout (the code before a change), side by side."""
     import logging
 
-    from moto.server import ThreadedMotoServer
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     section = Section(1, "Cold start: app.py + first GET /api/visits/{id}, vs boto3 DynamoDB client + one GetItem")
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
+    moto_url, stop_moto = _moto()
     jwks = _Jwks()
     try:
-        host, port = moto.get_host_and_port()
-        moto_url = f"http://{host}:{port}"
         _seed(moto_url)
         app_env, floor_env = _environments(moto_url, jwks)
         token = jwks.id_token(AGENCY, EMPLOYEE, "employee")
@@ -290,7 +311,7 @@ def run(runs: int = 10, before: Path | None = None) -> Section:
         before_traced = _spawn(APP_CHILD, [event, VISIT], app_env, before, ["-X", "importtime"])[1] if before else None
     finally:
         jwks.stop()
-        moto.stop()
+        stop_moto()
 
     med = {name: statistics.median(r["wall"] for r in rs) for name, rs in results.items()}
     cpu = {name: statistics.median(r["cpu"] for r in rs) for name, rs in results.items()}
