@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from chalice.app import AuthResponse, Chalice, Rate
@@ -391,3 +392,7 @@ if route_meeting_provider() == "local":
     from chalicelib.dev.media_routes import local_media_api
 
     app.register_blueprint(local_media_api)
+
+# What the import made lives as long as the process: the collector need not walk it again. Without this, the
+# first request's allocations set off a full collection of every imported object (30-50 ms of a cold start).
+gc.freeze()
