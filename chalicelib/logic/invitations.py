@@ -89,7 +89,7 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
         email = compose_invite(agency.name, agency.sender_email, str(client.email), first_name(caregiver.name),
                                visit.start, agency.time_zone, url, session.expires_at)
         # Sent before anything is recorded: if SES fails, no "invite sent" exists and a retry sends the same link.
-        services.mailer.send(email, tags={"agency": caller.agency_id, "client": client.client_id,
+        services.mailer.send(email, tags={"agency": caller.agency_id, "client": visit.client_id,
                                           "visit": visit.visit_id})
     try:
         session_store.record_invite(session, now, caller.actor, emailed=emailed)
