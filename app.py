@@ -14,7 +14,8 @@ from chalicelib.http import body_of, caller_of, handles_errors
 from chalicelib.services import services
 from chalicelib.validation import path_id, query_time, validate
 
-app = Chalice(app_name="virtual-visits")
+# Powertools writes the log lines; Chalice's own plain handler on the same logger would write each one twice.
+app = Chalice(app_name="virtual-visits", configure_logs=False)
 app.api.binary_types = []
 
 

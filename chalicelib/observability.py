@@ -97,5 +97,5 @@ def count(name: str, value: int = 1, **dimensions: str) -> None:
 def flush() -> None:
     """Write the request's metrics (EMF to stdout in Lambda; dropped when metrics are disabled)."""
     m = metrics.cache_info().currsize and metrics()
-    if m:
+    if m and m.metric_set:  # nothing counted: nothing to write (Powertools would warn on every quiet request)
         m.flush_metrics(raise_on_empty_metrics=False)
