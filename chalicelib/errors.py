@@ -128,6 +128,11 @@ class EmailFailed(DomainError):
     message = "The invite email could not be sent just now. Nothing was changed; please try again."
 
 
+class ServiceBusy(DomainError):
+    status, code = 503, "SERVICE_BUSY"
+    message = "The service is very busy just now. Please try again in a moment."
+
+
 class VideoUnavailable(DomainError):
     status, code = 503, "VIDEO_UNAVAILABLE"
     message = "The video service is busy just now. Please try again in a moment."

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.config import settings
-from chalicelib.errors import DomainError, Unauthorized
+from chalicelib.errors import DomainError, ServiceBusy, Unauthorized
 from chalicelib.logic.access import Caller
 from chalicelib.observability import log
 
@@ -43,7 +43,12 @@ def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:
             result = view(*args, **kwargs)
         except DomainError as exc:
             return respond(exc.body(), exc.status)
-        except Exception:
+        except Exception as exc:
+            from chalicelib.persistence.visits import overloaded
+
+            if overloaded(exc):  # DynamoDB over capacity after its retries: the caller can simply try again
+                log().warning("database over capacity", extra={"error": type(exc).__name__})
+                return respond(ServiceBusy().body(), ServiceBusy.status, {"Retry-After": "1"})
             log().exception("unhandled error")
             return respond({"Code": "INTERNAL_ERROR", "Message": "Something went wrong on our side. Please try again."},
                            500)

@@ -242,9 +242,15 @@ def operations(stage: str, provider: str) -> list[tuple[str, str, str, bool, dic
     return ops
 
 
+# Routes that never touch the table (so never answer SERVICE_BUSY).
+NO_TABLE_PATHS = ("/api/openapi.json", "/api/media/local/")
+
+
 def _operation(method: str, path: str, summary: str, staff: bool, fields: dict[str, Field] | None, status: int,
                schema: Any, errors: tuple[int, ...]) -> dict[str, Any]:
     error = {"description": "Error", "content": {"application/json": {"schema": _ref("Error")}}}
+    if not path.startswith(NO_TABLE_PATHS):  # every route that reads the table may answer 503 SERVICE_BUSY
+        errors = tuple(sorted({*errors, 503}))
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {str(status): {"description": "OK", "content": {"application/json": {"schema": schema}}},

@@ -107,6 +107,21 @@ def _transient(exc: TransactWriteError) -> bool:
     return bool(codes & TRANSIENT_CANCELLATIONS) and "ConditionalCheckFailed" not in codes
 
 
+# What DynamoDB answers when it is over capacity, once the client's own retries are spent.
+OVERLOAD_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
+
+
+def overloaded(exc: BaseException) -> bool:
+    """Whether DynamoDB refused for load (after every retry), not because of anything in the request."""
+    from pynamodb.exceptions import PynamoDBException
+
+    if not isinstance(exc, PynamoDBException):
+        return False
+    if isinstance(exc, TransactWriteError) and exc.cause_response_code == "TransactionCanceledException":
+        return _transient(exc)
+    return exc.cause_response_code in OVERLOAD_CODES
+
+
 def _committed(tx_body: list[Op]) -> None:
     """Run updates and puts in one transaction; a failed condition is a Conflict, throttling is retried."""
     for attempt in range(TRANSACTION_ATTEMPTS):

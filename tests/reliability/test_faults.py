@@ -441,7 +441,19 @@ def test_dynamodb_throttling_is_retried_in_standard_mode(api, tokens, make_visit
     assert all(0 <= wait <= cap for wait, cap in zip(waits["botocore"], (1, 2, 4), strict=True))
 
 
-def test_dynamodb_throttling_that_outlasts_the_retries_answers_500_and_writes_nothing(make_visit, flow):
+def test_dynamodb_read_throttled_past_the_retries_answers_503_service_busy(api, tokens, make_visit, waits):
+    # Given DynamoDB throttles every attempt of the visit's read
+    vid = make_visit()
+    throttled = [dynamodb_error("ProvisionedThroughputExceededException")] * 4
+    with answering(dynamodb_clients(), "before-send.dynamodb.Query", throttled, "dynamodb throttled"):
+        # When the caregiver opens the visit
+        response = api.call("GET", f"/api/visits/{vid}", token=tokens["emp1"])
+    # Then a clear 503 the dialog can show, asking to try again; the next read works
+    assert response.status_code == 503 and response.json_body["Code"] == "SERVICE_BUSY"
+    assert api.call("GET", f"/api/visits/{vid}", token=tokens["emp1"]).status_code == 200
+
+
+def test_dynamodb_throttling_that_outlasts_the_retries_answers_503_and_writes_nothing(make_visit, flow):
     vid = make_visit()
     flow.link(vid)
     # Given DynamoDB throttles every attempt of a write
@@ -449,8 +461,11 @@ def test_dynamodb_throttling_that_outlasts_the_retries_answers_500_and_writes_no
                    [dynamodb_error("ThrottlingException")] * 4, "dynamodb throttled") as attempts:
         # When the caregiver clocks in
         response = flow.post(vid, "clock-in")
-    # Then a plain 500 (no data in it), and nothing was written; a retry works
-    assert response.status_code == 500 and response.json_body["Code"] == "INTERNAL_ERROR"
+    # Then 503 SERVICE_BUSY with Retry-After (no data in it), and nothing was written; a retry works
+    assert response.status_code == 503, response.json_body
+    assert response.json_body == {"Code": "SERVICE_BUSY",
+                                  "Message": "The service is very busy just now. Please try again in a moment."}
+    assert response.headers["Retry-After"] == "1"
     assert attempts == ["TransactWriteItems"] * 4
     assert flow.timeline(vid) == ["link_copied"]
     assert flow.post(vid, "clock-in").status_code == 200
@@ -481,12 +496,12 @@ def test_r04_throttled_invite_record_is_retried_so_the_email_has_its_timeline_li
     assert len(sent_emails()) == 1 and flow.timeline(vid) == ["invite_sent"]
 
 
-def test_throttled_transaction_that_stays_throttled_answers_500_not_a_conflict(make_visit, flow):
+def test_throttled_transaction_that_stays_throttled_answers_503_not_a_conflict(make_visit, flow):
     vid = make_visit()
     with answering(dynamodb_clients(), "before-send.dynamodb.TransactWriteItems", [throttled_transaction()] * 4,
                    "dynamodb transaction throttled"):
         response = flow.post(vid, "clock-in")
-    assert response.status_code == 500 and response.json_body["Code"] == "INTERNAL_ERROR"
+    assert response.status_code == 503 and response.json_body["Code"] == "SERVICE_BUSY"
     assert flow.post(vid, "clock-in").status_code == 200
 
 
