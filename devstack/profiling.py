@@ -5,7 +5,8 @@ For each API request the server records, in the thread that served it:
   the API's Lambda function would run;
 - `aws_cpu_ms` and `aws_calls`: the CPU time spent inside botocore calls, from the first event botocore
   emits for a call (`provide-client-params`) to its last (`after-call` or `after-call-error`): parameter
-  handling, endpoint resolution, serializing, signing, the HTTP exchange and parsing;
+  handling, endpoint resolution, serializing, signing, the HTTP exchange and parsing. The local video
+  provider's meeting calls count here too: in AWS they are botocore calls to Chime;
 - `gateway_cpu_ms`: the whole request as the local server handled it (Chalice's local gateway, which also
   runs the authorizer on every request; in AWS the authorizer is its own function, cached for 300 s);
 - `gc_cpu_ms`: the part of `cpu_ms` (outside botocore calls) spent in Python's garbage collector. Its pauses
@@ -17,6 +18,7 @@ is in none of these. Never enabled outside a benchmark run.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -49,8 +51,30 @@ def _call_ended(event_name: str, **_: Any) -> None:
     _local.aws_calls[".".join(event_name.split(".")[1:3])] += 1
 
 
+def _stand_in(name: str, method: Any) -> Any:
+    """A local provider's method, timed as the AWS call it stands in for."""
+
+    @functools.wraps(method)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        if getattr(_local, "aws_cpu", None) is None or getattr(_local, "call_started", None) is not None:
+            return method(*args, **kwargs)
+        started = time.thread_time()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _local.aws_cpu += time.thread_time() - started
+            _local.aws_calls[f"local-meetings.{name}"] += 1
+
+    return timed
+
+
 def install_botocore_hooks() -> None:
-    """Hook the process's botocore session; every client made after this reports its calls."""
+    """Hook the process's botocore session (every client made after this reports its calls), and time the
+    local video provider's meeting calls as the Chime calls they stand in for."""
+    from chalicelib.integrations.local_meetings import LocalMeetings
+
+    for name in ("create_meeting", "create_attendee", "delete_meeting", "get_meeting", "list_attendees"):
+        setattr(LocalMeetings, name, _stand_in(name, getattr(LocalMeetings, name)))
     from chalicelib.aws import botocore_session
 
     session = botocore_session()
