@@ -88,6 +88,11 @@ class AlreadyClockedOut(DomainError):
     status, code, message = 409, "ALREADY_CLOCKED_OUT", "You have already clocked out of this visit."
 
 
+class VisitInProgress(DomainError):
+    status, code = 409, "VISIT_IN_PROGRESS"
+    message = "This visit is in progress. The caregiver must clock out before it can be assigned to someone else."
+
+
 class Conflict(DomainError):
     status, code, message = 409, "CONFLICT", "The visit changed at the same time. Please try again."
 

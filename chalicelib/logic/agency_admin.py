@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from chalicelib.errors import BadRequest, Conflict, InvalidSchedule, NotFound, ServiceNotVirtual
+from chalicelib.errors import BadRequest, Conflict, InvalidSchedule, NotFound, ServiceNotVirtual, VisitInProgress
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_coordinator
 from chalicelib.logic.views import visit_view
@@ -121,6 +121,9 @@ def change_visit(caller: Caller, visit_id: str, body: dict[str, Any], now: datet
         employee_id = body.get("employee_id")
         if employee_id is not None and employee_id != visit.employee_id:
             _check_refs(caller, None, employee_id)
+            if visit.clock_in_at is not None and visit.clock_out_at is None:
+                # R11: whoever joins must have clocked in themselves; the clock-in is the first caregiver's.
+                raise VisitInProgress()
             changes["employee_id"] = employee_id
             changes["employee_key"] = keys.employee_key(caller.agency_id, employee_id)
         if not changes:

@@ -183,8 +183,11 @@ def change_visit(visit: Visit, session: Session | None, changes: dict[str, objec
     time_changed = "start" in changes or "end" in changes
     if time_changed:
         actions.append(Visit.schedule_version.add(1))
+    condition = Visit.schedule_version == visit.schedule_version
+    if "employee_id" in changes:  # not while the visit is in progress: a clock-in racing the reassign wins
+        condition = condition & (Visit.clock_in_at.does_not_exist() | Visit.clock_out_at.exists())
     ops: list[Op] = [
-        ("update", visit, actions, Visit.schedule_version == visit.schedule_version),
+        ("update", visit, actions, condition),
         ("put", new_event(visit, at, "visit_changed", actor, ",".join(sorted(changes))), [], None),
     ]
     # Only a live session follows the new time. One already past its expiry is expired (R13), even before the

@@ -120,3 +120,24 @@ def test_r27_scheduled_sweep_expires_sessions_and_ends_their_meetings(api, token
     again = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
     assert again.payload == {"expired": 0, "meetings_deleted": 0, "reconciled": 0, "examined": 0}
+
+
+def test_r11_a_visit_in_progress_cannot_be_reassigned(api, tokens, make_visit, flow):
+    # Given a visit its caregiver has clocked in to
+    vid = make_visit()
+    flow.link(vid)
+    assert flow.post(vid, "clock-in").status_code == 200
+    before = flow.timeline(vid)
+    # When the coordinator assigns it to another caregiver
+    response = api.call("PATCH", f"/api/visits/{vid}", {"employee_id": "emp2"}, tokens["coord"])
+    # Then it is refused: the clock-in is the first caregiver's, and joining needs one's own (R11)
+    assert response.status_code == 409
+    assert response.json_body == {
+        "Code": "VISIT_IN_PROGRESS",
+        "Message": "This visit is in progress. The caregiver must clock out before it can be assigned to someone else.",
+    }
+    assert flow.timeline(vid) == before
+    assert flow.post(vid, "session/join", tokens["emp2"]).status_code == 403
+    # ... and once clocked out, it can be reassigned (to correct the record)
+    assert flow.post(vid, "clock-out").status_code == 200
+    assert api.call("PATCH", f"/api/visits/{vid}", {"employee_id": "emp2"}, tokens["coord"]).status_code == 200

@@ -323,7 +323,11 @@ class LifecycleMachine(RuleBasedStateMachine):
     def reassign(self) -> None:
         self.ran("reassign")
         to = self.other()
-        self.expect(self.call("PATCH", f"/api/visits/{self.vid}", {"employee_id": to}, "coord"), 200)
+        response = self.call("PATCH", f"/api/visits/{self.vid}", {"employee_id": to}, "coord")
+        if self.clocked_in and not self.clocked_out:  # R11: the clock-in is the assigned caregiver's own
+            self.expect(response, 409, "VISIT_IN_PROGRESS")
+            return
+        self.expect(response, 200)
         self.assigned = to
         self.expect_events.append("visit_changed")
 
