@@ -40,6 +40,10 @@ class NotAssigned(DomainError):
     message = "You need to be assigned to the visit to be able to send an invitation to the client."
 
 
+class NotAssignedToView(NotAssigned):
+    message = "You need to be assigned to the visit to see it."
+
+
 class NotAssignedToJoin(NotAssigned):
     message = "You need to be assigned to the visit to join its video session."
 

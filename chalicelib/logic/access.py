@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.errors import DomainError, Forbidden, NotAssigned, NotFound
+from chalicelib.errors import DomainError, Forbidden, NotAssigned, NotAssignedToView, NotFound
 from chalicelib.persistence import visits as visit_store
 from chalicelib.persistence.visits import VisitBundle
 
@@ -35,6 +35,15 @@ def require_assigned(caller: Caller, bundle: VisitBundle, error: type[DomainErro
     """R05: only the employee assigned to the visit acts on it."""
     if bundle.visit.employee_id != caller.employee_id:
         raise error()
+
+
+def load_visible_visit(caller: Caller, visit_id: str, with_timeline: bool = False) -> VisitBundle:
+    """A visit to read: coordinators see the agency's; a caregiver only their own (minimum necessary: notes, the
+    client's name and the timeline are health data)."""
+    bundle = load_visit(caller, visit_id, with_timeline)
+    if not caller.is_coordinator:
+        require_assigned(caller, bundle, NotAssignedToView)
+    return bundle
 
 
 def require_coordinator(caller: Caller) -> None:

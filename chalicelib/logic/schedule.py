@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.clock import iso
 from chalicelib.errors import BadRequest, Forbidden, NotAssigned, NotFound
-from chalicelib.logic.access import Caller, load_visit, require_assigned
+from chalicelib.logic.access import Caller, load_visible_visit, load_visit, require_assigned
 from chalicelib.logic.views import schedule_entry, session_status, visit_view
 from chalicelib.persistence import directory
 from chalicelib.persistence import visits as visit_store
@@ -58,19 +58,19 @@ def client_schedule(caller: Caller, client_id: str, start: datetime, end: dateti
 
 
 def visit_details(caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
-    bundle = load_visit(caller, visit_id)
+    bundle = load_visible_visit(caller, visit_id)
     client = directory.get_clients(caller.agency_id, [bundle.visit.client_id]).get(bundle.visit.client_id)
     return visit_view(bundle.visit, client, bundle.session, now)
 
 
 def session_details(caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
-    bundle = load_visit(caller, visit_id)
+    bundle = load_visible_visit(caller, visit_id)
     return session_status(bundle.session, bundle.visit, now)
 
 
 def timeline(caller: Caller, visit_id: str) -> list[dict[str, Any]]:
     """R26: every state change with its UTC time and actor, oldest first."""
-    bundle = load_visit(caller, visit_id, with_timeline=True)
+    bundle = load_visible_visit(caller, visit_id, with_timeline=True)
     return [{"at": iso(e.at), "type": e.type, "actor": e.actor, **({"detail": e.detail} if e.detail else {})}
             for e in bundle.events]
 

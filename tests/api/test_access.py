@@ -93,3 +93,21 @@ def test_r25_employee_sees_only_own_schedule(api, tokens, make_visit):
     assert all(v["employee_id"] == "emp1" for v in mine)
     everything = api.call("GET", f"/api/clients/cli1/schedule{week}", token=tokens["coord"]).json_body
     assert {v["employee_id"] for v in everything} == {"emp2"}
+
+
+def test_r05_a_caregiver_reads_only_their_own_visits_coordinators_any(api, tokens, make_visit, flow):
+    # Given a visit of Maria's, with notes and a timeline
+    vid = make_visit()
+    flow.link(vid)
+    assert api.call("PUT", f"/api/visits/{vid}/notes", {"notes": "Took her blood pressure"},
+                    tokens["emp1"]).status_code == 200
+    for suffix in ("", "/session", "/timeline"):
+        # When a colleague of the same agency asks for it
+        response = api.call("GET", f"/api/visits/{vid}{suffix}", token=tokens["emp2"])
+        # Then it is refused, without a word of the visit (minimum necessary)
+        assert response.status_code == 403, (suffix, response.body)
+        assert response.json_body == {"Code": "NOT_ASSIGNED",
+                                      "Message": "You need to be assigned to the visit to see it."}
+        # ... while Maria and the coordinator see it
+        assert api.call("GET", f"/api/visits/{vid}{suffix}", token=tokens["emp1"]).status_code == 200
+        assert api.call("GET", f"/api/visits/{vid}{suffix}", token=tokens["coord"]).status_code == 200

@@ -33,16 +33,18 @@ UNAUTHENTICATED = (401, 401, 401, 401, 401)
 #   answers 400 naming the field, exactly as for ids that exist nowhere, so ids cannot be probed.
 # - Acting on a visit (invite, clock, join, leave, end, notes) is for the assigned employee only (R05):
 #   colleagues and coordinators get 403.
+# - Reading a visit (details, session, timeline) is for the assigned employee and coordinators: a colleague
+#   gets 403 (minimum necessary: notes, the client's name and the timeline are health data).
 EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/api/me"): (200, 200, 200, 200, 200, *UNAUTHENTICATED),
     ("GET", "/api/schedule"): (200, 200, 200, 200, 200, *UNAUTHENTICATED),
     ("GET", "/api/employees/{employee_id}/schedule"): (200, 403, 200, 404, 404, *UNAUTHENTICATED),
     ("GET", "/api/clients/{client_id}/schedule"): (200, 200, 200, 404, 404, *UNAUTHENTICATED),
-    ("GET", "/api/visits/{visit_id}"): (200, 200, 200, 404, 404, *UNAUTHENTICATED),
+    ("GET", "/api/visits/{visit_id}"): (200, 403, 200, 404, 404, *UNAUTHENTICATED),
     ("PATCH", "/api/visits/{visit_id}"): (403, 403, 200, 404, 404, *UNAUTHENTICATED),
     ("POST", "/api/visits"): (403, 403, 201, 403, 400, *UNAUTHENTICATED),
-    ("GET", "/api/visits/{visit_id}/session"): (200, 200, 200, 404, 404, *UNAUTHENTICATED),
-    ("GET", "/api/visits/{visit_id}/timeline"): (200, 200, 200, 404, 404, *UNAUTHENTICATED),
+    ("GET", "/api/visits/{visit_id}/session"): (200, 403, 200, 404, 404, *UNAUTHENTICATED),
+    ("GET", "/api/visits/{visit_id}/timeline"): (200, 403, 200, 404, 404, *UNAUTHENTICATED),
     ("PUT", "/api/visits/{visit_id}/notes"): (200, 403, 403, 404, 404, *UNAUTHENTICATED),
     ("POST", "/api/visits/{visit_id}/invite"): (200, 403, 403, 404, 404, *UNAUTHENTICATED),
     ("POST", "/api/visits/{visit_id}/clock-in"): (200, 403, 403, 404, 404, *UNAUTHENTICATED),

@@ -32,14 +32,14 @@ def together(fn: Callable[[], Any], threads: int = THREADS) -> list[Any]:
 
 @pytest.fixture
 def fresh_logging() -> Iterator[logging.Logger]:
-    """The service logger as a cold process has it: Chalice's handler only, no Powertools Logger yet."""
+    """The service logger as a cold process has it: no handler (Chalice adds none), no Powertools Logger yet."""
     from chalicelib import observability
 
     service = logging.getLogger("virtual-visits")
     saved = (list(service.handlers), dict(vars(service)))
     for attr in ("init", "powertools_handler", "powertools_buffer_config", "powertools_buffer_cache"):
         service.__dict__.pop(attr, None)
-    service.handlers = [h for h in service.handlers if type(h) is logging.StreamHandler][:1]
+    service.handlers = []
     observability._logger.cache_clear()  # as a cold process has it
     yield service
     observability._logger.cache_clear()  # as a cold process has it
