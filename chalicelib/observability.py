@@ -83,7 +83,9 @@ def tracer() -> Any:
         return None
     from aws_lambda_powertools import Tracer
 
-    return Tracer(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
+    # Only botocore: every AWS call (DynamoDB through pynamodb, SES, Chime) goes through it. Patching all that
+    # the X-Ray SDK supports would also import requests and its friends on every cold start.
+    return Tracer(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"), patch_modules=["botocore"])
 
 
 def count(name: str, value: int = 1, **dimensions: str) -> None:
