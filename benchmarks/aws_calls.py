@@ -28,7 +28,8 @@ MINIMUM: dict[str, tuple[int, str]] = {
         3, "one Query (visit, session); one transaction (change, timeline line, session's new expiry); the "
            "client summary for the answer lives with the agency's clients: one read"),
     "GET /api/me": (1, "agency and employee: one BatchGetItem"),
-    "GET /api/schedule": (2, "one Query on the employee index; clients' names in one BatchGetItem"),
+    "GET /api/schedule": (2, "one Query on the employee index; the clients' names in one read (a GetItem for "
+                             "one client, a BatchGetItem for several)"),
     "GET /api/service-codes": (1, "one Query on the agency partition"),
     "GET /api/visits/{id} (dialog opens)": (
         2, "one Query on the visit partition (visit, session); the client summary is the agency's client item, "

@@ -298,6 +298,13 @@ def run(runs: int = 10, before: Path | None = None) -> Section:
             "floor": (FLOOR_CHILD, floor_args, floor_env, ROOT),
             "authorizer": (AUTH_CHILD, [auth_event, EMPLOYEE], app_env, ROOT),
         }
+        # As inside Lambda, with active tracing: the tracer (and the X-Ray SDK) load; segments go to a UDP
+        # port nobody listens on, as they would to the X-Ray daemon.
+        lambda_env = {**app_env, "AWS_LAMBDA_FUNCTION_NAME": "virtual-visits-prod-APIHandler",
+                      "LAMBDA_TASK_ROOT": str(ROOT), "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+                      "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+                      "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR"}
+        kinds["lambda"] = (APP_CHILD, [event, VISIT], lambda_env, ROOT)
         if before is not None:
             kinds["before"] = (APP_CHILD, [event, VISIT], app_env, before)
         for kind in kinds.values():  # warm the page cache and .pyc files; not counted
@@ -323,6 +330,8 @@ def run(runs: int = 10, before: Path | None = None) -> Section:
     section.add("ratio app / floor (wall, medians)", f"{ratio:.2f}", f"<= {TARGET}", ratio <= TARGET)
     section.add("ratio app / floor (median of paired runs)", f"{paired:.2f}")
     section.add("ratio app / floor (child CPU time, medians)", f"{cpu['app'] / cpu['floor']:.2f}")
+    section.add("app with Lambda's environment, X-Ray tracer active (no target)",
+                f"{ms(med['lambda'])}, {med['lambda'] / med['floor']:.2f} x floor")
     section.add("authorizer function (own Lambda): import + first token", ms(med["authorizer"]))
     section.add("ratio authorizer / floor (no target)", f"{auth_ratio:.2f}")
     if before is not None:
