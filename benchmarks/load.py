@@ -7,7 +7,8 @@ keep-alive connection; latencies are measured here, per route.
 
 The local stack runs with `DEVSTACK_PROFILE`, so its server records each request's CPU time inside the
 app, minus the CPU time inside botocore calls (see devstack/profiling.py): the project's own CPU time.
-In this run moto keeps only the items a transaction touches for its rollback, and answers a Query on the
+In this run moto serves from its own process (so the server's heap and GIL hold the app alone, as a
+Lambda's do), keeps only the items a transaction touches for its rollback, and answers a Query on the
 table's key from that partition (moto otherwise copies the whole table per transaction and walks it per
 Query, which makes a large run slow in moto, not in the app; see devstack/profiling.py).
 """
@@ -165,7 +166,7 @@ def run(visits: int = 1000, concurrency: int = 50) -> Section:
     gc_hit = sum(1 for r in records if r.get("gc_cpu_ms", 0.0) > 0.5)
     section.add("  the same without garbage-collector pauses, p50 / p99",
                 f"{percentile(no_gc, 50):.2f} / {percentile(no_gc, 99):.2f} ms")
-    section.add("  requests with a GC pause > 0.5 ms (this heap also holds moto)", f"{gc_hit} of {len(records)}")
+    section.add("  requests with a garbage-collector pause > 0.5 ms", f"{gc_hit} of {len(records)}")
     section.add("app CPU incl. botocore, p50 / p99",
                 f"{percentile([r['cpu_ms'] for r in records], 50):.2f} / "
                 f"{percentile([r['cpu_ms'] for r in records], 99):.2f} ms")

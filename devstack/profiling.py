@@ -9,8 +9,10 @@ For each API request the server records, in the thread that served it:
   provider's meeting calls count here too: in AWS they are botocore calls to Chime;
 - `gateway_cpu_ms`: the whole request as the local server handled it (Chalice's local gateway, which also
   runs the authorizer on every request; in AWS the authorizer is its own function, cached for 300 s);
-- `gc_cpu_ms`: the part of `cpu_ms` (outside botocore calls) spent in Python's garbage collector. Its pauses
-  grow with the whole heap, and this process also holds moto's tables; a Lambda's heap holds the app alone.
+- `gc_cpu_ms`: the part of `cpu_ms` (outside botocore calls) spent in Python's garbage collector.
+
+moto runs in its own process in this mode (`start_moto_process`), so this process's heap and GIL hold the
+app and the local server only.
 
 The project's own CPU time per request is `cpu_ms - aws_cpu_ms`. moto runs on its own threads, so its work
 is in none of these. Never enabled outside a benchmark run.
@@ -20,10 +22,15 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
 from typing import Any
+
+from devstack.moto_server import MotoServer
 
 _local = threading.local()
 
@@ -150,6 +157,35 @@ class ProfileSink:
             self._file.close()
 
 
+def start_moto_process() -> MotoServer:
+    """moto (with `moto_at_scale`) in a child process; it exits when this process does (its stdin closes)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devstack.profiling"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    if not url.startswith("http"):
+        raise RuntimeError("moto did not start")
+
+    def stop() -> None:
+        process.terminate()
+        process.wait(timeout=10)
+
+    return MotoServer(url, stop)
+
+
+def _serve_moto() -> None:
+    import logging
+
+    from devstack.moto_server import start_moto
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    moto_at_scale()
+    print(start_moto().url, flush=True)
+    sys.stdin.read()  # until the parent goes away
+    os._exit(0)
+
+
 def moto_at_scale() -> None:
     """Two costs of moto that grow with the table (not DynamoDB's), removed for the load benchmark only."""
     item_level_transaction_rollback()
@@ -233,3 +269,7 @@ def item_level_transaction_rollback() -> None:
     Table.__deepcopy__ = lambda self, memo: self  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     DynamoDBBackend._item_level_rollback = True  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    _serve_moto()

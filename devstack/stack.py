@@ -60,7 +60,13 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
     from devstack.server import serve
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    moto = start_moto()
+    profile = os.environ.get("DEVSTACK_PROFILE")  # the load benchmark's per-request CPU profile
+    if profile:
+        from devstack.profiling import start_moto_process
+
+        moto = start_moto_process()  # its own process: this one's heap and GIL hold the app alone, as a Lambda's do
+    else:
+        moto = start_moto()
     late = _LateGateway()
     from chalicelib.dev.outbox import read_outbox
 
@@ -79,11 +85,9 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
     from chalicelib.services import services
     from devstack.demo_data import seed
 
-    profile = os.environ.get("DEVSTACK_PROFILE")  # the load benchmark's per-request CPU profile
     if profile:
-        from devstack.profiling import install_botocore_hooks, moto_at_scale
+        from devstack.profiling import install_botocore_hooks
 
-        moto_at_scale()
         install_botocore_hooks()  # before the app makes its first client
     create_table()
     ses = boto3.client("sesv2", region_name="us-east-1")
