@@ -51,6 +51,8 @@ RESPONSE_BYTES = 900             # a typical API answer through CloudFront
 VISIT_MINUTES = 60
 RECONCILE_EVERY_MIN = 10         # the sweep double-checks a live call with Chime this often (presence.py)
 MINUTES_BEFORE_CALL = 2          # the client's page and the dialog are open a little before the call
+MEDIA_CONNECT_SECONDS = 1.0      # Join to a connected media session (section 4 measured 0.96 s to the first frame)
+CLIENT_AWAY_SECONDS = 60.0       # between the client's hang-up and their rejoin
 
 
 def poll_ms(path: str, name: str) -> int:
@@ -69,18 +71,36 @@ class Use:
     why: str
 
 
-def scenario(in_call_polls: bool = True, dialog_polls_during_call: bool = True) -> list[Use]:
-    """Every API request of the visit, from the front end's code; variants for what would close the target."""
+def scenario(pre_change: bool = False) -> list[Use]:
+    """Every API request of the visit, from the front end's code (its poll intervals and when it polls).
+
+    Each page asks the API only while its media session cannot tell it (tests/browser/test_main_flow.py
+    asserts that a connected call makes no API request): the visit dialog while it is in view and its call
+    window is closed, the call window until its media connects, the join page while the client is not in the
+    call (fast once they pressed Join, slow while it only shows whether the caregiver is in).
+    `pre_change` is the front end before it did so: every page polled every 3 s for the whole visit.
+    """
     call_poll = poll_ms("call/main.ts", "SESSION_POLL_MS") / 1000
-    join_poll = poll_ms("join/main.ts", "STATE_POLL_MS") / 1000
+    join_idle = poll_ms("join/main.ts", "IDLE_POLL_MS") / 1000
     dialog_poll = poll_ms("staff/visitDialog.ts", "REFRESH_MS") / 1000
     minute = 60.0
     call_seconds = VISIT_MINUTES * minute
     before = MINUTES_BEFORE_CALL * minute
-    call_polls = call_seconds / call_poll if in_call_polls else 0
-    join_polls = (before + (call_seconds if in_call_polls else 0)) / join_poll
-    dialog_polls = (before + (call_seconds if dialog_polls_during_call else 0)) / dialog_poll
     session = "GET /api/visits/{id}/session (dialog, call window poll)"
+    if pre_change:
+        dialog_polls = (before + call_seconds) / 3
+        call_polls = call_seconds / 3
+        join_polls = (before + call_seconds) / 3
+        dialog_why = call_why = join_why = "every 3 s for the whole visit (before this change)"
+    else:
+        dialog_polls = before / dialog_poll
+        dialog_why = (f"every {dialog_poll:g} s while in view before the call; paused while the call window is "
+                      "open; none once the session is over")
+        call_polls = math.ceil(MEDIA_CONNECT_SECONDS / call_poll)
+        call_why = f"its first read, then every {call_poll:g} s until the media connects (~{MEDIA_CONNECT_SECONDS:g} s)"
+        join_polls = before / join_idle + CLIENT_AWAY_SECONDS / join_idle + 1
+        join_why = (f"its first read; every {join_idle:g} s before Join and while the client is away between "
+                    f"leave and rejoin ({CLIENT_AWAY_SECONDS:g} s); none in the call; one when the media ends")
     return [
         Use("GET /api/me", 2, "caregiver", "the staff app and the call window each load the caller"),
         Use("GET /api/schedule", 1, "caregiver", "the day's schedule"),
@@ -88,18 +108,13 @@ def scenario(in_call_polls: bool = True, dialog_polls_during_call: bool = True) 
         Use("GET /api/visits/{id} (dialog opens)", 1, "caregiver", "the visit dialog"),
         Use("POST invite email (first)", 1, "caregiver", "the invite"),
         Use("POST clock-in", 1, "caregiver", "clock in"),
-        Use(session, dialog_polls, "caregiver",
-            f"the dialog's poll, every {dialog_poll:g} s while open"
-            + ("" if dialog_polls_during_call else " (paused while the call window is open)")),
-        Use(session, 1 + call_polls, "caregiver", f"the call window's first read and its poll every {call_poll:g} s"
-            + ("" if in_call_polls else " (none once the media session is connected)")),
+        Use(session, dialog_polls, "caregiver", f"the dialog's look at the session, {dialog_why}"),
+        Use(session, 1 + call_polls, "caregiver", f"the call window: {call_why}"),
         Use("POST session/join (caregiver, first)", 1, "caregiver", "Join: the meeting and the attendee"),
         Use("POST invite email (resend)", 1, "caregiver", "one resend"),
         Use("POST session/end (hang up)", 1, "caregiver", "hang up"),
         Use("POST clock-out (after the hang-up)", 1, "caregiver", "clock out"),
-        Use("POST /api/join (client page, also its poll)", 1 + join_polls, "client",
-            f"the join page's first read and its poll every {join_poll:g} s"
-            + ("" if in_call_polls else " (only while waiting)")),
+        Use("POST /api/join (client page, also its poll)", 1 + join_polls, "client", f"the join page: {join_why}"),
         Use("POST /api/join/attendee (client, first)", 1, "client", "Join"),
         Use("POST /api/join/leave (client)", 1, "client", "the client leaves"),
         Use("POST /api/join/attendee (client, rejoin)", 1, "client", "and rejoins (R24)"),
@@ -198,14 +213,13 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     section.add("API requests per visit (front end as built)", f"{today['requests']:,.0f}")
     for action, dollars in today["per_poll"].items():
         section.add(f"one {action.split(' (')[0]}", f"${dollars:.7f}")
-    quiet = cost(rows, scenario(in_call_polls=False, dialog_polls_during_call=False), own, per_call, page_bytes)
-    section.notes.append(f"with no polling once the media session is connected (presence and the end come from "
-                         f"the media session) and the dialog paused while the call window is open: "
-                         f"{quiet['requests']:.0f} requests, ${quiet['total']:.6f} per visit")
+    before = cost(rows, scenario(pre_change=True), own, per_call, page_bytes)
+    section.notes.append(f"before the pages stopped polling during the call (every page every 3 s for the whole "
+                         f"visit): {before['requests']:,.0f} requests, ${before['total']:.6f} per visit")
     section.notes.append(f"Lambda time per request: measured own CPU p50 {own:.2f} ms + {per_call:.2f} ms botocore "
                          f"CPU per AWS call, x{VCPU_MB / LAMBDA_MB:.2f} for 512 MB, + network per call "
                          f"{NETWORK_MS}; prices as published {PRICES_TAKEN}")
     section.data = {"today": {**today, "lines": [list(x) for x in today["lines"]]},
-                    "quiet": {**quiet, "lines": [list(x) for x in quiet["lines"]]},
+                    "before": {**before, "lines": [list(x) for x in before["lines"]]},
                     "scenario": [u.__dict__ for u in scenario()], "prices": PRICE}
     return section

@@ -112,6 +112,7 @@ SCHEMAS: dict[str, Any] = {
     "DevMail": _obj({"to": {"type": "string"}, "subject": {"type": "string"}, "text": {"type": "string"},
                      "html": {"type": "string"}, "sent_at": {"type": "string"}}),
     "DevClock": _obj({"now": TIME}),
+    "DevEndedMeetings": _obj({"ended": {"type": "integer"}}),
     "SignalAccepted": _obj({"seq": {"type": "integer"}}),
     "PollResult": _obj({"messages": {"type": "array", "items": {"type": "object"}}, "next": {"type": "integer"},
                         "present": {"type": "array", "items": {"type": "string"}}, "ended": {"type": "boolean"}}),
@@ -182,6 +183,8 @@ DEV_OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, An
      {"type": "array", "items": _ref("DevMail")}, ()),
     ("post", "/api/dev/clock", "Move the clock forward (local stage only)", False, p.DEV_CLOCK, 200,
      _ref("DevClock"), (400, 404, 413)),
+    ("post", "/api/dev/end-meeting", "End a visit's video meeting as the provider would, its session left open "
+     "(local stage only)", False, p.DEV_END_MEETING, 200, _ref("DevEndedMeetings"), (400, 404, 413)),
 ]
 MEDIA_OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, tuple[int, ...]]] = [
     ("post", "/api/media/local/signal", "Local peer-to-peer signaling", False, p.SIGNAL, 202,
@@ -207,6 +210,7 @@ BODY_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/join/leave"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
     ("post", "/api/dev/login"): {"employee_id": "sunrise-maria"},
     ("post", "/api/dev/clock"): {"advance_minutes": 0},
+    ("post", "/api/dev/end-meeting"): {"visit_id": "visit-1"},
     ("post", "/api/media/local/signal"): {"meeting_id": "m-1", "attendee_id": "a-1", "join_token": "t-1",
                                           "type": "hello"},
     ("post", "/api/media/local/poll"): {"meeting_id": "m-1", "attendee_id": "a-1", "join_token": "t-1",

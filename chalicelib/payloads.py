@@ -40,6 +40,7 @@ SERVICE_CREATE = {
 }
 DEV_LOGIN = {"employee_id": Field("id")}
 DEV_CLOCK = {"advance_minutes": Field("int", minimum=0, maximum=60 * 24 * 30)}
+DEV_END_MEETING = {"visit_id": Field("str", max_len=100)}
 SIGNAL = {
     "meeting_id": Field("str", max_len=100),
     "attendee_id": Field("str", max_len=100),

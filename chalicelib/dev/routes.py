@@ -1,4 +1,5 @@
-"""The local stage's dev routes: demo users, login, the outbox and the clock. Never registered elsewhere."""
+"""The local stage's dev routes: demo users, login, the outbox, the clock, and ending a meeting as the provider
+would. Never registered elsewhere."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from chalicelib.config import settings
 from chalicelib.dev.outbox import read_outbox
 from chalicelib.errors import NotFound
 from chalicelib.http import body_of, handles_errors
+from chalicelib.integrations.local_meetings import LocalMeetings
+from chalicelib.integrations.meetings import meeting_external_id
 from chalicelib.persistence import directory
 from chalicelib.services import services
 from chalicelib.validation import validate
@@ -70,3 +73,15 @@ def dev_clock() -> Any:
     if not isinstance(clock, ShiftedClock):
         raise NotFound()
     return {"now": iso(clock.advance(timedelta(minutes=body["advance_minutes"])))}
+
+
+@dev_api.route("/api/dev/end-meeting", methods=["POST"])
+@handles_errors
+def dev_end_meeting() -> Any:
+    """End a visit's live meeting as Chime ends an idle one: the session stays open and the next join makes a new
+    meeting. Shows how the call window and the join page recover."""
+    body = validate(body_of(dev_api.current_request), p.DEV_END_MEETING)
+    meetings = services().meetings
+    if not isinstance(meetings, LocalMeetings):
+        raise NotFound()
+    return {"ended": meetings.end_by_provider(meeting_external_id(body["visit_id"]))}

@@ -106,6 +106,16 @@ class LocalMeetings:
                 meeting.ended = True
                 self._lock.notify_all()
 
+    def end_by_provider(self, external_meeting_id: str) -> int:
+        """End the live meetings with this external id, as Chime ends idle ones; returns how many."""
+        with self._lock:
+            live = [m for m in self._meetings.values() if m.external_meeting_id == external_meeting_id and not m.ended]
+            for meeting in live:
+                meeting.ended = True
+            if live:
+                self._lock.notify_all()
+            return len(live)
+
     def get_meeting(self, meeting_id: str) -> dict[str, Any]:
         with self._lock:
             meeting = self._live(meeting_id)

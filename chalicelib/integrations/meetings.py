@@ -40,6 +40,11 @@ class Meetings(Protocol):
     def list_attendees(self, meeting_id: str) -> set[str]: ...
 
 
+def meeting_external_id(visit_id: str) -> str:
+    """A meeting's ExternalMeetingId: the visit's opaque id, nothing personal."""
+    return f"visit-{visit_id}"
+
+
 def attendee_view(attendee: dict[str, Any]) -> dict[str, Any]:
     """The attendee as the API returns it (snake_case)."""
     return {

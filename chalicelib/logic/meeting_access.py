@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.errors import Conflict, SessionOver, WaitingForCaregiver
-from chalicelib.integrations.meetings import MeetingGone, Meetings
+from chalicelib.integrations.meetings import MeetingGone, Meetings, meeting_external_id
 from chalicelib.persistence import sessions as session_store
 from chalicelib.persistence.models import Session
 from chalicelib.persistence.visits import OPEN_STATES
@@ -13,7 +13,8 @@ from chalicelib.persistence.visits import OPEN_STATES
 
 def _new_meeting(session: Session, meetings: Meetings) -> dict[str, Any]:
     # The request token names the session's next meeting, so racing joins get the same one back.
-    return meetings.create_meeting(f"visit-{session.visit_id}", f"{session.visit_id}-{session.meeting_seq + 1}")
+    request_token = f"{session.visit_id}-{session.meeting_seq + 1}"
+    return meetings.create_meeting(meeting_external_id(session.visit_id), request_token)
 
 
 def _attach(session: Session, meeting: dict[str, Any], previous: str | None, meetings: Meetings) -> Session:

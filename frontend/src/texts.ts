@@ -120,6 +120,8 @@ export const en = {
   sessionExpiredEmployee:
     'The link to the virtual session has expired. Create a new visit and send a new invite to the client.',
   reconnecting: 'The connection dropped. Reconnecting…',
+  // The meeting kept ending while the session was open: joining again is the caregiver's choice.
+  videoLost: 'The video call stopped. Press Join video session in the visit to join again.',
   connecting: 'Connecting…',
   notSignedIn: 'Sign in to the staff app in the main window, then press Join video session again.',
   noVisit: 'No visit was given. Open the call from the visit dialog.',

@@ -36,7 +36,7 @@ def test_openapi_matches_routes_in_every_stage():
 def test_dev_routes_are_absent_in_prod_and_present_locally():
     prod = {path for _, path in _run(ROUTES_SCRIPT, "prod", "chime")}
     local = {path for _, path in _run(ROUTES_SCRIPT, "local", "local")}
-    dev = {"/api/dev/users", "/api/dev/login", "/api/dev/outbox", "/api/dev/clock"}
+    dev = {"/api/dev/users", "/api/dev/login", "/api/dev/outbox", "/api/dev/clock", "/api/dev/end-meeting"}
     assert dev <= local
     assert not dev & prod
     assert not {p for p in prod if p.startswith("/api/media/local")}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from tests.browser.helpers import (
     AGENCY_NAME,
@@ -49,6 +50,12 @@ def join_call(page: Page) -> Page:
     call = popup.value
     call.wait_for_load_state()
     return call
+
+
+def is_api_poll(url: str) -> bool:
+    """A request to the product's API (the local provider's own signaling stands in for Chime's media channel)."""
+    path = urlsplit(url).path
+    return path.startswith("/api/") and not path.startswith("/api/media/local/")
 
 
 def client_joins(client: Page) -> None:
@@ -129,6 +136,21 @@ def test_r02_to_r24_whole_visit_with_real_video(
     call.get_by_role("button", name="Exit full screen").click()
     call.wait_for_function("() => document.fullscreenElement === null")
     shot(client, "05-call-client")
+
+    # ... and, connected, no page asks the API anything: the media session reports presence and the end
+    # (the cost of a visit, docs/PERFORMANCE.md §5). Longer than every page's poll interval (3 s, 10 s).
+    asked: list[str] = []
+
+    def note(request: Request) -> None:
+        if is_api_poll(request.url):
+            asked.append(request.url)
+
+    for page in (main, call, client):
+        page.on("request", note)
+    call.wait_for_timeout(10_500)
+    for page in (main, call, client):
+        page.remove_listener("request", note)
+    assert asked == []
 
     # ... notes keep saving in the main window during the call (R17)
     main.bring_to_front()

@@ -18,7 +18,14 @@ import { DeviceError, deviceProblemView, openDevices } from '../ui/devices';
 import { createStage } from '../ui/stage';
 import { exposeDiagnostics } from '../ui/diagnostics';
 
+/**
+ * The window asks the API for the session only while the media session cannot tell it: before the
+ * media connects and whenever it is not connected. A connected media session reports the client's
+ * presence and the meeting's end itself (both providers), so a call costs no polling (docs/PERFORMANCE.md §5).
+ */
 const SESSION_POLL_MS = 3000;
+/** Automatic rejoins when the media says the meeting is gone but the API says the session is still open. */
+const MAX_MEDIA_REJOINS = 2;
 const root = byId('app');
 const visitId = new URLSearchParams(location.search).get('visit');
 const token = getToken();
@@ -46,6 +53,8 @@ let clientPresent = false;
 let over = false;
 let joined = false;
 let pollTimer = 0;
+let mediaConnected = false;
+let mediaRejoins = 0;
 
 exposeDiagnostics(() => session ?? lastSession);
 
@@ -88,6 +97,7 @@ async function sessionOver(text: string = t.sessionOverEmployee): Promise<void> 
 }
 
 async function pollSession(): Promise<void> {
+  if (mediaConnected || over) return;
   try {
     status = await api<SessionStatus>('GET', '/session');
   } catch {
@@ -187,8 +197,11 @@ async function begin(): Promise<void> {
           renderPresence();
         },
         remoteVideo: (showing) => stage.setRemoteShowing(showing),
-        connection: (state) => stage.setConnection(state),
-        ended: () => void sessionOver(),
+        connection: (state) => {
+          mediaConnected = state === 'connected';
+          stage.setConnection(state);
+        },
+        ended: () => void mediaEnded(),
       },
     });
     lastSession = session;
@@ -197,8 +210,37 @@ async function begin(): Promise<void> {
   } catch (err) {
     callError.textContent = errorText(err);
   }
+  window.clearInterval(pollTimer);
   pollTimer = window.setInterval(() => void pollSession(), SESSION_POLL_MS);
   void pollSession();
+}
+
+/**
+ * The media says the meeting is gone. Hang-up, clock-out (R22) and expiry all delete it; the API says
+ * which, so the right text shows. A meeting that ended with the session still open (Chime ends idle
+ * meetings) is joined again: the API makes a new one for the same session.
+ */
+async function mediaEnded(): Promise<void> {
+  if (over) return;
+  mediaConnected = false;
+  try {
+    status = await api<SessionStatus>('GET', '/session');
+  } catch {
+    // Unknown: the poll, running again now, tells.
+  }
+  if (status?.state === 'over') return sessionOver();
+  if (status?.state === 'expired') return sessionOver(t.sessionExpiredEmployee);
+  const current = session;
+  session = null;
+  stage.bind(null);
+  await current?.stop().catch(() => undefined);
+  if (mediaRejoins >= MAX_MEDIA_REJOINS) {
+    stage.root.hidden = true;
+    showPanel(h('p', { class: 'error', role: 'alert', 'data-testid': 'join-error' }, t.videoLost));
+    return;
+  }
+  mediaRejoins += 1;
+  await begin();
 }
 
 window.addEventListener('pagehide', () => {

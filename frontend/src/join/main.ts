@@ -17,7 +17,14 @@ import { DeviceError, deviceProblemView, micLevelMeter, openDevices } from '../u
 import { exposeDiagnostics } from '../ui/diagnostics';
 import { createStage } from '../ui/stage';
 
+/**
+ * How often the page asks the API what to show. Fast while the client pressed Join and waits for the
+ * caregiver (they join the moment the caregiver is in); slow while the page only shows whether the
+ * caregiver is in; not at all while the media session is connected, since it reports the caregiver's
+ * presence and the end itself (docs/PERFORMANCE.md §5).
+ */
 const STATE_POLL_MS = 3000;
+const IDLE_POLL_MS = 10000;
 const token = decodeURIComponent(location.hash.replace(/^#/, ''));
 const root = byId('app');
 
@@ -39,6 +46,7 @@ let inCall = false;
 let finished = false;
 let pollTimer = 0;
 let waitingForCaregiver = false;
+let mediaConnected = false;
 
 exposeDiagnostics(() => session ?? lastSession);
 
@@ -54,7 +62,7 @@ function showPanel(...children: (Node | string)[]): void {
 
 function finalPage(text: string, testId: string): void {
   finished = true;
-  window.clearInterval(pollTimer);
+  window.clearTimeout(pollTimer);
   info.hidden = testId !== 'ended';
   waitingText.hidden = true;
   stage.root.hidden = true;
@@ -114,8 +122,16 @@ async function fetchInfo(): Promise<ClientJoinInfo | null> {
   }
 }
 
-async function pollState(): Promise<void> {
+/** The next look at the API, at the pace the page's state needs. */
+function schedulePoll(): void {
+  window.clearTimeout(pollTimer);
   if (finished) return;
+  const delay = waitingForCaregiver ? STATE_POLL_MS : IDLE_POLL_MS;
+  pollTimer = window.setTimeout(() => void pollState().finally(schedulePoll), delay);
+}
+
+async function pollState(): Promise<void> {
+  if (finished || (inCall && mediaConnected)) return;
   let details: ClientJoinInfo | null;
   try {
     details = await fetchInfo();
@@ -167,6 +183,7 @@ async function joinCall(): Promise<void> {
     if (err instanceof ApiError && err.code === 'WAITING_FOR_CAREGIVER') {
       waitingForCaregiver = true;
       waitingText.hidden = false;
+      schedulePoll();
       return;
     }
     if (err instanceof ApiError && err.code === 'SESSION_OVER') return ended();
@@ -204,8 +221,11 @@ async function joinCall(): Promise<void> {
       events: {
         peerPresence: (present) => (waitingText.hidden = present),
         remoteVideo: (showing) => stage.setRemoteShowing(showing),
-        connection: (state) => stage.setConnection(state),
-        ended: () => void ended(),
+        connection: (state) => {
+          mediaConnected = state === 'connected';
+          stage.setConnection(state);
+        },
+        ended: () => void mediaEnded(),
       },
     });
     lastSession = session;
@@ -214,6 +234,31 @@ async function joinCall(): Promise<void> {
   } catch (err) {
     callError.textContent = errorText(err);
   }
+}
+
+/**
+ * The media says the meeting is gone: the caregiver hung up or clocked out, or the link expired, and
+ * the API says which. A meeting that ended with the session still open (Chime ends idle meetings) is
+ * waited for again: the page joins the new one as soon as the caregiver is back.
+ */
+async function mediaEnded(): Promise<void> {
+  if (finished) return;
+  mediaConnected = false;
+  let details: ClientJoinInfo | null = null;
+  try {
+    details = await fetchInfo();
+  } catch {
+    // Unknown: treat it as a meeting to wait for; the poll tells.
+  }
+  if (finished) return;
+  if (details) renderInfo(details);
+  await stopCall();
+  stage.root.hidden = true;
+  main.classList.remove('in-call');
+  waitingForCaregiver = true;
+  waitingText.hidden = false;
+  panel.hidden = true;
+  schedulePoll();
 }
 
 /** The client hangs up: the session stays open and the same link can rejoin (R19). */
@@ -275,7 +320,7 @@ async function start(): Promise<void> {
   const check = h('button', { type: 'button', class: 'btn btn-primary btn-large', 'data-testid': 'check-devices' }, t.checkDevices);
   check.addEventListener('click', () => void deviceCheck());
   showPanel(h('p', {}, t.devicePrompt), check);
-  pollTimer = window.setInterval(() => void pollState(), STATE_POLL_MS);
+  schedulePoll();
 }
 
 void start();

@@ -12,6 +12,11 @@ import type { ClockOutResponse, InviteResponse, SessionStatus, TimelineEvent, Vi
 import type { Staff } from './session';
 import { loadServiceNames, staffApi } from './session';
 
+/**
+ * The dialog's look at the session while it is open and in view. It pauses while the page is hidden
+ * and while this visit's call window is open (the caregiver is in the call; the window has its own
+ * status) and looks again at once when the caregiver comes back (docs/PERFORMANCE.md §5).
+ */
 const REFRESH_MS = 3000;
 
 /** Messages a call window sends back to this window (for example a refused join). */
@@ -93,6 +98,7 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
   let services = new Map<string, string>();
   let timer = 0;
   let closed = false;
+  let callWindow: Window | null = null;
 
   const renderSession = (session: SessionStatus | null | undefined): void => {
     if (!visit) return;
@@ -129,8 +135,11 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
     renderSession(visit.session);
   };
 
-  const refreshSession = async (): Promise<void> => {
+  const refreshSession = async (whenPaused = false): Promise<void> => {
     if (!visit?.virtual || closed) return;
+    if (!whenPaused && (document.hidden || (callWindow !== null && !callWindow.closed))) return;
+    // Over and expired are final (R23): nothing left to look for.
+    if (!whenPaused && (visit.session?.state === 'over' || visit.session?.state === 'expired')) return;
     try {
       visit.session = await staffApi<SessionStatus>('GET', `/visits/${encodeURIComponent(visitId)}/session`);
       renderSession(visit.session);
@@ -201,6 +210,7 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
     const win = window.open(`/call?visit=${encodeURIComponent(visitId)}`, `vv-call-${visitId}`, 'popup,width=960,height=720');
     if (!win) error.textContent = t.popupBlocked;
     else win.focus();
+    callWindow = win;
   });
   saveNotes.addEventListener('click', async () => {
     notesStatus.textContent = '';
@@ -224,11 +234,18 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
     }
   };
   window.addEventListener('message', onMessage);
+  const onReturn = (): void => {
+    if (!document.hidden) void refreshSession(true);
+  };
+  window.addEventListener('focus', onReturn);
+  document.addEventListener('visibilitychange', onReturn);
 
   const close = (): void => {
     closed = true;
     window.clearInterval(timer);
     window.removeEventListener('message', onMessage);
+    window.removeEventListener('focus', onReturn);
+    document.removeEventListener('visibilitychange', onReturn);
     if (dialog.open) dialog.close();
     dialog.remove();
   };
