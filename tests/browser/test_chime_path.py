@@ -90,7 +90,7 @@ def live_tracks(page: Page, kind: str) -> int:
     )
 
 
-def test_chime_sdk_session_devices_and_controls(new_context: Callable[..., BrowserContext]) -> None:
+def test_r18_chime_sdk_session_devices_and_controls(new_context: Callable[..., BrowserContext]) -> None:
     # Given a join response from the Chime provider that offers echo reduction
     page = new_context().new_page()
     scripts: list[str] = []
