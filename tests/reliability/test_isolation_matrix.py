@@ -19,6 +19,7 @@ import jwt
 import pytest
 
 from tests.conftest import NOW, Api, World, iso, token_for
+from tests.reliability.stored import all_stored_items
 
 # Columns: who calls. The four agency-1/agency-2 staff columns are real users; the others carry the assigned
 # employee's claims, but without a token, in a malformed one, expired, signed with another key, or unsigned.
@@ -114,21 +115,6 @@ def _headers_for(caller: str, tokens: dict[str, str]) -> dict[str, str]:
     return {} if bearer is None else {"Authorization": f"Bearer {bearer}"}
 
 
-def _table_snapshot() -> list[str]:
-    """Every stored item, as text: what a refused call must leave exactly as it was."""
-    from chalicelib.config import settings
-    from chalicelib.services import aws_client
-
-    client = aws_client("dynamodb")
-    items, start = [], None
-    while True:
-        page = client.scan(TableName=settings().table_name, **({"ExclusiveStartKey": start} if start else {}))
-        items += [json.dumps(item, sort_keys=True) for item in page["Items"]]
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return sorted(items)
-
-
 class Matrix:
     """Runs one cell: data of agency 1 in the state the route needs, then the caller's request.
 
@@ -179,11 +165,11 @@ class Matrix:
             url += f"?from={WEEK['from']}&to={WEEK['to']}"
         body = self.body(cell.method, cell.path)
         headers = {"Content-Type": "application/json", **_headers_for(cell.caller, self.tokens)}
-        before = _table_snapshot()
+        before = all_stored_items()
         response = self.api.client.http.request(cell.method, url, headers=headers,
                                                 body=json.dumps(body).encode() if body is not None else b"")
         if response.status_code >= 400:
-            assert _table_snapshot() == before, f"{cell} was refused but changed stored data"
+            assert all_stored_items() == before, f"{cell} was refused but changed stored data"
         elif cell.method != "GET":
             del self.prepared[cell.path]
         return response

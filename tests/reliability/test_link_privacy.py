@@ -31,6 +31,7 @@ from botocore.stub import Stubber
 
 from chalicelib.logic import links
 from tests.conftest import NOW, Api, World, email_parts, iso, link_token_in, sent_emails, token_for
+from tests.reliability.stored import all_stored_items
 
 BASE_URL = "https://visits.example.test"
 # Everything personal the fixtures seed, for both agencies.
@@ -38,21 +39,6 @@ SEEDED_PERSONAL = ("Dana", "Whitfield", "Maria", "Lopez", "James", "Okafor", "El
                    "Priya", "Shah", "Tom Hughes", "Agnes", "Moore", "dana@", "maria@", "james@", "eleanor.rigby@",
                    "priya@", "tom@", "agnes.moore@")
 CHECKS: list[str] = []
-
-
-def _all_stored_items() -> list[str]:
-    """Every item in the table, every attribute, as text (a raw scan, not through the models)."""
-    from chalicelib.config import settings
-    from chalicelib.services import aws_client
-
-    client = aws_client("dynamodb")
-    items, start = [], None
-    while True:
-        page = client.scan(TableName=settings().table_name, **({"ExclusiveStartKey": start} if start else {}))
-        items += [json.dumps(item, sort_keys=True) for item in page["Items"]]
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return sorted(items)
 
 
 def _token(url: str) -> str:
@@ -149,7 +135,7 @@ def test_after_a_whole_lifecycle_no_stored_item_holds_a_token_or_the_link_key(
     clock.advance(timedelta(hours=3))
     sweep_expired_sessions(services, clock(), 4, 200)
     # When every stored item is read, attribute by attribute
-    stored = "\n".join(_all_stored_items())
+    stored = "\n".join(all_stored_items())
     # Then no token is stored in any form, only the SHA-256 of each as its link's key
     for token in (first, second, third):
         assert token not in stored
@@ -307,13 +293,13 @@ def test_bodies_over_the_limit_get_a_clear_413_and_change_nothing(
         ("/invite", "/notes")) else tokens["emp1"]
     limit = settings().max_body_bytes
     oversized = b'{"padding": "' + b"x" * limit + b'"}'
-    before = _all_stored_items()
+    before = all_stored_items()
     # When that caller sends a body one byte or more over the limit
     response = api.call(method, url, raw=oversized, token=caller)
     # Then it is refused with 413 and a clear {"Code", "Message"}, and nothing changed
     assert response.status_code == 413, (method, path, response.body)
     assert response.json_body == {"Code": "PAYLOAD_TOO_LARGE", "Message": "The request body is too large."}
-    assert _all_stored_items() == before
+    assert all_stored_items() == before
     checked(f"413 on {method} {path}")
 
 
