@@ -199,6 +199,7 @@ async function begin(): Promise<void> {
         remoteVideo: (showing) => stage.setRemoteShowing(showing),
         connection: (state) => {
           mediaConnected = state === 'connected';
+          if (mediaConnected) mediaRejoins = 0; // that rejoin worked
           stage.setConnection(state);
         },
         ended: () => void mediaEnded(),

@@ -99,6 +99,7 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
   let timer = 0;
   let closed = false;
   let callWindow: Window | null = null;
+  let refreshing = false;
 
   const renderSession = (session: SessionStatus | null | undefined): void => {
     if (!visit) return;
@@ -135,16 +136,20 @@ export async function openVisitDialog(visitId: string, staff: Staff, onChange: (
     renderSession(visit.session);
   };
 
-  const refreshSession = async (whenPaused = false): Promise<void> => {
-    if (!visit?.virtual || closed) return;
-    if (!whenPaused && (document.hidden || (callWindow !== null && !callWindow.closed))) return;
+  /** `now`: the caregiver came back to the page, so look even if paused. */
+  const refreshSession = async (now = false): Promise<void> => {
+    if (!visit?.virtual || closed || refreshing) return;
+    if (!now && (document.hidden || (callWindow !== null && !callWindow.closed))) return;
     // Over and expired are final (R23): nothing left to look for.
-    if (!whenPaused && (visit.session?.state === 'over' || visit.session?.state === 'expired')) return;
+    if (!now && (visit.session?.state === 'over' || visit.session?.state === 'expired')) return;
+    refreshing = true; // coming back fires both focus and visibilitychange: one request
     try {
       visit.session = await staffApi<SessionStatus>('GET', `/visits/${encodeURIComponent(visitId)}/session`);
       renderSession(visit.session);
     } catch {
       // The next tick tries again; a failed background refresh is not an error for the user.
+    } finally {
+      refreshing = false;
     }
   };
 
