@@ -16,7 +16,8 @@ from chalicelib.validation import validate
 local_media_api = Blueprint(__name__)
 
 
-def _provider() -> LocalMeetings:
+def local_provider() -> LocalMeetings:
+    """The process's local video provider; 404 when meetings run on Chime."""
     meetings = services().meetings
     if not isinstance(meetings, LocalMeetings):
         raise NotFound()
@@ -29,7 +30,7 @@ def signal() -> Any:
     """Pass hello, an SDP offer or answer, or bye to the other attendees."""
     body = validate(body_of(local_media_api.current_request), p.SIGNAL)
     try:
-        seq = _provider().signal(body["meeting_id"], body["attendee_id"], body["join_token"], body["type"],
+        seq = local_provider().signal(body["meeting_id"], body["attendee_id"], body["join_token"], body["type"],
                                  body.get("payload"), body.get("page", ""))
     except LookupError:
         raise NotFound() from None
@@ -42,7 +43,7 @@ def poll() -> Any:
     """Messages for this attendee, long-polled; also its heartbeat for presence."""
     body = validate(body_of(local_media_api.current_request), p.POLL)
     try:
-        return _provider().poll(body["meeting_id"], body["attendee_id"], body["join_token"],
+        return local_provider().poll(body["meeting_id"], body["attendee_id"], body["join_token"],
                                 body.get("after", 0), body.get("wait_ms", 0) / 1000, body.get("page", ""))
     except LookupError:
         raise NotFound() from None

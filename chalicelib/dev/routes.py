@@ -13,10 +13,10 @@ from chalicelib import payloads as p
 from chalicelib.auth import issue_local_token
 from chalicelib.clock import ShiftedClock, iso
 from chalicelib.config import settings
+from chalicelib.dev.media_routes import local_provider
 from chalicelib.dev.outbox import read_outbox
 from chalicelib.errors import NotFound
 from chalicelib.http import body_of, handles_errors
-from chalicelib.integrations.local_meetings import LocalMeetings
 from chalicelib.integrations.meetings import meeting_external_id
 from chalicelib.persistence import directory
 from chalicelib.services import services
@@ -81,7 +81,4 @@ def dev_end_meeting() -> Any:
     """End a visit's live meeting as Chime ends an idle one: the session stays open and the next join makes a new
     meeting. Shows how the call window and the join page recover."""
     body = validate(body_of(dev_api.current_request), p.DEV_END_MEETING)
-    meetings = services().meetings
-    if not isinstance(meetings, LocalMeetings):
-        raise NotFound()
-    return {"ended": meetings.end_by_provider(meeting_external_id(body["visit_id"]))}
+    return {"ended": local_provider().end_by_provider(meeting_external_id(body["visit_id"]))}
