@@ -12,7 +12,7 @@ from chalicelib import payloads as p
 from chalicelib.config import route_meeting_provider, route_stage, settings
 from chalicelib.http import body_of, caller_of, handles_errors
 from chalicelib.services import services
-from chalicelib.validation import path_id, query_time, validate
+from chalicelib.validation import path_id, query_bound, validate
 
 # Powertools writes the log lines; Chalice's own plain handler on the same logger would write each one twice.
 app = Chalice(app_name="virtual-visits", configure_logs=False)
@@ -25,8 +25,12 @@ def _reject() -> Exception:
         from chalice.local import NotAuthorizedError
     except ImportError:
         return Exception("Unauthorized")
+    import json
+
+    from chalicelib.errors import Unauthorized
+
     return NotAuthorizedError({"x-amzn-ErrorType": "UnauthorizedException", "Content-Type": "application/json"},
-                              b'{"Code":"UNAUTHORIZED","Message":"Sign in to continue."}')
+                              json.dumps(Unauthorized().body()).encode())
 
 
 @app.authorizer(ttl_seconds=300)
@@ -55,8 +59,9 @@ def _caller() -> Any:
 
 
 def _range() -> tuple[Any, Any]:
+    """`from` and `to` as instants or dates (R37)."""
     params = app.current_request.query_params if app.current_request else None
-    return query_time(params, "from"), query_time(params, "to")
+    return query_bound(params, "from"), query_bound(params, "to")
 
 
 # Staff: who am I, schedules, visit dialog -----------------------------------------------------------
@@ -65,9 +70,9 @@ def _range() -> tuple[Any, Any]:
 @handles_errors
 def me() -> Any:
     """The signed-in staff member, their agency and its time zone."""
-    from chalicelib.logic.directory_views import me as view
+    from chalicelib.logic.agency_admin import me as view
 
-    return view(_caller())
+    return view(services(), _caller())
 
 
 @app.route("/api/schedule", methods=["GET"], authorizer=authorize)
@@ -76,7 +81,7 @@ def my_schedule() -> Any:
     """The caller's own visits between `from` and `to`."""
     from chalicelib.logic import schedule
 
-    return schedule.my_schedule(_caller(), *_range())
+    return schedule.my_schedule(services(), _caller(), *_range())
 
 
 @app.route("/api/employees/{employee_id}/schedule", methods=["GET"], authorizer=authorize)
@@ -85,7 +90,7 @@ def employee_schedule(employee_id: str) -> Any:
     """An employee's visits (coordinator, or the employee)."""
     from chalicelib.logic import schedule
 
-    return schedule.employee_schedule(_caller(), path_id(employee_id, "employee_id"), *_range())
+    return schedule.employee_schedule(services(), _caller(), path_id(employee_id, "employee_id"), *_range())
 
 
 @app.route("/api/clients/{client_id}/schedule", methods=["GET"], authorizer=authorize)
@@ -94,7 +99,7 @@ def client_schedule(client_id: str) -> Any:
     """A client's visits (coordinator: all; employee: their own)."""
     from chalicelib.logic import schedule
 
-    return schedule.client_schedule(_caller(), path_id(client_id, "client_id"), *_range())
+    return schedule.client_schedule(services(), _caller(), path_id(client_id, "client_id"), *_range())
 
 
 @app.route("/api/visits/{visit_id}", methods=["GET"], authorizer=authorize)
@@ -103,7 +108,7 @@ def get_visit(visit_id: str) -> Any:
     """The visit dialog: visit, client summary, clock times and session status."""
     from chalicelib.logic import schedule
 
-    return schedule.visit_details(_caller(), path_id(visit_id, "visit_id"), _now())
+    return schedule.visit_details(services(), _caller(), path_id(visit_id, "visit_id"), _now())
 
 
 @app.route("/api/visits/{visit_id}/session", methods=["GET"], authorizer=authorize)
@@ -112,7 +117,7 @@ def get_session(visit_id: str) -> Any:
     """The session status the dialog and call window poll."""
     from chalicelib.logic import schedule
 
-    return schedule.session_details(_caller(), path_id(visit_id, "visit_id"), _now())
+    return schedule.session_details(services(), _caller(), path_id(visit_id, "visit_id"), _now())
 
 
 @app.route("/api/visits/{visit_id}/timeline", methods=["GET"], authorizer=authorize)
@@ -121,7 +126,7 @@ def get_timeline(visit_id: str) -> Any:
     """R26: the visit's evidence, oldest first."""
     from chalicelib.logic import schedule
 
-    return schedule.timeline(_caller(), path_id(visit_id, "visit_id"))
+    return schedule.timeline(services(), _caller(), path_id(visit_id, "visit_id"))
 
 
 @app.route("/api/visits/{visit_id}/notes", methods=["PUT"], authorizer=authorize)
@@ -131,7 +136,7 @@ def put_notes(visit_id: str) -> Any:
     from chalicelib.logic import schedule
 
     body = _body(p.NOTES)
-    return schedule.save_notes(_caller(), path_id(visit_id, "visit_id"), body["notes"], _now())
+    return schedule.save_notes(services(), _caller(), path_id(visit_id, "visit_id"), body["notes"], _now())
 
 
 # Staff: invite, clock, join, end --------------------------------------------------------------------
@@ -143,7 +148,7 @@ def invite(visit_id: str) -> Any:
     from chalicelib.logic.invitations import invite_client
 
     body = _body(p.INVITE)
-    return invite_client(_caller(), path_id(visit_id, "visit_id"), body["delivery"], services(), _now())
+    return invite_client(services(), _caller(), path_id(visit_id, "visit_id"), body["delivery"], _now())
 
 
 @app.route("/api/visits/{visit_id}/clock-in", methods=["POST"], authorizer=authorize)
@@ -152,7 +157,7 @@ def clock_in(visit_id: str) -> Any:
     """Clock in (R08, R11)."""
     from chalicelib.logic import clocking
 
-    return clocking.clock_in(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+    return clocking.clock_in(services(), _caller(), path_id(visit_id, "visit_id"), _now())
 
 
 @app.route("/api/visits/{visit_id}/clock-out", methods=["POST"], authorizer=authorize)
@@ -161,7 +166,7 @@ def clock_out(visit_id: str) -> Any:
     """Clock out; ends an open session, with R22's warning if a call was active."""
     from chalicelib.logic import clocking
 
-    return clocking.clock_out(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+    return clocking.clock_out(services(), _caller(), path_id(visit_id, "visit_id"), _now())
 
 
 @app.route("/api/visits/{visit_id}/session/join", methods=["POST"], authorizer=authorize)
@@ -170,7 +175,7 @@ def join_session(visit_id: str) -> Any:
     """Meeting credentials for the caregiver (R11-R13, R24)."""
     from chalicelib.logic.joining import employee_join
 
-    return employee_join(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+    return employee_join(services(), _caller(), path_id(visit_id, "visit_id"), _now())
 
 
 @app.route("/api/visits/{visit_id}/session/leave", methods=["POST"], authorizer=authorize)
@@ -179,7 +184,7 @@ def leave_session(visit_id: str) -> Any:
     """The caregiver closed the call window; the session stays open (R24)."""
     from chalicelib.logic.joining import employee_leave
 
-    return employee_leave(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+    return employee_leave(services(), _caller(), path_id(visit_id, "visit_id"), _now())
 
 
 @app.route("/api/visits/{visit_id}/session/end", methods=["POST"], authorizer=authorize)
@@ -188,7 +193,7 @@ def end_session(visit_id: str) -> Any:
     """Hang up: the session is over for good (R20, R23)."""
     from chalicelib.logic.ending import hang_up
 
-    return hang_up(_caller(), path_id(visit_id, "visit_id"), services(), _now())
+    return hang_up(services(), _caller(), path_id(visit_id, "visit_id"), _now())
 
 
 # Coordinator: agency data ---------------------------------------------------------------------------
@@ -199,7 +204,7 @@ def create_visit() -> Any:
     """Schedule a visit (R01)."""
     from chalicelib.logic import agency_admin
 
-    return http.respond(agency_admin.create_visit(_caller(), _body(p.VISIT_CREATE), _now()), 201)
+    return http.respond(agency_admin.create_visit(services(), _caller(), _body(p.VISIT_CREATE), _now()), 201)
 
 
 @app.route("/api/visits/{visit_id}", methods=["PATCH"], authorizer=authorize)
@@ -208,16 +213,16 @@ def change_visit(visit_id: str) -> Any:
     """Reschedule or reassign (R10)."""
     from chalicelib.logic import agency_admin
 
-    return agency_admin.change_visit(_caller(), path_id(visit_id, "visit_id"), _body(p.VISIT_PATCH), _now())
+    return agency_admin.change_visit(services(), _caller(), path_id(visit_id, "visit_id"), _body(p.VISIT_PATCH), _now())
 
 
 @app.route("/api/clients", methods=["GET"], authorizer=authorize)
 @handles_errors
 def list_clients() -> Any:
     """The agency's clients (coordinator)."""
-    from chalicelib.logic.directory_views import clients
+    from chalicelib.logic.agency_admin import clients
 
-    return clients(_caller())
+    return clients(services(), _caller())
 
 
 @app.route("/api/clients", methods=["POST"], authorizer=authorize)
@@ -226,7 +231,7 @@ def create_client() -> Any:
     """Add a client; email is optional (R06)."""
     from chalicelib.logic import agency_admin
 
-    return http.respond(agency_admin.create_client(_caller(), _body(p.CLIENT_CREATE)), 201)
+    return http.respond(agency_admin.create_client(services(), _caller(), _body(p.CLIENT_CREATE)), 201)
 
 
 @app.route("/api/clients/{client_id}", methods=["PATCH"], authorizer=authorize)
@@ -235,16 +240,16 @@ def update_client(client_id: str) -> Any:
     """Change a client's demographics."""
     from chalicelib.logic import agency_admin
 
-    return agency_admin.update_client(_caller(), path_id(client_id, "client_id"), _body(p.CLIENT_PATCH))
+    return agency_admin.update_client(services(), _caller(), path_id(client_id, "client_id"), _body(p.CLIENT_PATCH))
 
 
 @app.route("/api/employees", methods=["GET"], authorizer=authorize)
 @handles_errors
 def list_employees() -> Any:
     """The agency's employees (coordinator)."""
-    from chalicelib.logic.directory_views import employees
+    from chalicelib.logic.agency_admin import employees
 
-    return employees(_caller())
+    return employees(services(), _caller())
 
 
 @app.route("/api/employees", methods=["POST"], authorizer=authorize)
@@ -253,16 +258,16 @@ def create_employee() -> Any:
     """Add an employee or coordinator."""
     from chalicelib.logic import agency_admin
 
-    return http.respond(agency_admin.create_employee(_caller(), _body(p.EMPLOYEE_CREATE)), 201)
+    return http.respond(agency_admin.create_employee(services(), _caller(), _body(p.EMPLOYEE_CREATE)), 201)
 
 
 @app.route("/api/service-codes", methods=["GET"], authorizer=authorize)
 @handles_errors
 def list_service_codes() -> Any:
     """The agency's service codes."""
-    from chalicelib.logic.directory_views import service_codes
+    from chalicelib.logic.agency_admin import service_codes
 
-    return service_codes(_caller())
+    return service_codes(services(), _caller())
 
 
 @app.route("/api/service-codes", methods=["POST"], authorizer=authorize)
@@ -271,7 +276,7 @@ def create_service_code() -> Any:
     """Add a service code; `allows_virtual_visits` gates R01."""
     from chalicelib.logic import agency_admin
 
-    return http.respond(agency_admin.create_service_code(_caller(), _body(p.SERVICE_CREATE)), 201)
+    return http.respond(agency_admin.create_service_code(services(), _caller(), _body(p.SERVICE_CREATE)), 201)
 
 
 @app.route("/api/reports/virtual-visits", methods=["GET"], authorizer=authorize)
@@ -280,7 +285,7 @@ def attendance_report() -> Any:
     """The attendance record of virtual visits, as JSON or CSV (`Accept: text/csv`)."""
     from chalicelib.logic import attendance
 
-    rows = attendance.virtual_visit_report(_caller(), *_range())
+    rows = attendance.virtual_visit_report(services(), _caller(), *_range())
     accept = (app.current_request.headers.get("accept") or "") if app.current_request else ""
     if "text/csv" in accept:
         return http.respond_text(attendance.as_csv(rows), "text/csv; charset=utf-8")
@@ -295,7 +300,7 @@ def client_view() -> Any:
     """What the join page shows (R16)."""
     from chalicelib.logic.joining import client_view as view
 
-    return view(_body(p.TOKEN)["token"], services(), _now())
+    return view(services(), _body(p.TOKEN)["token"], _now())
 
 
 @app.route("/api/join/attendee", methods=["POST"])
@@ -304,7 +309,7 @@ def client_attendee() -> Any:
     """Meeting credentials for the client (R16, R24)."""
     from chalicelib.logic.joining import client_join
 
-    return client_join(_body(p.TOKEN)["token"], services(), _now())
+    return client_join(services(), _body(p.TOKEN)["token"], _now())
 
 
 @app.route("/api/join/leave", methods=["POST"])
@@ -313,7 +318,7 @@ def client_leave() -> Any:
     """The client hung up (R19)."""
     from chalicelib.logic.joining import client_leave as leave
 
-    return leave(_body(p.TOKEN)["token"], services(), _now())
+    return leave(services(), _body(p.TOKEN)["token"], _now())
 
 
 @app.route("/api/openapi.json", methods=["GET"])
@@ -334,8 +339,7 @@ def sweep(event: Any) -> dict[str, int]:
     from chalicelib.observability import log
 
     log().append_keys(handler="sweep")
-    cfg = settings()
-    result = sweep_expired_sessions(services(), _now(), cfg.sweep_shards, cfg.sweep_batch)
+    result = sweep_expired_sessions(services(), _now(), settings().sweep_batch)
     from chalicelib.observability import flush
 
     flush()
@@ -350,7 +354,7 @@ def on_chime_event(event: Any) -> str:
     from chalicelib.observability import flush, log
 
     log().append_keys(handler="chime_event")
-    outcome = on_meeting_event(event.detail if isinstance(event.detail, dict) else {}, _now())
+    outcome = on_meeting_event(services(), event.detail if isinstance(event.detail, dict) else {}, _now())
     flush()
     return outcome
 
@@ -362,14 +366,15 @@ def on_email_event(event: Any) -> str:
     from chalicelib.observability import flush, log
 
     log().append_keys(handler="email_event")
-    outcome = apply(event.detail if isinstance(event.detail, dict) else {})
+    outcome = apply(services(), event.detail if isinstance(event.detail, dict) else {})
     flush()
     return outcome
 
 
 @app.middleware("http")
 def observe(event: Any, get_response: Any) -> Any:
-    """Request ids on every log line; the request's metrics flushed after it."""
+    """Request ids on every log line; every answer in the API's shape (R45); the request's metrics flushed after it."""
+    from chalicelib.http import finished
     from chalicelib.observability import flush, request_keys, tracer
 
     context = getattr(event, "context", {}) or {}
@@ -378,9 +383,9 @@ def observe(event: Any, get_response: Any) -> Any:
     active_tracer = tracer()  # None outside Lambda: nothing imports the X-Ray SDK there
     try:
         if active_tracer is None:
-            return get_response(event)
+            return finished(get_response(event))
         with active_tracer.provider.in_subsegment(f"## {route}"):
-            return get_response(event)
+            return finished(get_response(event))
     finally:
         flush()
 

@@ -6,6 +6,11 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
+# The largest body a documented limit allows, in its worst encoding: visit notes of 20,000 characters, each a
+# character outside the Basic Multilingual Plane sent JSON-escaped as a surrogate pair ("\ud83d\ude00", 12 bytes):
+# 240,012 bytes with the braces and the field's name. 256 KiB holds that (R45).
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -27,10 +32,12 @@ class Settings:
     sweep_batch: int
     max_body_bytes: int
     dynamodb_endpoint: str | None
-
-    @property
-    def is_local(self) -> bool:
-        return self.stage == "local"
+    aws_endpoint: str  # the local stack's moto (its outbox reads the sent mail there); empty in AWS
+    link_key_secret_id: str
+    dev_agency_ids: tuple[str, ...]  # the local stack's demo agencies (its sign-in page lists their staff)
+    service_name: str
+    metrics_namespace: str
+    in_lambda: bool
 
 
 def _env(name: str, default: str = "") -> str:
@@ -54,8 +61,14 @@ def from_environ() -> Settings:
         email_configuration_set=_env("EMAIL_CONFIGURATION_SET"),
         sweep_shards=int(_env("SWEEP_SHARDS", "4")),
         sweep_batch=int(_env("SWEEP_BATCH", "200")),
-        max_body_bytes=int(_env("MAX_BODY_BYTES", "16384")),
+        max_body_bytes=int(_env("MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),
         dynamodb_endpoint=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL"),
+        aws_endpoint=_env("AWS_ENDPOINT_URL"),
+        link_key_secret_id=_env("LINK_KEY_SECRET_ID"),
+        dev_agency_ids=tuple(a for a in _env("DEV_AGENCY_IDS").split(",") if a),
+        service_name=_env("POWERTOOLS_SERVICE_NAME", "virtual-visits"),
+        metrics_namespace=_env("POWERTOOLS_METRICS_NAMESPACE", "VirtualVisits"),
+        in_lambda=bool(_env("AWS_LAMBDA_FUNCTION_NAME")),
     )
 
 

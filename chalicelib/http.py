@@ -1,4 +1,8 @@
-"""The route edge: one mapping from domain errors to HTTP, the caller from the authorizer, headers."""
+"""The route edge: one mapping from errors to HTTP, the caller from the authorizer, and what every answer carries.
+
+Every answer leaves with the security headers, and every refusal as `{"Code", "Message"}` (R45): the routes' own,
+and the ones Chalice makes before a route runs (415 for a body that is not JSON, 405) or after one fails.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.config import settings
-from chalicelib.errors import DomainError, ServiceBusy, Unauthorized
+from chalicelib.errors import DomainError, InternalError, MethodNotAllowed, Unauthorized, UnsupportedMediaType
 from chalicelib.logic.access import Caller
 from chalicelib.observability import log
 
@@ -18,6 +21,12 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+# Chalice's own refusals, by the code it gives them.
+CHALICE_ERRORS: dict[str, type[DomainError]] = {
+    "UnsupportedMediaType": UnsupportedMediaType,
+    "MethodNotAllowedError": MethodNotAllowed,
+    "InternalServerError": InternalError,
 }
 
 
@@ -34,6 +43,11 @@ def respond_text(text: str, content_type: str) -> Any:
     return Response(body=text, status_code=200, headers={**SECURITY_HEADERS, "Content-Type": content_type})
 
 
+def refusal(error: DomainError) -> Any:
+    """The answer to a domain error."""
+    return respond(error.body(), error.status, error.headers)
+
+
 def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Turn domain errors into `{"Code", "Message"}` responses (Chalice would make them 500s)."""
 
@@ -42,21 +56,27 @@ def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             result = view(*args, **kwargs)
         except DomainError as exc:
-            return respond(exc.body(), exc.status)
-        except Exception as exc:
-            from chalicelib.persistence.visits import overloaded
-
-            if overloaded(exc):  # DynamoDB over capacity after its retries: the caller can simply try again
-                log().warning("database over capacity", extra={"error": type(exc).__name__})
-                return respond(ServiceBusy().body(), ServiceBusy.status, {"Retry-After": "1"})
+            return refusal(exc)
+        except Exception:
             log().exception("unhandled error")
-            return respond({"Code": "INTERNAL_ERROR", "Message": "Something went wrong on our side. Please try again."},
-                           500)
+            return refusal(InternalError())
         if hasattr(result, "status_code"):
             return result
         return respond(result)
 
     return wrapper
+
+
+def finished(response: Any) -> Any:
+    """Every answer as it leaves: the security headers, and Chalice's own refusals in the API's error shape."""
+    if response.status_code >= 400 and isinstance(response.body, dict):
+        error = CHALICE_ERRORS.get(str(response.body.get("Code")))
+        if error is None:
+            error = DomainError if response.status_code < 500 else InternalError
+        response.body = json.dumps(error().body(), separators=(",", ":"))
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def caller_of(request: Any) -> Caller:
@@ -69,6 +89,7 @@ def caller_of(request: Any) -> Caller:
 
 
 def body_of(request: Any) -> dict[str, Any]:
+    from chalicelib.config import settings
     from chalicelib.validation import parse_json
 
     return parse_json(request.raw_body, settings().max_body_bytes)

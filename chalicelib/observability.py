@@ -5,13 +5,11 @@ Logs carry ids only, never names, emails, notes or tokens.
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import cache
 from typing import Any
 
-NAMESPACE_DEFAULT = "VirtualVisits"
-
+from chalicelib.config import settings
 
 # These libraries log whole requests and responses at DEBUG, which would put client data in the logs.
 CHATTY_LIBRARIES = ("botocore", "boto3", "pynamodb", "urllib3", "s3transfer")
@@ -34,7 +32,7 @@ def _logger() -> Any:
     from aws_lambda_powertools import Logger
 
     _quiet_libraries()
-    logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
+    logger = Logger(service=settings().service_name)
     logger.append_keys(**_pending_keys)
     return logger
 
@@ -68,24 +66,20 @@ def _quiet_libraries() -> None:
 def metrics() -> Any:
     from aws_lambda_powertools import Metrics
 
-    return Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE_DEFAULT),
-                   service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"))
-
-
-def in_lambda() -> bool:
-    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+    cfg = settings()
+    return Metrics(namespace=cfg.metrics_namespace, service=cfg.service_name)
 
 
 @cache
 def tracer() -> Any:
     """The X-Ray tracer in Lambda; elsewhere None, so nothing imports aws_xray_sdk."""
-    if not in_lambda():
+    if not settings().in_lambda:
         return None
     from aws_lambda_powertools import Tracer
 
     # Only botocore: every AWS call (DynamoDB through pynamodb, SES, Chime) goes through it. Patching all that
     # the X-Ray SDK supports would also import requests and its friends on every cold start.
-    return Tracer(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "virtual-visits"), patch_modules=["botocore"])
+    return Tracer(service=settings().service_name, patch_modules=["botocore"])
 
 
 def count(name: str, value: int = 1, **dimensions: str) -> None:

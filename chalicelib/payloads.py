@@ -5,7 +5,9 @@ from __future__ import annotations
 from chalicelib.validation import Field
 
 INVITE = {"delivery": Field("choice", choices=("email", "link"))}
-NOTES = {"notes": Field("str", max_len=20000, required=True)}
+# Visit notes: up to 20,000 characters (code points) in any script, tabs and line breaks included (R17, R45).
+MAX_NOTES = 20000
+NOTES = {"notes": Field("text", max_len=MAX_NOTES)}
 TOKEN = {"token": Field("str", max_len=200)}
 VISIT_CREATE = {
     "client_id": Field("id"),

@@ -1,17 +1,26 @@
-"""The outside world the rules use, built lazily once per process and replaceable in tests."""
+"""The outside world the rules use, built lazily once per process and replaceable in tests.
+
+`Services` carries the clock, the mailer, the video provider, the link key and the three stores (directory, visits,
+sessions). In AWS and the local stack they are SES, Chime or the local provider, and DynamoDB; a rule test passes
+in-memory stores and a recording mailer instead.
+"""
 
 from __future__ import annotations
 
 import base64
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from chalicelib.clock import Clock, ShiftedClock
 from chalicelib.config import Settings, settings
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
-    from chalicelib.integrations.email import SesMailer
+    from chalicelib.integrations.email import Mailer
     from chalicelib.integrations.meetings import Meetings
+    from chalicelib.stores import Directory, Sessions, Visits
 
 
 def aws_client(service: str, **config: Any) -> Any:
@@ -27,37 +36,68 @@ _FIRST_USE = threading.RLock()
 
 
 class Services:
-    """Clock, mailer, meetings and the link key; each made on first use."""
+    """Clock, mailer, meetings, the link key and the stores; each made on first use."""
 
-    def __init__(self, cfg: Settings | None = None, *, clock: Clock | None = None,
-                 mailer: SesMailer | None = None, meetings: Meetings | None = None,
-                 link_key: bytes | None = None) -> None:
+    def __init__(self, cfg: Settings | None = None, *, clock: Clock | None = None, mailer: Mailer | None = None,
+                 meetings: Meetings | None = None, link_key: bytes | None = None, directory: Directory | None = None,
+                 visits: Visits | None = None, sessions: Sessions | None = None) -> None:
         self._cfg = cfg
         self.clock: Clock = clock or ShiftedClock()
         self._mailer = mailer
         self._meetings = meetings
         self._link_key = link_key
+        self._directory = directory
+        self._visits = visits
+        self._sessions = sessions
 
     @property
     def cfg(self) -> Settings:
         return self._cfg or settings()
 
-    @property
-    def mailer(self) -> SesMailer:
+    def _made(self, name: str, make: Callable[[], T]) -> T:
+        """The member `name`, made by `make` on first use."""
         with _FIRST_USE:
-            if self._mailer is None:
-                from chalicelib.integrations.email import SesMailer
+            value = getattr(self, name)
+            if value is None:
+                value = make()
+                setattr(self, name, value)
+            return cast(T, value)
 
-                client = aws_client("sesv2", retries={"mode": "standard", "max_attempts": 3})
-                self._mailer = SesMailer(client, self.cfg.email_configuration_set)
-            return self._mailer
+    @property
+    def mailer(self) -> Mailer:
+        return self._made("_mailer", self._make_mailer)
 
     @property
     def meetings(self) -> Meetings:
-        with _FIRST_USE:
-            if self._meetings is None:
-                self._meetings = self._make_meetings()
-            return self._meetings
+        return self._made("_meetings", self._make_meetings)
+
+    @property
+    def link_key(self) -> bytes:
+        return self._made("_link_key", lambda: _load_link_key(self.cfg))
+
+    @property
+    def directory(self) -> Directory:
+        from chalicelib.persistence.directory import DynamoDirectory
+
+        return self._made("_directory", DynamoDirectory)
+
+    @property
+    def visits(self) -> Visits:
+        from chalicelib.persistence.visits import DynamoVisits
+
+        return self._made("_visits", DynamoVisits)
+
+    @property
+    def sessions(self) -> Sessions:
+        from chalicelib.persistence.sessions import DynamoSessions
+
+        return self._made("_sessions", lambda: DynamoSessions(self.cfg.sweep_shards))
+
+    def _make_mailer(self) -> Mailer:
+        from chalicelib.integrations.email import SesMailer
+
+        client = aws_client("sesv2", retries={"mode": "standard", "max_attempts": 3})
+        return SesMailer(client, self.cfg.email_configuration_set)
 
     def _make_meetings(self) -> Meetings:
         if self.cfg.meeting_provider == "local":
@@ -70,13 +110,6 @@ class Services:
         # (its `max_attempts` counts retries, so `max_attempts: 1` doubled every Chime call and its backoff).
         client = aws_client("chime-sdk-meetings", retries={"mode": "standard", "total_max_attempts": 1})
         return ChimeMeetings(client, self.cfg.media_region)
-
-    @property
-    def link_key(self) -> bytes:
-        with _FIRST_USE:
-            if self._link_key is None:
-                self._link_key = _load_link_key(self.cfg)
-            return self._link_key
 
 
 def _load_link_key(cfg: Settings) -> bytes:

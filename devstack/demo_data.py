@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.persistence import directory, keys
-from chalicelib.persistence import visits as visit_store
-from chalicelib.persistence.models import Visit
+from chalicelib.records import Agency, Client, Employee, ServiceCode, Visit
+from chalicelib.services import Services
 
 
 @dataclass(frozen=True)
@@ -47,36 +46,30 @@ AGENCIES = (
 )
 
 
-def _visit(agency: str, visit_id: str, client: str, employee: str, service: str, start: datetime,
-           minutes: int, virtual: bool) -> None:
-    visit_store.create_visit(Visit(
-        keys.visit_pk(agency, visit_id), keys.VISIT_SK, agency_id=agency, visit_id=visit_id,
-        client_id=client, employee_id=employee, service_code=service, start=start,
-        end=start + timedelta(minutes=minutes), virtual=virtual,
-        employee_key=keys.employee_key(agency, employee), client_key=keys.client_key(agency, client),
-        agency_key=keys.agency_pk(agency),
-    ))
-
-
-def seed(now: datetime) -> list[str]:
-    """Create the demo agencies; return their ids."""
+def seed(services: Services, now: datetime) -> list[str]:
+    """Create the demo agencies through the app's own stores; return their ids."""
     base = now.replace(second=0, microsecond=0)
+    directory, visits = services.directory, services.visits
     for agency in AGENCIES:
         a = agency.agency_id
-        directory.put_agency(a, agency.name, agency.time_zone, f"visits@{agency.domain}")
+        directory.add_agency(Agency(a, agency.name, agency.time_zone, f"visits@{agency.domain}"))
         coord_id, coord_name = agency.coordinator
-        directory.put_employee(a, coord_id, coord_name, f"{coord_id}@{agency.domain}", "coordinator")
+        directory.add_employee(a, Employee(coord_id, coord_name, f"{coord_id}@{agency.domain}", "coordinator"))
         for emp_id, emp_name in agency.caregivers:
-            directory.put_employee(a, emp_id, emp_name, f"{emp_id}@{agency.domain}", "employee")
+            directory.add_employee(a, Employee(emp_id, emp_name, f"{emp_id}@{agency.domain}", "employee"))
         for client in agency.clients:
-            directory.put_client(a, client.client_id, client.name, client.email, "en")
-        directory.put_service_code(a, "TELE", "Telehealth check-in", True)
-        directory.put_service_code(a, "PC", "Personal care", False)
+            directory.add_client(a, Client(client.client_id, client.name, client.email))
+        directory.add_service_code(a, ServiceCode("TELE", "Telehealth check-in", True))
+        directory.add_service_code(a, ServiceCode("PC", "Personal care", False))
         first, second = agency.caregivers[0][0], agency.caregivers[1][0]
         with_email, without_email, last = agency.clients[0], agency.clients[1], agency.clients[-1]
-        _visit(a, f"{a}-v-now", with_email.client_id, first, "TELE", base - timedelta(minutes=5), 60, True)
-        _visit(a, f"{a}-v-noemail", without_email.client_id, first, "TELE", base + timedelta(hours=2), 45, True)
-        _visit(a, f"{a}-v-inperson", last.client_id, first, "PC", base + timedelta(hours=4), 60, False)
-        _visit(a, f"{a}-v-yesterday", with_email.client_id, first, "TELE", base - timedelta(days=1), 60, True)
-        _visit(a, f"{a}-v-second", last.client_id, second, "TELE", base + timedelta(minutes=30), 60, True)
+        for suffix, client_id, employee, service, start, minutes, virtual in (
+            ("now", with_email.client_id, first, "TELE", base - timedelta(minutes=5), 60, True),
+            ("noemail", without_email.client_id, first, "TELE", base + timedelta(hours=2), 45, True),
+            ("inperson", last.client_id, first, "PC", base + timedelta(hours=4), 60, False),
+            ("yesterday", with_email.client_id, first, "TELE", base - timedelta(days=1), 60, True),
+            ("second", last.client_id, second, "TELE", base + timedelta(minutes=30), 60, True),
+        ):
+            visits.add(Visit(a, f"{a}-v-{suffix}", client_id, employee, service, start,
+                             start + timedelta(minutes=minutes), virtual))
     return [a.agency_id for a in AGENCIES]

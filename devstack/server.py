@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from chalicelib.errors import BadContentLength
 
 PAGES = {"/": "index.html", "/index.html": "index.html", "/call": "call.html", "/join": "join.html"}
 PAGE_HEADERS = {
@@ -22,11 +25,17 @@ PAGE_HEADERS = {
     "Permissions-Policy": "camera=(self), microphone=(self), geolocation=()",
 }
 MAX_REQUEST_BYTES = 1 << 20
-GATEWAY_CODES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "PAYLOAD_TOO_LARGE"}
+CONTENT_LENGTH = re.compile(r"[0-9]{1,12}")
 
 
-def gateway_error(status: int, body: bytes) -> tuple[int, bytes]:
-    """What API Gateway's configured gateway responses give: `{"Code", "Message"}`, unknown routes as 404."""
+def refusal(status: int, body: bytes = b"") -> tuple[int, bytes]:
+    """What API Gateway's gateway responses give: `{"Code", "Message"}`, unknown routes as 404 (R45).
+
+    A body already in that shape (the app's own, or the authorizer's) is kept. http.server's own 501 for a
+    method it does not know is a 405, as API Gateway answers one.
+    """
+    from chalicelib import errors
+
     try:
         data = json.loads(body or b"{}")
     except ValueError:
@@ -35,8 +44,13 @@ def gateway_error(status: int, body: bytes) -> tuple[int, bytes]:
         return status, body
     if status == 403 and "Missing Authentication Token" in str(data):
         status = 404
-    message = {401: "Sign in to continue.", 404: "Not found."}.get(status, "The request was refused.")
-    return status, json.dumps({"Code": GATEWAY_CODES.get(status, "ERROR"), "Message": message}).encode()
+    status = 405 if status == 501 else status
+    known: dict[int, type[errors.DomainError]] = {
+        400: errors.BadRequest, 401: errors.Unauthorized, 403: errors.Forbidden, 404: errors.NotFound,
+        405: errors.MethodNotAllowed, 411: errors.LengthRequired, 413: errors.PayloadTooLarge,
+    }
+    error = known.get(status, errors.Refused)()
+    return status, json.dumps(error.body(), separators=(",", ":")).encode()
 
 
 def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestHandler]:
@@ -47,13 +61,24 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
     # The server's own refusals carry the API's headers, as API Gateway's gateway responses and CloudFront do.
     refusal_headers = dict(SECURITY_HEADERS)
     page_headers = {**PAGE_HEADERS, "Cache-Control": "no-store"}
+    root = dist.resolve()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "virtual-visits-dev"
+        timeout = 60  # a client that sends less than its Content-Length does not hold a thread for ever
 
         def log_message(self, format: str, *args: Any) -> None:
             return  # request lines would carry nothing useful, and quiet is kinder to the terminal
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """http.server's own refusals (a malformed request line, a method it does not know, headers too long):
+            the API's error shape, not its HTML page."""
+            self.close_connection = True
+            self._refuse(code)
+
+        def _refuse(self, status: int, body: bytes = b"") -> None:
+            self._send(*refusal(status, body), refusal_headers)
 
         def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
             self.send_response(status)
@@ -61,33 +86,52 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
                 if name.lower() not in ("content-length", "connection", "transfer-encoding"):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-        def _api(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_REQUEST_BYTES:
-                self._send(*gateway_error(413, b""), refusal_headers)
+        def _body(self) -> bytes | None:
+            """The request's body, or None once it was refused: only a Content-Length the server can trust."""
+            lengths = self.headers.get_all("Content-Length") or []
+            if self.headers.get("Transfer-Encoding") or len(set(lengths)) > 1:
+                self.close_connection = True  # whatever follows on this connection cannot be told apart
+                self._refuse(411)
+                return None
+            if lengths and not CONTENT_LENGTH.fullmatch(lengths[0].strip()):
                 self.close_connection = True
-                return
-            body = self.rfile.read(length) if length else b""
+                self._send(*_as(BadContentLength), refusal_headers)
+                return None
+            length = int(lengths[0]) if lengths else 0
+            if length > MAX_REQUEST_BYTES:
+                self.close_connection = True
+                self._refuse(413)
+                return None
+            return self.rfile.read(length) if length else b""
+
+        def _api(self, body: bytes) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             try:
                 response = gateway.handle_request(self.command, self.path, headers, body)
             except LocalGatewayException as exc:
-                self._send(*gateway_error(exc.CODE, exc.body or b""), refusal_headers)
+                self._refuse(exc.CODE, exc.body or b"")
+                return
+            except UnicodeEncodeError:
+                # Chalice's local gateway answers an unknown route that came with an Authorization header by
+                # quoting the header as ASCII; a non-ASCII one raised. API Gateway answers such a route 403,
+                # which our gateway responses give as 404.
+                self._refuse(404)
                 return
             raw = response.get("body") or ""
             payload = raw.encode() if isinstance(raw, str) else raw
-            out = dict(response.get("headers") or {})
-            if int(response["statusCode"]) == 405:  # Chalice's own body has no Content-Type and its own fields
-                payload = json.dumps({"Code": "METHOD_NOT_ALLOWED", "Message": "This method is not allowed here."},
-                                     separators=(",", ":")).encode()
-                out["Content-Type"] = "application/json"
+            out = {**refusal_headers, **(response.get("headers") or {})}
             for name, values in (response.get("multiValueHeaders") or {}).items():
                 out[name] = ", ".join(values)
-            self._send(int(response["statusCode"]), payload, out)
+            status = int(response["statusCode"])
+            if status >= 400:
+                status, payload = refusal(status, payload)
+            self._send(status, payload, out)
 
         def _static(self) -> None:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
@@ -95,22 +139,24 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
                 self._send(200, outbox().encode(), {"Content-Type": "text/html; charset=utf-8", **PAGE_HEADERS,
                                                     "Cache-Control": "no-store"})
                 return
-            name = PAGES.get(path, path.lstrip("/"))
-            target = (dist / name).resolve()
-            if not str(target).startswith(str(dist.resolve())) or not target.is_file():
-                if not (dist / "index.html").is_file():
-                    self._send(200, b"<h1>The front end is not built yet.</h1><p>Run <code>make dev</code>.</p>",
-                               {"Content-Type": "text/html; charset=utf-8", **page_headers})
-                    return
-                self._send(404, b"Not found", {"Content-Type": "text/plain", **page_headers})
+            if not (dist / "index.html").is_file():
+                self._send(200, b"<h1>The front end is not built yet.</h1><p>Run <code>make dev</code>.</p>",
+                           {"Content-Type": "text/html; charset=utf-8", **page_headers})
+                return
+            target = _inside(root, PAGES.get(path, path.lstrip("/")))
+            if target is None:
+                self._refuse(404)
                 return
             ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-store"
             self._send(200, target.read_bytes(), {"Content-Type": ctype, "Cache-Control": cache, **PAGE_HEADERS})
 
         def _route(self) -> None:
+            body = self._body()
+            if body is None:
+                return
             if self.path.startswith("/api/"):
-                self._api()
+                self._api(body)
             else:
                 self._static()
 
@@ -118,12 +164,28 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
 
         def __getattr__(self, name: str) -> Any:
             # Any other method (TRACE, QUERY, ...) reaches the gateway too, which refuses it with a JSON 405;
-            # http.server alone would answer 501 with an HTML page.
+            # http.server alone would answer 501 (now a JSON 405 too, through send_error).
             if name.startswith("do_") and self.path.startswith("/api/"):
                 return self._route
             raise AttributeError(name)
 
     return Handler
+
+
+def _as(error: Any) -> tuple[int, bytes]:
+    return error.status, json.dumps(error().body(), separators=(",", ":")).encode()
+
+
+def _inside(root: Path, name: str) -> Path | None:
+    """The file `name` under `root`, or None: never a path outside it, whatever `..`, links or a sibling folder
+    named like it (`dist-old` beside `dist`) try."""
+    try:
+        target = (root / name).resolve()
+    except (OSError, ValueError):  # a NUL byte, a loop of links
+        return None
+    if not target.is_relative_to(root) or not target.is_file():
+        return None
+    return target
 
 
 def outbox_page(read: Any) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devstack.demo_data import AGENCIES
+
 ROOT = Path(__file__).resolve().parent.parent
 READY = "DEVSTACK_READY"
 
@@ -48,6 +50,7 @@ def _environment(public_url: str, moto_url: str) -> None:
         # Fresh for every run: tokens and links of an earlier run never work again.
         "LOCAL_JWT_SECRET": secrets.token_urlsafe(32),
         "LINK_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("="),
+        "DEV_AGENCY_IDS": ",".join(agency.agency_id for agency in AGENCIES),
     })
     os.environ.update(env)
 
@@ -91,10 +94,9 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
         install_botocore_hooks()  # before the app makes its first client
     create_table()
     ses = boto3.client("sesv2", region_name="us-east-1")
-    agency_ids = seed(system_clock())
-    for agency in agency_ids:
-        ses.create_email_identity(EmailIdentity=f"{agency}.example.test")
-    os.environ["DEV_AGENCY_IDS"] = ",".join(agency_ids)
+    agency_ids = seed(services(), system_clock())
+    for agency in AGENCIES:
+        ses.create_email_identity(EmailIdentity=agency.domain)
     _one_request_per_thread(app)
     config = Config.create(chalice_stage="local", app_name="virtual-visits", lambda_timeout=60,
                            lambda_memory_size=512)
@@ -133,8 +135,7 @@ def _sweeper(stop: threading.Event, every: float, services: Any) -> None:
 
     while not stop.wait(every):
         try:
-            cfg = settings()
-            sweep_expired_sessions(services(), services().clock(), cfg.sweep_shards, cfg.sweep_batch)
+            sweep_expired_sessions(services(), services().clock(), settings().sweep_batch)
         except Exception as exc:  # keep sweeping; one failed pass must not stop the loop
             print(f"sweep failed: {exc!r}", file=sys.stderr)
 

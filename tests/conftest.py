@@ -74,24 +74,33 @@ def services(aws: None, clock: Any) -> Iterator[Any]:
     use_services(None)
 
 
+def seed_world(services: Any) -> World:
+    """Two agencies with people and service codes, through the app's own stores."""
+    from chalicelib.records import Agency, Client, Employee, ServiceCode
+
+    directory = services.directory
+    directory.add_agency(Agency("ag1", "Sunrise Home Care", "America/New_York", "visits@sunrise.example.test"))
+    directory.add_agency(Agency("ag2", "Harbor Care", "Europe/London", "visits@harbor.example.test"))
+    for agency, employee_id, name, email, role in (
+        ("ag1", "coord1", "Dana Whitfield", "dana@sunrise.example.test", "coordinator"),
+        ("ag1", "emp1", "Maria Lopez", "maria@sunrise.example.test", "employee"),
+        ("ag1", "emp2", "James Okafor", "james@sunrise.example.test", "employee"),
+        ("ag2", "coord2", "Priya Shah", "priya@harbor.example.test", "coordinator"),
+        ("ag2", "emp3", "Tom Hughes", "tom@harbor.example.test", "employee"),
+    ):
+        directory.add_employee(agency, Employee(employee_id, name, email, role))
+    directory.add_client("ag1", Client("cli1", "Eleanor Rigby", "eleanor.rigby@mail.example.test"))
+    directory.add_client("ag1", Client("cli2", "Walter Nobody", None))
+    directory.add_client("ag2", Client("cli3", "Agnes Moore", "agnes.moore@mail.example.test"))
+    directory.add_service_code("ag1", ServiceCode("TELE", "Telehealth check-in", True))
+    directory.add_service_code("ag1", ServiceCode("PC", "Personal care", False))
+    directory.add_service_code("ag2", ServiceCode("TELE", "Telehealth", True))
+    return World("ag1", "ag2", "coord1", "emp1", "emp2", "cli1", "cli2", "coord2", "emp3", "cli3")
+
+
 @pytest.fixture
 def world(services: Any) -> World:
-    from chalicelib.persistence import directory
-
-    directory.put_agency("ag1", "Sunrise Home Care", "America/New_York", "visits@sunrise.example.test")
-    directory.put_agency("ag2", "Harbor Care", "Europe/London", "visits@harbor.example.test")
-    directory.put_employee("ag1", "coord1", "Dana Whitfield", "dana@sunrise.example.test", "coordinator")
-    directory.put_employee("ag1", "emp1", "Maria Lopez", "maria@sunrise.example.test", "employee")
-    directory.put_employee("ag1", "emp2", "James Okafor", "james@sunrise.example.test", "employee")
-    directory.put_client("ag1", "cli1", "Eleanor Rigby", "eleanor.rigby@mail.example.test", "en")
-    directory.put_client("ag1", "cli2", "Walter Nobody", None, "en")
-    directory.put_service_code("ag1", "TELE", "Telehealth check-in", True)
-    directory.put_service_code("ag1", "PC", "Personal care", False)
-    directory.put_employee("ag2", "coord2", "Priya Shah", "priya@harbor.example.test", "coordinator")
-    directory.put_employee("ag2", "emp3", "Tom Hughes", "tom@harbor.example.test", "employee")
-    directory.put_client("ag2", "cli3", "Agnes Moore", "agnes.moore@mail.example.test", "en")
-    directory.put_service_code("ag2", "TELE", "Telehealth", True)
-    return World("ag1", "ag2", "coord1", "emp1", "emp2", "cli1", "cli2", "coord2", "emp3", "cli3")
+    return seed_world(services)
 
 
 def token_for(agency: str, employee: str, role: str, **overrides: Any) -> str:

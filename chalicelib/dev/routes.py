@@ -3,7 +3,6 @@ would. Never registered elsewhere."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -18,21 +17,16 @@ from chalicelib.dev.outbox import read_outbox
 from chalicelib.errors import NotFound
 from chalicelib.http import body_of, handles_errors
 from chalicelib.integrations.meetings import meeting_external_id
-from chalicelib.persistence import directory
 from chalicelib.services import services
 from chalicelib.validation import validate
 
 dev_api = Blueprint(__name__)
 
 
-def _agency_ids() -> list[str]:
-    return [a for a in os.environ.get("DEV_AGENCY_IDS", "").split(",") if a]
-
-
 def _users() -> list[dict[str, Any]]:
     users = []
-    for agency_id in _agency_ids():
-        for employee in directory.list_employees(agency_id):
+    for agency_id in settings().dev_agency_ids:
+        for employee in services().directory.list_employees(agency_id):
             users.append({"employee_id": employee.employee_id, "agency_id": agency_id,
                           "name": employee.name, "role": employee.role})
     return users
@@ -60,7 +54,7 @@ def dev_login() -> Any:
 @handles_errors
 def dev_outbox() -> Any:
     """Every email the local SES accepted."""
-    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    endpoint = settings().aws_endpoint
     return read_outbox(endpoint) if endpoint else []
 
 

@@ -6,24 +6,14 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import EmailFailed
+from chalicelib.errors import EmailFailed, EmailSuppressed
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
-
-
-class EmailSuppressed(EmailFailed):
-    """SES refused the address because it is on the account's suppression list."""
-
-    status, code = 422, "EMAIL_SUPPRESSED"
-    message = (
-        "The client's email address is on the suppression list because earlier mail to it bounced or was "
-        "reported as spam. Check the client's email address, or copy the invite link instead."
-    )
 
 
 @dataclass(frozen=True)
@@ -63,6 +53,14 @@ def build_mime(email: Email) -> bytes:
         for subtype, body in (("plain", email.text), ("html", email.html))
     )
     return head.encode() + parts + f"--{boundary}--\n".encode()
+
+
+class Mailer(Protocol):
+    """What the rules need from a mail service."""
+
+    def send(self, email: Email, tags: dict[str, str] | None = None) -> str:
+        """Send one message (EmailFailed or EmailSuppressed when the service refuses); return its id."""
+        ...
 
 
 class SesMailer:

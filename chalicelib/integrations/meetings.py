@@ -45,15 +45,6 @@ def meeting_external_id(visit_id: str) -> str:
     return f"visit-{visit_id}"
 
 
-def attendee_view(attendee: dict[str, Any]) -> dict[str, Any]:
-    """The attendee as the API returns it (snake_case)."""
-    return {
-        "attendee_id": attendee["AttendeeId"],
-        "external_user_id": attendee["ExternalUserId"],
-        "join_token": attendee["JoinToken"],
-    }
-
-
 class ChimeMeetings:
     """Amazon Chime SDK Meetings, with retries on throttling and server errors."""
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from chalicelib.errors import DomainError, Forbidden, NotAssigned, NotAssignedToView, NotFound
-from chalicelib.persistence import visits as visit_store
-from chalicelib.persistence.visits import VisitBundle
+from chalicelib.errors import DomainError, Forbidden, NotAssigned, NotAssignedToView
+from chalicelib.records import VisitBundle
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 
 @dataclass(frozen=True)
@@ -26,9 +29,9 @@ class Caller:
         return self.role == "coordinator"
 
 
-def load_visit(caller: Caller, visit_id: str, with_timeline: bool = False) -> VisitBundle:
+def load_visit(services: Services, caller: Caller, visit_id: str, with_timeline: bool = False) -> VisitBundle:
     """The caller's agency's visit; another agency's visit is NotFound, never Forbidden (R25)."""
-    return visit_store.get_visit_bundle(caller.agency_id, visit_id, with_timeline)
+    return services.visits.bundle(caller.agency_id, visit_id, with_timeline)
 
 
 def require_assigned(caller: Caller, bundle: VisitBundle, error: type[DomainError] = NotAssigned) -> None:
@@ -37,10 +40,10 @@ def require_assigned(caller: Caller, bundle: VisitBundle, error: type[DomainErro
         raise error()
 
 
-def load_visible_visit(caller: Caller, visit_id: str, with_timeline: bool = False) -> VisitBundle:
+def load_visible_visit(services: Services, caller: Caller, visit_id: str, with_timeline: bool = False) -> VisitBundle:
     """A visit to read: coordinators see the agency's; a caregiver only their own (minimum necessary: notes, the
     client's name and the timeline are health data)."""
-    bundle = load_visit(caller, visit_id, with_timeline)
+    bundle = load_visit(services, caller, visit_id, with_timeline)
     if not caller.is_coordinator:
         require_assigned(caller, bundle, NotAssignedToView)
     return bundle
@@ -49,8 +52,3 @@ def load_visible_visit(caller: Caller, visit_id: str, with_timeline: bool = Fals
 def require_coordinator(caller: Caller) -> None:
     if not caller.is_coordinator:
         raise Forbidden()
-
-
-def require_found(condition: bool) -> None:
-    if not condition:
-        raise NotFound()

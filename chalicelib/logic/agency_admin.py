@@ -1,19 +1,31 @@
-"""A coordinator's changes to agency data: clients, employees, service codes and visits (R01, R10)."""
+"""A coordinator's agency data: clients, employees, service codes and visits (R01, R10, R45's time limits)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import BadRequest, Conflict, InvalidSchedule, NotFound, ServiceNotVirtual, VisitInProgress
+from chalicelib.errors import BadRequest, InvalidSchedule, NotFound, ServiceNotVirtual, VisitInProgress
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_coordinator
-from chalicelib.logic.views import visit_view
-from chalicelib.persistence import directory, keys
-from chalicelib.persistence import visits as visit_store
-from chalicelib.persistence.models import Visit
-from chalicelib.persistence.visits import OPEN_STATES, VisitBundle
+from chalicelib.logic.retry import retry_on_conflict
+from chalicelib.logic.views import client_view, employee_view, me_view, service_view, visit_view
+from chalicelib.records import Client, Employee, EventType, ServiceCode, TimelineEntry, Visit, VisitChange
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
+
+# What a visit may be: it starts within a year before and two years after now, and lasts at most a day.
+EARLIEST_START = timedelta(days=365)
+LATEST_START = timedelta(days=2 * 365)
+LONGEST_VISIT = timedelta(hours=24)
+UNKNOWN = {"client_id": "a client", "employee_id": "an employee", "service_code": "a service code"}
+
+
+def unknown(name: str) -> BadRequest:
+    """400 naming a field whose id is not one of the caller's agency (R25)."""
+    return BadRequest.field(name, f"does not name {UNKNOWN[name]} of this agency")
 
 
 def new_id() -> str:
@@ -21,132 +33,121 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def create_client(caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+def me(services: Services, caller: Caller) -> dict[str, Any]:
+    """The caller, their agency and its time zone."""
+    found = services.directory.lookup(caller.agency_id, agency=True, employee_id=caller.employee_id)
+    if found.agency is None or found.employee is None:
+        raise NotFound()
+    return me_view(found.employee, caller.role, found.agency)
+
+
+def clients(services: Services, caller: Caller) -> list[dict[str, Any]]:
     require_coordinator(caller)
-    client = directory.put_client(caller.agency_id, new_id(), body["name"], body.get("email"),
-                                  body.get("preferred_language") or "en")
-    return client_view(client)
+    return [client_view(c) for c in sorted(services.directory.list_clients(caller.agency_id), key=lambda c: c.name)]
 
 
-def update_client(caller: Caller, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    directory.get_client(caller.agency_id, client_id)  # another agency's client is NotFound, not Forbidden
+def employees(services: Services, caller: Caller) -> list[dict[str, Any]]:
     require_coordinator(caller)
-    return client_view(directory.update_client(caller.agency_id, client_id, body))
+    listed = services.directory.list_employees(caller.agency_id)
+    return [employee_view(e) for e in sorted(listed, key=lambda e: e.name)]
 
 
-def client_view(client: Any) -> dict[str, Any]:
-    return {"id": client.client_id, "name": client.name, "email": client.email,
-            "preferred_language": client.preferred_language, "has_email": bool(client.email),
-            "email_failing": client.email_status is not None}
+def service_codes(services: Services, caller: Caller) -> list[dict[str, Any]]:
+    return [service_view(s) for s in services.directory.list_service_codes(caller.agency_id)]
 
 
-def create_employee(caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+def create_client(services: Services, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+    """Add a client; email is optional (R06)."""
     require_coordinator(caller)
-    employee = directory.put_employee(caller.agency_id, new_id(), body["name"], body["email"], body["role"])
-    return employee_view(employee)
+    client = Client(new_id(), body["name"], body.get("email"), body.get("preferred_language") or "en")
+    return client_view(services.directory.add_client(caller.agency_id, client))
 
 
-def employee_view(employee: Any) -> dict[str, Any]:
-    return {"id": employee.employee_id, "name": employee.name, "email": employee.email, "role": employee.role}
-
-
-def create_service_code(caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+def update_client(services: Services, caller: Caller, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Change a client's demographics; a new email clears its bounce mark."""
+    services.directory.client(caller.agency_id, client_id)  # another agency's client is NotFound, not Forbidden
     require_coordinator(caller)
-    service = directory.put_service_code(caller.agency_id, body["code"], body["name"],
-                                         bool(body["allows_virtual_visits"]))
-    return service_view(service)
+    return client_view(services.directory.update_client(caller.agency_id, client_id, body))
 
 
-def service_view(service: Any) -> dict[str, Any]:
-    return {"code": service.code, "name": service.name, "allows_virtual_visits": bool(service.allows_virtual_visits)}
+def create_employee(services: Services, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+    require_coordinator(caller)
+    employee = Employee(new_id(), body["name"], body["email"], body["role"])
+    return employee_view(services.directory.add_employee(caller.agency_id, employee))
 
 
-def _check_refs(caller: Caller, client_id: str | None, employee_id: str | None) -> None:
-    try:
-        if client_id is not None:
-            directory.get_client(caller.agency_id, client_id)
-    except NotFound:
-        raise BadRequest.field("client_id", "does not name a client of this agency") from None
-    try:
-        if employee_id is not None:
-            directory.get_employee(caller.agency_id, employee_id)
-    except NotFound:
-        raise BadRequest.field("employee_id", "does not name an employee of this agency") from None
+def create_service_code(services: Services, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+    """Add a service code; `allows_virtual_visits` gates R01."""
+    require_coordinator(caller)
+    service = ServiceCode(body["code"], body["name"], body["allows_virtual_visits"])
+    return service_view(services.directory.add_service_code(caller.agency_id, service))
 
 
-def create_visit(caller: Caller, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+def check_times(start: datetime, end: datetime, now: datetime, given: tuple[str, ...] = ("start", "end")) -> None:
+    """A visit's times as a visit can have them, or 422 naming the field (R45)."""
+    if "start" in given and not now - EARLIEST_START <= start <= now + LATEST_START:
+        raise InvalidSchedule.field("start", "must be within a year before and two years after now")
+    blame = "end" if "end" in given else "start"
+    if end <= start:
+        raise InvalidSchedule.field(blame, "must be after 'start'" if blame == "end" else "must be before 'end'")
+    if end - start > LONGEST_VISIT:
+        raise InvalidSchedule.field(blame, "must make a visit of at most 24 hours")
+
+
+def create_visit(services: Services, caller: Caller, body: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Schedule a visit; a virtual one needs a service code that allows it (R01)."""
     require_coordinator(caller)
-    start, end = body["start"], body["end"]
-    if end <= start:
-        raise InvalidSchedule()
-    found = directory.lookup(caller.agency_id, client_id=body["client_id"], employee_id=body["employee_id"],
-                             service_code=body["service_code"])
-    if found.client is None:
-        raise BadRequest.field("client_id", "does not name a client of this agency")
-    if found.employee is None:
-        raise BadRequest.field("employee_id", "does not name an employee of this agency")
-    service = found.service
+    check_times(body["start"], body["end"], now)
+    found = services.directory.lookup(caller.agency_id, client_id=body["client_id"],
+                                      employee_id=body["employee_id"], service_code=body["service_code"])
+    client, employee, service = found.client, found.employee, found.service
+    if client is None:
+        raise unknown("client_id")
+    if employee is None:
+        raise unknown("employee_id")
     if service is None:
-        raise BadRequest.field("service_code", "does not name a service code of this agency")
-    virtual = bool(body.get("virtual", False))
+        raise unknown("service_code")
+    virtual = body.get("virtual", False)
     if virtual and not service.allows_virtual_visits:
         raise ServiceNotVirtual()
-    visit_id = new_id()
-    visit = Visit(
-        keys.visit_pk(caller.agency_id, visit_id), keys.VISIT_SK,
-        agency_id=caller.agency_id, visit_id=visit_id, client_id=body["client_id"],
-        employee_id=body["employee_id"], service_code=service.code, start=start, end=end, virtual=virtual,
-        employee_key=keys.employee_key(caller.agency_id, body["employee_id"]),
-        client_key=keys.client_key(caller.agency_id, body["client_id"]), agency_key=keys.agency_pk(caller.agency_id),
-    )
-    visit_store.create_visit(visit)
-    return visit_view(visit, found.client, None, now)
+    visit = services.visits.add(Visit(
+        caller.agency_id, new_id(), body["client_id"], body["employee_id"], service.code, body["start"],
+        body["end"], virtual,
+    ))
+    return visit_view(visit, client, None, now)
 
 
-def change_visit(caller: Caller, visit_id: str, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+def change_visit(services: Services, caller: Caller, visit_id: str, body: dict[str, Any],
+                 now: datetime) -> dict[str, Any]:
     """Reschedule or reassign. A time change stops links already sent (R10)."""
-    for _ in range(3):
-        bundle = load_visit(caller, visit_id)  # NotFound across agencies comes before the role check
+
+    def attempt() -> tuple[Visit, Any]:
+        bundle = load_visit(services, caller, visit_id)  # NotFound across agencies comes before the role check
         require_coordinator(caller)
-        visit = bundle.visit
-        changes: dict[str, Any] = {}
+        visit, session = bundle.visit, bundle.session
         start, end = body.get("start", visit.start), body.get("end", visit.end)
-        if end <= start:
-            raise InvalidSchedule()
-        if start != visit.start:
-            changes["start"] = start
-        if end != visit.end:
-            changes["end"] = end
+        change = VisitChange(start=start if start != visit.start else None, end=end if end != visit.end else None)
+        if change.moves_time:
+            check_times(start, end, now, tuple(name for name in ("start", "end") if name in body))
+            # Only a live session follows the new time: one already past its expiry is expired (R13), and moving
+            # its expiry would bring it back to life.
+            if session is not None and session.is_open and now < session.expires_at:
+                change = VisitChange(change.start, change.end, new_expiry=links.link_expiry(end))
         employee_id = body.get("employee_id")
         if employee_id is not None and employee_id != visit.employee_id:
-            _check_refs(caller, None, employee_id)
+            try:
+                services.directory.employee(caller.agency_id, employee_id)
+            except NotFound:
+                raise unknown("employee_id") from None
             if visit.clock_in_at is not None and visit.clock_out_at is None:
                 # R11: whoever joins must have clocked in themselves; the clock-in is the first caregiver's.
                 raise VisitInProgress()
-            changes["employee_id"] = employee_id
-            changes["employee_key"] = keys.employee_key(caller.agency_id, employee_id)
-        if not changes:
-            break
-        new_expiry = links.link_expiry(end) if "end" in changes or "start" in changes else None
-        try:
-            visit_store.change_visit(visit, bundle.session, changes, new_expiry, now, caller.actor)
-        except Conflict:
-            continue
-        _applied(bundle, changes, new_expiry, now)
-        break
-    else:
-        raise Conflict()
-    client = directory.get_clients(caller.agency_id, [bundle.visit.client_id]).get(bundle.visit.client_id)
-    return visit_view(bundle.visit, client, bundle.session, now)
+            change = VisitChange(change.start, change.end, employee_id, change.new_expiry)
+        if not change.fields:
+            return visit, session
+        event = TimelineEntry(now, EventType.VISIT_CHANGED, caller.actor, ",".join(sorted(change.fields)))
+        return services.visits.change(visit, session, change, event)
 
-
-def _applied(bundle: VisitBundle, changes: dict[str, Any], new_expiry: datetime | None, now: datetime) -> None:
-    """What `visit_store.change_visit` committed, applied to what was read (no second read for the answer)."""
-    visit, session = bundle.visit, bundle.session
-    for name, value in changes.items():
-        setattr(visit, name, value)
-    if "start" in changes or "end" in changes:
-        visit.schedule_version = visit.schedule_version + 1
-    if session is not None and session.state in OPEN_STATES and new_expiry is not None and now < session.expires_at:
-        session.expires_at = session.sweep_at = new_expiry
+    visit, session = retry_on_conflict(attempt, attempts=3)
+    client = services.directory.clients(caller.agency_id, [visit.client_id]).get(visit.client_id)
+    return visit_view(visit, client, session, now)

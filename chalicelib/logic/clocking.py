@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import AlreadyClockedIn, AlreadyClockedOut, Conflict, NotAssigned, NotClockedInForClockOut
+from chalicelib.errors import (
+    SESSION_STILL_ACTIVE,
+    AlreadyClockedIn,
+    AlreadyClockedOut,
+    Conflict,
+    NotAssignedToClock,
+    NotClockedInForClockOut,
+)
 from chalicelib.logic.access import Caller, load_visit, require_assigned
-from chalicelib.logic.ending import delete_meeting
+from chalicelib.logic.ending import after_end, ending_for
+from chalicelib.logic.retry import retry_on_conflict
 from chalicelib.logic.views import visit_view
-from chalicelib.observability import count
-from chalicelib.persistence import directory
-from chalicelib.persistence import sessions as session_store
-from chalicelib.persistence import visits as visit_store
-from chalicelib.persistence.visits import OPEN_STATES
-from chalicelib.services import Services
+from chalicelib.records import EndReason, EventType, Session, SessionState, TimelineEntry, Visit
 
-STILL_ACTIVE = {
-    "Code": "SESSION_STILL_ACTIVE",
-    "Message": "The virtual session is still active. Remember to hang up the video call.",
-}
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 
-class NotAssignedToClock(NotAssigned):
-    message = "You need to be assigned to the visit to clock in or out."
-
-
-def clock_in(caller: Caller, visit_id: str, services: Services, now: datetime) -> dict[str, Any]:
-    """Clock in to the visit; it is what lets the caregiver join the call (R11)."""
-    bundle = load_visit(caller, visit_id)
+def clock_in(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
+    """Clock in to the visit; it is what lets the caregiver join the call (R11). Before or after the invite (R08)."""
+    bundle = load_visit(services, caller, visit_id)
     require_assigned(caller, bundle, NotAssignedToClock)
     visit = bundle.visit
     if visit.clock_out_at is not None:
@@ -36,45 +33,40 @@ def clock_in(caller: Caller, visit_id: str, services: Services, now: datetime) -
     if visit.clock_in_at is not None:
         raise AlreadyClockedIn()
     try:
-        visit_store.clock_in(visit, now, caller.actor)
+        visit = services.visits.clock_in(visit, now, TimelineEntry(now, EventType.CLOCKED_IN, caller.actor))
     except Conflict:
         raise AlreadyClockedIn() from None
-    visit.clock_in_at = now
-    client = directory.get_clients(caller.agency_id, [visit.client_id]).get(visit.client_id)
+    client = services.directory.clients(caller.agency_id, [visit.client_id]).get(visit.client_id)
     return visit_view(visit, client, bundle.session, now)
 
 
-def clock_out(caller: Caller, visit_id: str, services: Services, now: datetime) -> dict[str, Any]:
-    """Clock out; an open session ends with it, and an active call earns the R22 warning."""
-    for _ in range(5):
-        bundle = load_visit(caller, visit_id)
+def clock_out(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
+    """Clock out; an open session ends with it (R22), in the same write, and an active call earns the warning.
+
+    Clocking out never needs a hang-up first, and a hang-up never clocks out (R21).
+    """
+
+    def attempt() -> tuple[Visit, Session | None, Session | None]:
+        bundle = load_visit(services, caller, visit_id)
         require_assigned(caller, bundle, NotAssignedToClock)
         visit, session = bundle.visit, bundle.session
         if visit.clock_out_at is not None:
             raise AlreadyClockedOut()
         if visit.clock_in_at is None:
             raise NotClockedInForClockOut()
-        ending: list[Any] = []
-        active = session is not None and session.state == "active" and now < session.expires_at
-        if session is not None and session.state in OPEN_STATES:
-            expired = now >= session.expires_at
-            terminal, reason = ("expired", "expired") if expired else ("over", "clock_out")
-            ending = session_store.end_ops(session, terminal, reason, now, caller.actor)
-        try:
-            visit_store.clock_out(visit, session, now, caller.actor, ending)
-        except Conflict:
-            continue
-        break
-    else:
-        raise Conflict()
-    visit.clock_out_at = now
-    if ending and session is not None:
-        count("SessionsEnded", reason=reason)
-        session.state, session.ended_reason, session.ended_at = terminal, reason, now
-        session.meeting_to_delete = session.meeting_id
-        delete_meeting(session, services.meetings)
-    client = directory.get_clients(caller.agency_id, [visit.client_id]).get(visit.client_id)
-    result = visit_view(visit, client, session, now)
-    if active:
-        result["warning"] = dict(STILL_ACTIVE)
+        ending = None
+        if session is not None and session.is_open:
+            ending = (session, *ending_for(session, EndReason.CLOCK_OUT, now, caller.actor))
+        clocked_out = TimelineEntry(now, EventType.CLOCKED_OUT, caller.actor)
+        visit, ended = services.visits.clock_out(visit, now, clocked_out, ending)
+        return visit, session, ended
+
+    visit, read, ended = retry_on_conflict(attempt)
+    if ended is not None:
+        after_end(services, ended)
+    client = services.directory.clients(caller.agency_id, [visit.client_id]).get(visit.client_id)
+    result = visit_view(visit, client, ended or read, now)
+    if ended is not None and read is not None and read.state == SessionState.ACTIVE and \
+            ended.state == SessionState.OVER:
+        result["warning"] = dict(SESSION_STILL_ACTIVE)
     return result

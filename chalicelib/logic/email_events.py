@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.observability import count
-from chalicelib.persistence import directory, keys
-from chalicelib.persistence import sessions as session_store
-from chalicelib.validation import ID_PATTERN
+from chalicelib.validation import is_id
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 
 def _tag(tags: dict[str, Any], name: str) -> str | None:
     values = tags.get(name)
     value = values[0] if isinstance(values, list) and values else None
-    return value if isinstance(value, str) and ID_PATTERN.match(value) else None
+    return value if isinstance(value, str) and is_id(value) else None
 
 
-def on_email_event(detail: dict[str, Any]) -> str:
+def on_email_event(services: Services, detail: dict[str, Any]) -> str:
     """Apply one SES event (through the configuration set's EventBridge destination)."""
     event_type = detail.get("eventType")
     if event_type == "Bounce":
@@ -31,9 +32,9 @@ def on_email_event(detail: dict[str, Any]) -> str:
     agency, client, visit = _tag(tags, "agency"), _tag(tags, "client"), _tag(tags, "visit")
     if not agency or not client:
         return "untagged"
-    if not directory.mark_email_failing(agency, client, status):
+    if not services.directory.mark_email_failing(agency, client, status):
         return "unknown client"
     if visit:
-        session_store.mark_invite_bounced(keys.visit_pk(agency, visit))
+        services.sessions.mark_invite_bounced(agency, visit)
     count("InviteEmailsFailed", kind=status)
     return "applied"

@@ -1,50 +1,82 @@
-"""Ending a session: hang-up (R20, R23), and the meeting clean-up every end shares."""
+"""The one way an open session ends: hang-up (R20, R23), clock-out (R22) and the sweep (R13, R27) all decide the
+ending the same way, write it with its timeline line, and delete the meeting after."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import NoSession, VideoUnavailable
-from chalicelib.integrations.meetings import Meetings
 from chalicelib.logic.access import Caller, load_visit, require_assigned
+from chalicelib.logic.retry import reads, retry_on_conflict
 from chalicelib.logic.views import effective_state, session_status
 from chalicelib.observability import count, log
-from chalicelib.persistence import sessions as session_store
-from chalicelib.persistence.models import Session
-from chalicelib.services import Services
+from chalicelib.records import NOT_INVITED, Ending, EndReason, EventType, Session, SessionState, TimelineEntry
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 
-def delete_meeting(session: Session, meetings: Meetings) -> None:
+def ending_for(session: Session, reason: EndReason, now: datetime, actor: str) -> tuple[Ending, TimelineEntry]:
+    """How the session ends now, and its timeline line: past its link's expiry it is expired (R13), whoever ends
+    it; before, it is over for the caregiver's reason (R23). The write is conditional on the same comparison."""
+    if now >= session.expires_at:
+        ending = Ending(SessionState.EXPIRED, EndReason.EXPIRED)
+        return ending, TimelineEntry(now, EventType.LINK_EXPIRED, actor, str(ending.reason))
+    ending = Ending(SessionState.OVER, reason)
+    return ending, TimelineEntry(now, EventType.SESSION_ENDED, actor, str(reason))
+
+
+def end_session(services: Services, session: Session, reason: EndReason, now: datetime,
+                actor: str) -> Session | None:
+    """End the session if it is open, reading it again after a lost race; the ended session, or None when it had
+    already ended (someone else's end won) or, for an expiry, is not due any more."""
+    read: Callable[[], Session | None] = reads(session, lambda: services.sessions.get(session.agency_id,
+                                                                                   session.visit_id))
+
+    def attempt() -> Session | None:
+        current = read()
+        if current is None or not current.is_open:
+            return None
+        if reason == EndReason.EXPIRED and now < current.expires_at:
+            return None  # a reschedule moved its expiry since it was read: not due any more
+        ending, event = ending_for(current, reason, now, actor)
+        return services.sessions.end(current, ending, now, event)
+
+    ended = retry_on_conflict(attempt)
+    if ended is not None:
+        after_end(services, ended)
+    return ended
+
+
+def after_end(services: Services, ended: Session) -> None:
+    """What follows every end: the metric, and the meeting deleted (or left to the sweep if the provider fails)."""
+    count("SessionsEnded", reason=str(ended.ended_reason))
+    delete_meeting(services, ended)
+
+
+def delete_meeting(services: Services, session: Session) -> None:
     """Delete an ended session's meeting; if the provider fails, the sweep retries it later."""
     meeting_id = session.meeting_to_delete or session.meeting_id
     if not meeting_id:
         return
     try:
-        meetings.delete_meeting(meeting_id)
+        services.meetings.delete_meeting(meeting_id)
     except VideoUnavailable:
         log().warning("meeting delete deferred to the sweep", extra={"visit_id": session.visit_id})
         return
-    session_store.meeting_deleted(session, meeting_id)
+    services.sessions.meeting_deleted(session, meeting_id)
 
 
-def hang_up(caller: Caller, visit_id: str, services: Services, now: datetime) -> dict[str, Any]:
+def hang_up(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
     """The caregiver ends the session for good; the client's page shows the ended text."""
-    bundle = load_visit(caller, visit_id)
+    bundle = load_visit(services, caller, visit_id)
     require_assigned(caller, bundle)
     session = bundle.session
-    if effective_state(session, now) == "none" or session is None:
+    if session is None or effective_state(session, now) == NOT_INVITED:
         raise NoSession()
-    # Past the link's expiry the session is already expired (R13): hanging up records that, as the sweep and a
-    # clock-out would, rather than turning an expired session into one that was hung up.
-    terminal, reason = ("expired", "expired") if now >= session.expires_at else ("over", "hang_up")
-    ended = session_store.end_session(session, terminal, reason, now, caller.actor)
-    if ended is not None:
-        count("SessionsEnded", reason=reason)
-        ended.state, ended.ended_reason, ended.ended_at = terminal, reason, now
-        ended.meeting_to_delete = ended.meeting_id
-        delete_meeting(ended, services.meetings)
-        session = ended
-    else:
-        session = session_store.get_session(session.pk) or session
-    return session_status(session, bundle.visit, now)
+    ended = end_session(services, session, EndReason.HANG_UP, now, caller.actor)
+    current = ended or services.sessions.get(session.agency_id, session.visit_id) or session
+    return session_status(current, bundle.visit, now)
+

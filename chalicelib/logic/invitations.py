@@ -3,109 +3,117 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import ClientHasNoEmail, Conflict, LinkExpired, NotFound, SessionOver, VisitNotVirtual
-from chalicelib.integrations.email import EmailSuppressed
+from chalicelib.errors import (
+    ClientHasNoEmail,
+    Conflict,
+    EmailSuppressed,
+    LinkExpired,
+    NotFound,
+    SessionOver,
+    VisitNotVirtual,
+)
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invite_email import compose_invite
+from chalicelib.logic.retry import reads, retry_on_conflict
 from chalicelib.logic.views import first_name, session_status
 from chalicelib.observability import count
-from chalicelib.persistence import directory, keys
-from chalicelib.persistence import sessions as session_store
-from chalicelib.persistence.models import Session, Visit
-from chalicelib.persistence.visits import VisitBundle
-from chalicelib.services import Services
+from chalicelib.records import (
+    Agency,
+    Client,
+    Employee,
+    EventType,
+    Session,
+    SessionState,
+    TimelineEntry,
+    Visit,
+    VisitBundle,
+)
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 
 def ensure_open(session: Session | None, visit: Visit, now: datetime) -> None:
     """R13 and R23 for the caregiver: nothing happens on an ended or expired session."""
-    if session is not None and session.state == "over":
+    if session is not None and session.state == SessionState.OVER:
         raise SessionOver()
-    expired = session is not None and (session.state == "expired" or now >= session.expires_at)
+    expired = session is not None and (session.state == SessionState.EXPIRED or now >= session.expires_at)
     if expired or now >= links.link_expiry(visit.end):
         raise LinkExpired()
 
 
-def _token(key: bytes, visit: Visit, generation: int, nonce: str) -> str:
-    return links.link_token(key, visit.agency_id, visit.visit_id, generation, nonce)
+def _token(services: Services, visit: Visit, generation: int, nonce: str) -> str:
+    return links.link_token(services.link_key, visit.agency_id, visit.visit_id, generation, nonce)
 
 
-def _current_session(bundle: VisitBundle, services: Services, now: datetime) -> Session:
-    """The visit's session with a link of the current schedule version, created or rotated as needed."""
-    for _ in range(5):
-        visit, session = bundle.visit, bundle.session
-        nonce = links.new_nonce()
-        expires_at = links.link_expiry(visit.end)
-        link_pk = keys.link_pk(_token(services.link_key, visit, int(visit.schedule_version), nonce))
+def _current_session(services: Services, bundle: VisitBundle, now: datetime) -> tuple[Visit, Session]:
+    """The visit's session with a link of the visit's current time, created or rotated as needed (R10)."""
+    read = reads(bundle, lambda: services.visits.bundle(bundle.visit.agency_id, bundle.visit.visit_id))
+
+    def attempt() -> tuple[Visit, Session]:
+        visit, session = (current := read()).visit, current.session
+        ensure_open(session, visit, now)
+        if session is not None and session.link_generation == visit.schedule_version:
+            return visit, session
+        nonce, expires_at = links.new_nonce(), links.link_expiry(visit.end)
+        digest = links.digest(_token(services, visit, visit.schedule_version, nonce))
         if session is None:
-            shard = keys.sweep_shard(visit.visit_id, services.cfg.sweep_shards)
-            candidate = session_store.create_session(visit, nonce, expires_at, shard, link_pk)
-            if candidate is not None:
-                return candidate
-        elif session.link_generation != visit.schedule_version:
-            # R10: the time changed, so this send issues a fresh link for the new time.
-            if session_store.rotate_link(session, visit, nonce, expires_at, link_pk):
-                session.link_generation, session.link_nonce = visit.schedule_version, nonce
-                session.expires_at = expires_at
-                return session
-        else:
-            return session
-        bundle = load_again(bundle)
-        ensure_open(bundle.session, bundle.visit, now)
-    raise Conflict()
+            return visit, services.sessions.create(visit, nonce, expires_at, digest)
+        # The time changed, so this send issues a fresh link for the new time.
+        return visit, services.sessions.rotate_link(session, visit, nonce, expires_at, digest)
+
+    return retry_on_conflict(attempt)
 
 
-def load_again(bundle: VisitBundle) -> VisitBundle:
-    from chalicelib.persistence.visits import get_visit_bundle
-
-    return get_visit_bundle(bundle.visit.agency_id, bundle.visit.visit_id)
-
-
-def invite_client(caller: Caller, visit_id: str, delivery: str, services: Services, now: datetime) -> dict[str, Any]:
-    """Send (or resend) the invite email, or hand back the link to copy; both create the session."""
-    bundle = load_visit(caller, visit_id)
-    require_assigned(caller, bundle)
-    visit = bundle.visit
-    if not visit.virtual:
-        raise VisitNotVirtual()
-    ensure_open(bundle.session, visit, now)
-    emailed = delivery == "email"
-    # A copied link needs nobody's details; an email needs the client's address, the agency and the caregiver.
-    found = directory.lookup(caller.agency_id, agency=True, client_id=visit.client_id,
-                             employee_id=visit.employee_id) if emailed else directory.Records()
-    client, agency, caregiver = found.client, found.agency, found.employee
-    if emailed and (client is None or agency is None or caregiver is None):
+def _recipients(services: Services, caller: Caller, visit: Visit) -> tuple[Agency, Client, Employee]:
+    """The agency, the client's address and the caregiver, which an email needs (a copied link needs nobody's)."""
+    found = services.directory.lookup(caller.agency_id, agency=True, client_id=visit.client_id,
+                                      employee_id=visit.employee_id)
+    agency, client, caregiver = found.agency, found.client, found.employee
+    if agency is None or client is None or caregiver is None:
         raise NotFound()
-    if emailed and client is not None and not client.email:
-        raise ClientHasNoEmail()
-    if emailed and client is not None and client.email_status is not None:
+    if not client.email:
+        raise ClientHasNoEmail()  # R06
+    if client.email_status is not None:
         raise EmailSuppressed()
-    session = _current_session(bundle, services, now)
-    token = _token(services.link_key, visit, int(session.link_generation), session.link_nonce)
-    url = links.join_url(services.cfg.public_base_url, token)
-    if emailed and client is not None and agency is not None and caregiver is not None:
+    return agency, client, caregiver
+
+
+def invite_client(services: Services, caller: Caller, visit_id: str, delivery: str,
+                  now: datetime) -> dict[str, Any]:
+    """Send (or resend) the invite email, or hand back the link to copy; both create the session (R04, R07)."""
+    bundle = load_visit(services, caller, visit_id)
+    require_assigned(caller, bundle)
+    if not bundle.visit.virtual:
+        raise VisitNotVirtual()
+    ensure_open(bundle.session, bundle.visit, now)
+    emailed = delivery == "email"
+    recipients = _recipients(services, caller, bundle.visit) if emailed else None
+    visit, session = _current_session(services, bundle, now)
+    url = links.join_url(services.cfg.public_base_url,
+                         _token(services, visit, session.link_generation, session.link_nonce))
+    if recipients is not None:
+        agency, client, caregiver = recipients
         email = compose_invite(agency.name, agency.sender_email, str(client.email), first_name(caregiver.name),
                                visit.start, agency.time_zone, url, session.expires_at)
         # Sent before anything is recorded: if SES fails, no "invite sent" exists and a retry sends the same link.
         services.mailer.send(email, tags={"agency": caller.agency_id, "client": visit.client_id,
                                           "visit": visit.visit_id})
+    event = TimelineEntry(now, EventType.INVITE_SENT if emailed else EventType.LINK_COPIED, caller.actor)
     try:
-        session_store.record_invite(session, now, caller.actor, emailed=emailed)
+        session = services.sessions.record_invite(session, now, emailed, event)
     except Conflict:
         # Only an end fails this write (it needs an open session). An email already on its way stays on the
         # timeline all the same (R26), and the caregiver hears that the session ended.
         if emailed:
-            session_store.record_email_after_end(session, now, caller.actor)
-        fresh = load_again(bundle)
+            services.sessions.add_event(visit.agency_id, visit.visit_id, event)
+        fresh = services.visits.bundle(visit.agency_id, visit.visit_id)
         ensure_open(fresh.session, fresh.visit, now)
         raise
     count("InvitesSent", delivery=delivery)
-    if delivery == "email":
-        session.last_invite_sent_at, session.invite_bounced = now, False
-    session.invite_count = (session.invite_count or 0) + 1
-    session.sent_generation = session.link_generation
     result: dict[str, Any] = {"session": session_status(session, visit, now)}
     if delivery == "link":
         result["join_url"] = url

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.clock import iso
 from chalicelib.errors import (
     ClientLinkExpired,
     ClientSessionOver,
@@ -16,117 +15,104 @@ from chalicelib.errors import (
     NotFound,
     SessionOver,
 )
-from chalicelib.integrations.meetings import attendee_view
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invitations import ensure_open
 from chalicelib.logic.meeting_access import join_meeting
-from chalicelib.logic.presence import next_sweep
-from chalicelib.logic.views import effective_state, first_name, session_status
+from chalicelib.logic.presence import change_presence
+from chalicelib.logic.views import attendee_view, client_page, effective_state, session_status
 from chalicelib.observability import count
-from chalicelib.persistence import directory, keys
-from chalicelib.persistence import sessions as session_store
-from chalicelib.persistence.models import Session
-from chalicelib.persistence.visits import OPEN_STATES, VisitBundle, get_visit_bundle
-from chalicelib.services import Services
+from chalicelib.records import NOT_INVITED, Session, SessionState, VisitBundle
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
+
+CLIENT = "client"
 
 
-def _still_open(session: Session) -> None:
-    fresh = session_store.get_session(session.pk)
-    if fresh is None or fresh.state not in OPEN_STATES:
-        raise SessionOver()
-
-
-def employee_join(caller: Caller, visit_id: str, services: Services, now: datetime) -> dict[str, Any]:
+def employee_join(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
     """Meeting credentials for the assigned, clocked-in caregiver."""
-    bundle = load_visit(caller, visit_id)
+    bundle = load_visit(services, caller, visit_id)
     require_assigned(caller, bundle, NotAssignedToJoin)
     session, visit = bundle.session, bundle.visit
     ensure_open(session, visit, now)
     if visit.clock_in_at is None or visit.clock_out_at is not None:
-        raise NotClockedIn()
-    if session is None or effective_state(session, now) == "none":
-        raise NoSession()
-    session, meeting, attendee = join_meeting(session, f"employee-{caller.employee_id}", services.meetings, True)
-    if not session_store.set_presence(session, "employee", True, now, caller.actor,
-                                      next_sweep=next_sweep(session, now, True)):
-        _still_open(session)
+        raise NotClockedIn()  # R11
+    if session is None or effective_state(session, now) == NOT_INVITED:
+        raise NoSession()  # R12
+    session, meeting, attendee = join_meeting(services, session, f"employee-{caller.employee_id}", True)
+    if change_presence(services, session, "employee", True, now, caller.actor) is None:
+        _still_open(services, session, SessionOver)
     count("Joins", side="employee")
     return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee),
-            "client_present": bool(session.client_present)}
+            "client_present": session.client_present}
 
 
-def employee_leave(caller: Caller, visit_id: str, services: Services, now: datetime) -> dict[str, Any]:
+def employee_leave(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
     """The caregiver closed the call window: the session stays open for a rejoin (R24)."""
-    bundle = load_visit(caller, visit_id)
+    bundle = load_visit(services, caller, visit_id)
     require_assigned(caller, bundle, NotAssignedToJoin)
     session = bundle.session
-    if session is not None and session_store.set_presence(
-            session, "employee", False, now, caller.actor,
-            next_sweep=next_sweep(session, now, bool(session.client_present))):
-        session.employee_present = False
-    return session_status(bundle.session, bundle.visit, now)
+    if session is not None:
+        session = change_presence(services, session, "employee", False, now, caller.actor) or session
+    return session_status(session, bundle.visit, now)
 
 
-def _by_token(token: str, now: datetime) -> tuple[VisitBundle, Session]:
+def _still_open(services: Services, session: Session, error: type[SessionOver]) -> Session:
+    """The session as stored now, if it is still open; the caller's "session over" otherwise."""
+    fresh = services.sessions.get(session.agency_id, session.visit_id)
+    if fresh is None or not fresh.is_open:
+        raise error()
+    return fresh
+
+
+def _by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundle, Session]:
     """The visit behind a client link, if the link is of the visit's current time and not expired (R10, R13)."""
-    link = session_store.get_link(keys.link_pk(token)) if links.looks_like_token(token) else None
+    link = services.sessions.link(links.digest(token)) if links.looks_like_token(token) else None
     if link is None:
         raise InvalidLink()
     try:
-        bundle = get_visit_bundle(link.agency_id, link.visit_id)
+        bundle = services.visits.bundle(link.agency_id, link.visit_id)
     except NotFound:
         raise InvalidLink() from None
     session = bundle.session
     current = bundle.visit.schedule_version == link.generation
     if session is None or not current or session.link_generation != link.generation:
         raise InvalidLink()
-    if session.state == "expired" or now >= session.expires_at or now >= link.expires_at:
+    if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
         raise ClientLinkExpired()
     return bundle, session
 
 
-def client_view(token: str, services: Services, now: datetime) -> dict[str, Any]:
-    """R16: the agency, the caregiver's first name and the visit time, and nothing else."""
-    bundle, session = _by_token(token, now)
+def client_view(services: Services, token: str, now: datetime) -> dict[str, Any]:
+    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else."""
+    bundle, session = _by_token(services, token, now)
     visit = bundle.visit
-    found = directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
-    agency, caregiver = found.agency, found.employee
-    if agency is None or caregiver is None:
+    found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
+    if found.agency is None or found.employee is None:
         raise InvalidLink()
-    return {
-        "agency_name": agency.name,
-        "caregiver_first_name": first_name(caregiver.name),
-        "start": iso(visit.start),
-        "end": iso(visit.end),
-        "time_zone": agency.time_zone,
-        "state": "over" if session.state == "over" else str(session.state),
-        "caregiver_present": bool(session.employee_present) and session.state in OPEN_STATES,
-    }
+    return client_page(found.agency, found.employee, visit, session)
 
 
-def client_join(token: str, services: Services, now: datetime) -> dict[str, Any]:
+def client_join(services: Services, token: str, now: datetime) -> dict[str, Any]:
     """Meeting credentials for the client; the same attendee on every rejoin (R24)."""
-    _, session = _by_token(token, now)
-    if session.state == "over":
-        raise ClientSessionOver()
-    session, meeting, attendee = join_meeting(
-        session, f"client-{session.visit_id}", services.meetings, may_start=session.state == "active")
-    if not session_store.set_presence(session, "client", True, now, "client",
-                                      next_sweep=next_sweep(session, now, True)):
-        fresh = session_store.get_session(session.pk)
-        if fresh is None or fresh.state not in OPEN_STATES:
-            raise ClientSessionOver()
+    _, session = _by_token(services, token, now)
+    if session.state == SessionState.OVER:
+        raise ClientSessionOver()  # R20, R23
+    session, meeting, attendee = join_meeting(services, session, f"client-{session.visit_id}",
+                                              may_start=session.state == SessionState.ACTIVE)
+    if change_presence(services, session, CLIENT, True, now, CLIENT) is None:
+        _still_open(services, session, ClientSessionOver)
     count("Joins", side="client")
     return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee)}
 
 
-def client_leave(token: str, services: Services, now: datetime) -> dict[str, Any]:
+def client_leave(services: Services, token: str, now: datetime) -> dict[str, Any]:
     """The client hung up or closed the page: presence only; the session stays open (R19, R23)."""
-    _, session = _by_token(token, now)
-    later = next_sweep(session, now, bool(session.employee_present))
-    if session.state in OPEN_STATES and session_store.set_presence(session, "client", False, now, "client",
-                                                                   next_sweep=later):
-        return {"state": effective_state(session, now)}  # the write's condition held: still open
-    fresh = session_store.get_session(session.pk) or session
+    _, session = _by_token(services, token, now)
+    if session.is_open:
+        left = change_presence(services, session, CLIENT, False, now, CLIENT)
+        if left is not None:
+            return {"state": effective_state(left, now)}  # the write's condition held: still open
+    fresh = services.sessions.get(session.agency_id, session.visit_id) or session
     return {"state": effective_state(fresh, now)}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import datetime, timedelta
 
 LINK_GRACE = timedelta(minutes=15)  # R13
-TOKEN_LENGTH = 43  # 32 bytes, base64url without padding
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")  # 32 bytes, base64url without padding
 
 
 def link_expiry(visit_end: datetime) -> datetime:
@@ -40,4 +41,10 @@ def join_url(public_base_url: str, token: str) -> str:
 
 
 def looks_like_token(value: str) -> bool:
-    return len(value) == TOKEN_LENGTH and all(c.isalnum() or c in "-_" for c in value)
+    """43 characters of base64url: anything else was never a link of ours."""
+    return TOKEN_PATTERN.fullmatch(value) is not None
+
+
+def digest(token: str) -> str:
+    """What the table keeps of a link: the SHA-256 of its token, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -2,55 +2,61 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import Conflict, SessionOver, WaitingForCaregiver
-from chalicelib.integrations.meetings import MeetingGone, Meetings, meeting_external_id
-from chalicelib.persistence import sessions as session_store
-from chalicelib.persistence.models import Session
-from chalicelib.persistence.visits import OPEN_STATES
+from chalicelib.integrations.meetings import MeetingGone, meeting_external_id
+from chalicelib.logic.retry import retry_on_conflict
+from chalicelib.records import Session
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 
-def _new_meeting(session: Session, meetings: Meetings) -> dict[str, Any]:
+def _new_meeting(services: Services, session: Session) -> dict[str, Any]:
     # The request token names the session's next meeting, so racing joins get the same one back.
     request_token = f"{session.visit_id}-{session.meeting_seq + 1}"
-    return meetings.create_meeting(meeting_external_id(session.visit_id), request_token)
+    return services.meetings.create_meeting(meeting_external_id(session.visit_id), request_token)
 
 
-def _attach(session: Session, meeting: dict[str, Any], previous: str | None, meetings: Meetings) -> Session:
+def _attach(services: Services, session: Session, meeting: dict[str, Any]) -> Session:
     """Store the new meeting; if the session ended meanwhile, delete it again so nothing stays live."""
     try:
-        return session_store.attach_meeting(session, meeting, previous)
+        return services.sessions.attach_meeting(session, meeting, session.meeting_id)
     except Conflict:
-        fresh = session_store.get_session(session.pk)
-        if fresh is None or fresh.state not in OPEN_STATES:
-            meetings.delete_meeting(meeting["MeetingId"])
+        fresh = services.sessions.get(session.agency_id, session.visit_id)
+        if fresh is None or not fresh.is_open:
+            services.meetings.delete_meeting(meeting["MeetingId"])
             raise SessionOver() from None
         if fresh.meeting_id != meeting["MeetingId"]:
-            meetings.delete_meeting(meeting["MeetingId"])
+            services.meetings.delete_meeting(meeting["MeetingId"])
         return fresh
     except Exception:
         # Nothing recorded the meeting: don't leave it running.
-        meetings.delete_meeting(meeting["MeetingId"])
+        services.meetings.delete_meeting(meeting["MeetingId"])
         raise
 
 
-def join_meeting(session: Session, external_user_id: str, meetings: Meetings,
+def join_meeting(services: Services, session: Session, external_user_id: str,
                  may_start: bool) -> tuple[Session, dict[str, Any], dict[str, Any]]:
     """The session's live meeting and this user's attendee (the same one on every rejoin, R24).
 
-    The meeting is made at the caregiver's first join; one that the provider ended meanwhile
-    (Chime ends idle meetings) is replaced by a new one for the same session.
+    The meeting is made at the caregiver's first join; one that the provider ended meanwhile (Chime ends idle
+    meetings) is replaced by a new one for the same session.
     """
-    for _ in range(4):
-        meeting = session.meeting
-        if meeting:
-            try:
-                return session, meeting, meetings.create_attendee(meeting["MeetingId"], external_user_id)
-            except MeetingGone:
-                pass
-        elif not may_start:
+    current, gone = session, False
+
+    def attempt() -> tuple[Session, dict[str, Any], dict[str, Any]]:
+        nonlocal current, gone
+        if not current.meeting and not may_start:
             raise WaitingForCaregiver()
-        created = _new_meeting(session, meetings)
-        session = _attach(session, created, session.meeting_id, meetings)
-    raise Conflict()
+        if gone or not current.meeting:
+            current, gone = _attach(services, current, _new_meeting(services, current)), False
+        meeting = current.meeting or {}
+        try:
+            return current, meeting, services.meetings.create_attendee(meeting["MeetingId"], external_user_id)
+        except MeetingGone:
+            gone = True
+            raise
+
+    return retry_on_conflict(attempt, attempts=4, on=MeetingGone)

@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import VideoUnavailable
-from chalicelib.integrations.meetings import MeetingGone, Meetings
+from chalicelib.integrations.meetings import MeetingGone
 from chalicelib.observability import log
-from chalicelib.persistence import sessions as session_store
-from chalicelib.persistence.models import Session
-from chalicelib.persistence.visits import OPEN_STATES
+from chalicelib.records import EventType, Session, TimelineEntry
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 RECONCILE_AFTER = timedelta(minutes=10)
 RECONCILE_RETRY = timedelta(minutes=1)
 ATTENDEE_EVENTS = {"chime:AttendeeJoined": True, "chime:AttendeeLeft": False, "chime:AttendeeDropped": False}
+PRESENCE_EVENTS = {("employee", True): EventType.EMPLOYEE_JOINED, ("employee", False): EventType.EMPLOYEE_LEFT,
+                   ("client", True): EventType.CLIENT_JOINED, ("client", False): EventType.CLIENT_LEFT}
 
 
-def next_sweep(session: Session, at: datetime, someone_present: bool, every: timedelta = RECONCILE_AFTER) -> datetime:
+def next_sweep(session: Session, at: datetime, someone_present: bool) -> datetime:
     """When the sweep should next look: at expiry, or sooner to double-check a call that looks live."""
-    return min(session.expires_at, at + every) if someone_present else session.expires_at
+    return min(session.expires_at, at + RECONCILE_AFTER) if someone_present else session.expires_at
+
+
+def change_presence(services: Services, session: Session, who: str, present: bool, at: datetime, actor: str,
+                    detail: str | None = None) -> Session | None:
+    """Record that one side joined or left, with its timeline line (R26); None when it changed nothing (already so,
+    the session ended, or a newer change was applied first)."""
+    other = session.client_present if who == "employee" else session.employee_present
+    event = TimelineEntry(at, PRESENCE_EVENTS[(who, present)], actor, detail)
+    return services.sessions.set_presence(session, who, present, at, event, next_sweep(session, at, present or other))
 
 
 def side_of(session: Session, external_user_id: str) -> tuple[str, str] | None:
-    """Which side an attendee is, from the non-personal external user id we gave it."""
+    """Which side an attendee is, and the actor to record, from the non-personal external user id we gave it."""
     if external_user_id == f"client-{session.visit_id}":
         return "client", "client"
     if external_user_id.startswith("employee-") and len(external_user_id) > len("employee-"):
@@ -38,15 +50,15 @@ def _event_time(detail: dict[str, Any], now: datetime) -> datetime:
     return now
 
 
-def on_meeting_event(detail: dict[str, Any], now: datetime) -> str:
+def on_meeting_event(services: Services, detail: dict[str, Any], now: datetime) -> str:
     """Apply one "Chime Meeting State Change"; duplicates, late and unknown events change nothing wrongly."""
     meeting_id, event_type = detail.get("meetingId"), detail.get("eventType")
     if not isinstance(meeting_id, str) or not isinstance(event_type, str) or len(meeting_id) > 100:
         return "ignored"
-    session = session_store.session_of_meeting(meeting_id)
+    session = services.sessions.of_meeting(meeting_id)
     if session is None:
         return "unknown meeting"
-    if session.state not in OPEN_STATES or session.meeting_id != meeting_id:
+    if not session.is_open or session.meeting_id != meeting_id:
         return "not current"
     at = _event_time(detail, now)
     if event_type in ATTENDEE_EVENTS:
@@ -54,17 +66,15 @@ def on_meeting_event(detail: dict[str, Any], now: datetime) -> str:
         if side is None:
             return "unknown attendee"
         who, actor = side
-        present = ATTENDEE_EVENTS[event_type]
-        other_present = session.client_present if who == "employee" else session.employee_present
-        applied = session_store.set_presence(session, who, present, at, actor, "chime",
-                                             next_sweep(session, at, present or bool(other_present)))
-        return "applied" if applied else "no change"
+        changed = change_presence(services, session, who, ATTENDEE_EVENTS[event_type], at, actor, "chime")
+        return "applied" if changed is not None else "no change"
     if event_type == "chime:MeetingEnded":
-        return "applied" if session_store.meeting_gone(session, meeting_id, at, session.expires_at) else "no change"
+        gone = services.sessions.meeting_gone(session, meeting_id, at, session.expires_at)
+        return "applied" if gone else "no change"
     return "ignored"
 
 
-def reconcile(session: Session, meetings: Meetings, now: datetime) -> bool:
+def reconcile(services: Services, session: Session, now: datetime) -> bool:
     """Events are best effort: ask the provider who is really there, and correct what we believed.
 
     False when the provider could not answer: the session is looked at again a minute later, and the rest of
@@ -72,28 +82,28 @@ def reconcile(session: Session, meetings: Meetings, now: datetime) -> bool:
     """
     meeting_id = session.meeting_id
     if not meeting_id:
-        session_store.schedule_sweep(session, session.expires_at)
+        services.sessions.schedule_sweep(session, session.expires_at)
         return True
     try:
-        meetings.get_meeting(meeting_id)
-        in_call = meetings.list_attendees(meeting_id)
+        services.meetings.get_meeting(meeting_id)
+        in_call = services.meetings.list_attendees(meeting_id)
     except MeetingGone:
-        session_store.meeting_gone(session, meeting_id, now, session.expires_at)
+        services.sessions.meeting_gone(session, meeting_id, now, session.expires_at)
         return True
     except VideoUnavailable:
         log().warning("reconciliation deferred: the video provider did not answer",
                       extra={"visit_id": session.visit_id})
-        session_store.schedule_sweep(session, min(session.expires_at, now + RECONCILE_RETRY))
+        services.sessions.schedule_sweep(session, min(session.expires_at, now + RECONCILE_RETRY))
         return False
     still = False
     for who, believed in (("employee", session.employee_present), ("client", session.client_present)):
         if not believed:
             continue
-        ids = {i for i in in_call if (side_of(session, i) or ("", ""))[0] == who}
-        if ids:
+        if any((side_of(session, i) or ("", ""))[0] == who for i in in_call):
             still = True
         else:
             actor = "client" if who == "client" else "system"
-            session_store.set_presence(session, who, False, now, actor, "reconciled")
-    session_store.schedule_sweep(session, next_sweep(session, now, still))
+            event = TimelineEntry(now, PRESENCE_EVENTS[(who, False)], actor, "reconciled")
+            services.sessions.set_presence(session, who, False, now, event)
+    services.sessions.schedule_sweep(session, next_sweep(session, now, still))
     return True

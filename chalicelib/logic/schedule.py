@@ -1,86 +1,87 @@
-"""Schedules and the visit dialog's read side (R02, R03, R17, R26)."""
+"""Schedules and the visit dialog's read side (R02, R03, R17, R26, R37)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import iso
-from chalicelib.errors import BadRequest, Forbidden, NotAssigned, NotFound
+from chalicelib.errors import Forbidden, NotAssignedToDocument, NotFound
+from chalicelib.logic import ranges
 from chalicelib.logic.access import Caller, load_visible_visit, load_visit, require_assigned
-from chalicelib.logic.views import schedule_entry, session_status, visit_view
-from chalicelib.persistence import directory
-from chalicelib.persistence import visits as visit_store
-from chalicelib.persistence.models import Visit
+from chalicelib.logic.views import schedule_entry, session_status, timeline_view, visit_view
+from chalicelib.records import Visit
 
-MAX_RANGE = timedelta(days=62)
-MAX_NOTES = 20000
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
+def agency_range(services: Services, caller: Caller, start: ranges.Bound,
+                 end: ranges.Bound) -> tuple[datetime, datetime]:
+    """[from, to) for the caller's agency (R37): dates are whole days of the agency's time zone."""
 
-class NotAssignedToDocument(NotAssigned):
-    message = "You need to be assigned to the visit to document it."
+    def zone() -> str:
+        agency = services.directory.lookup(caller.agency_id, agency=True).agency
+        if agency is None:
+            raise NotFound()
+        return agency.time_zone
 
-
-def check_range(start: datetime, end: datetime) -> None:
-    if end <= start:
-        raise BadRequest.field("to", "must be after 'from'")
-    if end - start > MAX_RANGE:
-        raise BadRequest.field("to", "must be at most 62 days after 'from'")
-
-
-def _entries(caller: Caller, visits: list[Visit]) -> list[dict[str, Any]]:
-    clients = directory.get_clients(caller.agency_id, [v.client_id for v in visits])
-    return [schedule_entry(v, clients.get(v.client_id)) for v in sorted(visits, key=lambda v: v.start)]
+    return ranges.resolve(start, end, zone)
 
 
-def my_schedule(caller: Caller, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    check_range(start, end)
-    return _entries(caller, visit_store.schedule_for_employee(caller.agency_id, caller.employee_id, start, end))
+def _entries(services: Services, caller: Caller, visits: list[Visit]) -> list[dict[str, Any]]:
+    clients = services.directory.clients(caller.agency_id, [v.client_id for v in visits])
+    return [schedule_entry(v, clients.get(v.client_id)) for v in sorted(visits, key=lambda v: (v.start, v.visit_id))]
 
 
-def employee_schedule(caller: Caller, employee_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def my_schedule(services: Services, caller: Caller, start: ranges.Bound, end: ranges.Bound) -> list[dict[str, Any]]:
+    """The caller's own visits starting in the range."""
+    first, last = agency_range(services, caller, start, end)
+    return _entries(services, caller, services.visits.of_employee(caller.agency_id, caller.employee_id, first, last))
+
+
+def employee_schedule(services: Services, caller: Caller, employee_id: str, start: ranges.Bound,
+                      end: ranges.Bound) -> list[dict[str, Any]]:
     """A coordinator sees anyone's schedule; an employee only their own."""
-    check_range(start, end)
-    directory.get_employee(caller.agency_id, employee_id)  # NotFound across agencies
+    first, last = agency_range(services, caller, start, end)
+    services.directory.employee(caller.agency_id, employee_id)  # NotFound across agencies
     if not caller.is_coordinator and employee_id != caller.employee_id:
         raise Forbidden()
-    return _entries(caller, visit_store.schedule_for_employee(caller.agency_id, employee_id, start, end))
+    return _entries(services, caller, services.visits.of_employee(caller.agency_id, employee_id, first, last))
 
 
-def client_schedule(caller: Caller, client_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def client_schedule(services: Services, caller: Caller, client_id: str, start: ranges.Bound,
+                    end: ranges.Bound) -> list[dict[str, Any]]:
     """A coordinator sees the whole client schedule; an employee the visits assigned to them."""
-    check_range(start, end)
-    directory.get_client(caller.agency_id, client_id)
-    visits = visit_store.schedule_for_client(caller.agency_id, client_id, start, end)
+    first, last = agency_range(services, caller, start, end)
+    services.directory.client(caller.agency_id, client_id)
+    visits = services.visits.of_client(caller.agency_id, client_id, first, last)
     if not caller.is_coordinator:
         visits = [v for v in visits if v.employee_id == caller.employee_id]
-    return _entries(caller, visits)
+    return _entries(services, caller, visits)
 
 
-def visit_details(caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
-    bundle = load_visible_visit(caller, visit_id)
-    client = directory.get_clients(caller.agency_id, [bundle.visit.client_id]).get(bundle.visit.client_id)
+def visit_details(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
+    """The visit dialog: visit, client summary, clock times and session status (R03)."""
+    bundle = load_visible_visit(services, caller, visit_id)
+    client = services.directory.clients(caller.agency_id, [bundle.visit.client_id]).get(bundle.visit.client_id)
     return visit_view(bundle.visit, client, bundle.session, now)
 
 
-def session_details(caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
-    bundle = load_visible_visit(caller, visit_id)
+def session_details(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
+    """The session status the dialog and the call window ask for."""
+    bundle = load_visible_visit(services, caller, visit_id)
     return session_status(bundle.session, bundle.visit, now)
 
 
-def timeline(caller: Caller, visit_id: str) -> list[dict[str, Any]]:
+def timeline(services: Services, caller: Caller, visit_id: str) -> list[dict[str, Any]]:
     """R26: every state change with its UTC time and actor, oldest first."""
-    bundle = load_visible_visit(caller, visit_id, with_timeline=True)
-    return [{"at": iso(e.at), "type": e.type, "actor": e.actor, **({"detail": e.detail} if e.detail else {})}
-            for e in bundle.events]
+    return timeline_view(load_visible_visit(services, caller, visit_id, with_timeline=True).events)
 
 
-def save_notes(caller: Caller, visit_id: str, notes: str, now: datetime) -> dict[str, Any]:
-    """R17: the caregiver documents the visit, during the call too."""
-    if len(notes) > MAX_NOTES:
-        raise BadRequest.field("notes", f"must be at most {MAX_NOTES} characters")
+def save_notes(services: Services, caller: Caller, visit_id: str, notes: str, now: datetime) -> dict[str, Any]:
+    """R17: the caregiver documents the visit, during the call too (the route holds them to `payloads.MAX_NOTES`)."""
     # One conditional write carries the assignment check (R05); only a refusal reads, to say why.
-    if not visit_store.save_notes(caller.agency_id, visit_id, caller.employee_id, notes):
-        require_assigned(caller, load_visit(caller, visit_id), NotAssignedToDocument)
+    if not services.visits.save_notes(caller.agency_id, visit_id, caller.employee_id, notes):
+        require_assigned(caller, load_visit(services, caller, visit_id), NotAssignedToDocument)
         raise NotFound()  # the visit went away between the write and the read
     return {"id": visit_id, "notes": notes, "saved_at": iso(now)}

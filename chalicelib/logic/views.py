@@ -1,4 +1,4 @@
-"""The API's shapes for visits and sessions (ARCHITECTURE.md's payload table)."""
+"""Every shape the API answers with (ARCHITECTURE.md's payload table; the OpenAPI document describes them)."""
 
 from __future__ import annotations
 
@@ -6,50 +6,58 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.clock import iso
-from chalicelib.persistence.models import Client, Session, Visit
-
-TERMINAL_STATES = ("over", "expired")
-BOUNCE_WARNING = "The last invite email to the client bounced. Check the client's email address."
+from chalicelib.errors import INVITE_BOUNCED
+from chalicelib.records import (
+    NOT_INVITED,
+    OPEN_STATES,
+    Agency,
+    Client,
+    Employee,
+    ServiceCode,
+    Session,
+    SessionState,
+    TimelineEntry,
+    Visit,
+)
 
 
 def effective_state(session: Session | None, now: datetime) -> str:
     """The session's state as users see it: no invite yet is `none`; past its expiry is `expired` (R13)."""
-    if session is None or (session.invite_count == 0 and session.state == "invited"):
-        return "none"
-    if session.state not in TERMINAL_STATES and now >= session.expires_at:
-        return "expired"
+    if session is None or (session.invite_count == 0 and session.state == SessionState.INVITED):
+        return NOT_INVITED
+    if session.is_open and now >= session.expires_at:
+        return str(SessionState.EXPIRED)
     return str(session.state)
 
 
 def sent_generation(session: Session) -> int:
     """The link generation the client holds: a link rotated for a send that then failed was never delivered."""
-    sent = session.sent_generation if session.sent_generation is not None else session.link_generation
-    return int(sent)
+    return session.sent_generation if session.sent_generation is not None else session.link_generation
 
 
 def session_status(session: Session | None, visit: Visit, now: datetime) -> dict[str, Any]:
-    """The session status shape: what the dialog and the call window show."""
+    """The session status: what the dialog and the call window show."""
     state = effective_state(session, now)
-    if session is None or state == "none":
-        return {"state": "none", "last_invite_sent_at": None, "link_expires_at": None,
+    if session is None or state == NOT_INVITED:
+        return {"state": NOT_INVITED, "last_invite_sent_at": None, "link_expires_at": None,
                 "client_present": False, "employee_present": False, "invite_stale": False,
                 "ended_reason": None, "invite_bounced": False}
-    open_ = state in ("invited", "active")
+    open_ = state in OPEN_STATES
     return {
         "state": state,
         "last_invite_sent_at": iso(session.last_invite_sent_at),
         "link_expires_at": iso(session.expires_at),
-        "client_present": bool(session.client_present) and open_,
-        "employee_present": bool(session.employee_present) and open_,
+        "client_present": session.client_present and open_,
+        "employee_present": session.employee_present and open_,
         "invite_stale": open_ and sent_generation(session) != visit.schedule_version,
-        "ended_reason": session.ended_reason or ("expired" if state == "expired" else None),
-        "invite_bounced": bool(session.invite_bounced),
-        **({"invite_warning": BOUNCE_WARNING} if session.invite_bounced else {}),
+        "ended_reason": session.ended_reason or ("expired" if state == SessionState.EXPIRED else None),
+        "invite_bounced": session.invite_bounced,
+        **({"invite_warning": INVITE_BOUNCED} if session.invite_bounced else {}),
     }
 
 
 def visit_view(visit: Visit, client: Client | None, session: Session | None, now: datetime) -> dict[str, Any]:
-    """A visit with its client summary and session status."""
+    """A visit with its client summary and session status (the visit dialog)."""
     return {
         **schedule_entry(visit, client),
         "clock_in_at": iso(visit.clock_in_at),
@@ -60,7 +68,7 @@ def visit_view(visit: Visit, client: Client | None, session: Session | None, now
 
 
 def schedule_entry(visit: Visit, client: Client | None) -> dict[str, Any]:
-    """A visit as a schedule lists it."""
+    """A visit as a schedule lists it; `virtual` shows the virtual-care icon (R02)."""
     return {
         "id": visit.visit_id,
         "client_id": visit.client_id,
@@ -68,16 +76,69 @@ def schedule_entry(visit: Visit, client: Client | None) -> dict[str, Any]:
         "service_code": visit.service_code,
         "start": iso(visit.start),
         "end": iso(visit.end),
-        "virtual": bool(visit.virtual),
+        "virtual": visit.virtual,
         "client": client_summary(client, visit.client_id),
     }
 
 
 def client_summary(client: Client | None, client_id: str) -> dict[str, Any]:
+    """What a visit shows of its client: no contact details, only whether an email exists (R06)."""
     if client is None:
         return {"id": client_id, "name": "", "has_email": False}
     return {"id": client.client_id, "name": client.name, "has_email": bool(client.email),
             "email_failing": client.email_status is not None}
+
+
+def client_view(client: Client) -> dict[str, Any]:
+    """A client as a coordinator manages it."""
+    return {"id": client.client_id, "name": client.name, "email": client.email,
+            "preferred_language": client.preferred_language, "has_email": bool(client.email),
+            "email_failing": client.email_status is not None}
+
+
+def employee_view(employee: Employee) -> dict[str, Any]:
+    return {"id": employee.employee_id, "name": employee.name, "email": employee.email, "role": employee.role}
+
+
+def service_view(service: ServiceCode) -> dict[str, Any]:
+    return {"code": service.code, "name": service.name, "allows_virtual_visits": service.allows_virtual_visits}
+
+
+def me_view(employee: Employee, role: str, agency: Agency) -> dict[str, Any]:
+    """The signed-in staff member, their agency and its time zone."""
+    return {
+        "employee_id": employee.employee_id, "name": employee.name, "role": role,
+        "agency": {"id": agency.agency_id, "name": agency.name}, "agency_id": agency.agency_id,
+        "time_zone": agency.time_zone,
+    }
+
+
+def timeline_view(events: list[TimelineEntry]) -> list[dict[str, Any]]:
+    """R26: every state change with its UTC time and actor, oldest first."""
+    return [{"at": iso(e.at), "type": str(e.type), "actor": e.actor, **({"detail": e.detail} if e.detail else {})}
+            for e in events]
+
+
+def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session) -> dict[str, Any]:
+    """R16: the agency, the caregiver's first name and the visit time, and nothing else about the visit."""
+    return {
+        "agency_name": agency.name,
+        "caregiver_first_name": first_name(caregiver.name),
+        "start": iso(visit.start),
+        "end": iso(visit.end),
+        "time_zone": agency.time_zone,
+        "state": str(session.state),
+        "caregiver_present": session.employee_present and session.is_open,
+    }
+
+
+def attendee_view(attendee: dict[str, Any]) -> dict[str, Any]:
+    """A meeting provider's attendee as the API returns it (snake_case)."""
+    return {
+        "attendee_id": attendee["AttendeeId"],
+        "external_user_id": attendee["ExternalUserId"],
+        "join_token": attendee["JoinToken"],
+    }
 
 
 def first_name(full_name: str) -> str:

@@ -1,178 +1,155 @@
-"""Agencies and their people and service codes: the tenant's reference data."""
+"""Agencies and their people and service codes in DynamoDB: the tenant's reference data."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import Any
 
-from pynamodb.exceptions import PutError, UpdateError
-
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import NotFound
 from chalicelib.persistence import keys
 from chalicelib.persistence.binding import bound
-from chalicelib.persistence.models import Agency, Client, Employee, Item, ServiceCode
+from chalicelib.persistence.convert import agency_of, client_of, employee_of, service_of
+from chalicelib.persistence.models import AgencyItem, ClientItem, EmployeeItem, Item, ServiceCodeItem
+from chalicelib.persistence.transactions import conditional_update, create, translated
+from chalicelib.records import Agency, Client, Employee, Records, ServiceCode
+
+# Which record a sort key prefix holds, and where `lookup` puts it.
+_KINDS: dict[str, tuple[str, type[Item], Any]] = {
+    keys.AGENCY_SK: ("agency", AgencyItem, agency_of),
+    keys.CLIENT_PREFIX: ("client", ClientItem, client_of),
+    keys.EMPLOYEE_PREFIX: ("employee", EmployeeItem, employee_of),
+    keys.SERVICE_PREFIX: ("service", ServiceCodeItem, service_of),
+}
+
+
+def _get(agency_id: str, sk: str) -> Any:
+    """The record under the agency's `sk`, or NotFound."""
+    bound()
+    prefix = sk if sk == keys.AGENCY_SK else sk[:sk.index("#") + 1]
+    _, model, convert = _KINDS[prefix]
+    try:
+        return convert(model.get(keys.agency_pk(agency_id), sk))
+    except model.DoesNotExist:
+        raise NotFound() from None
 
 
 def get_agency(agency_id: str) -> Agency:
-    bound()
-    try:
-        return Agency.get(keys.agency_pk(agency_id), "AGENCY")
-    except Agency.DoesNotExist:
-        raise NotFound() from None
-
-
-def get_client(agency_id: str, client_id: str) -> Client:
-    bound()
-    try:
-        return Client.get(keys.agency_pk(agency_id), f"CLIENT#{client_id}")
-    except Client.DoesNotExist:
-        raise NotFound() from None
+    """The agency, or NotFound (also for operators: infra/staff_admin.py)."""
+    result: Agency = _get(agency_id, keys.AGENCY_SK)
+    return result
 
 
 def get_employee(agency_id: str, employee_id: str) -> Employee:
-    bound()
-    try:
-        return Employee.get(keys.agency_pk(agency_id), f"EMPLOYEE#{employee_id}")
-    except Employee.DoesNotExist:
-        raise NotFound() from None
-
-
-def get_service_code(agency_id: str, code: str) -> ServiceCode | None:
-    bound()
-    try:
-        return ServiceCode.get(keys.agency_pk(agency_id), f"SERVICE#{code}")
-    except ServiceCode.DoesNotExist:
-        return None
-
-
-@dataclass
-class Records:
-    """Some of one agency's reference items, read together; None where there is no such item."""
-
-    agency: Agency | None = None
-    client: Client | None = None
-    employee: Employee | None = None
-    service: ServiceCode | None = None
-
-
-def lookup(agency_id: str, *, agency: bool = False, client_id: str | None = None, employee_id: str | None = None,
-           service_code: str | None = None) -> Records:
-    """The agency, a client, an employee and a service code, as asked for, in one BatchGetItem."""
-    bound()
-    wanted: dict[str, tuple[str, type[Item]]] = {}
-    if agency:
-        wanted["AGENCY"] = ("agency", Agency)
-    if client_id is not None:
-        wanted[f"CLIENT#{client_id}"] = ("client", Client)
-    if employee_id is not None:
-        wanted[f"EMPLOYEE#{employee_id}"] = ("employee", Employee)
-    if service_code is not None:
-        wanted[f"SERVICE#{service_code}"] = ("service", ServiceCode)
-    found = Records()
-    pk = keys.agency_pk(agency_id)
-    for item in Item.batch_get([(pk, sk) for sk in wanted]) if wanted else []:
-        field, model = wanted.get(item.sk, ("", Item))
-        if field and isinstance(item, model):
-            setattr(found, field, item)
-    return found
-
-
-def get_clients(agency_id: str, client_ids: Iterable[str]) -> dict[str, Client]:
-    """Several clients of one agency in one BatchGetItem (one alone in a GetItem, the lighter call)."""
-    bound()
-    wanted = [(keys.agency_pk(agency_id), f"CLIENT#{cid}") for cid in sorted(set(client_ids))]
-    if len(wanted) == 1:
-        try:
-            client = Client.get(*wanted[0])
-        except Client.DoesNotExist:
-            return {}
-        return {client.client_id: client}
-    return {c.client_id: c for c in Client.batch_get(wanted)} if wanted else {}
-
-
-def _list(agency_id: str, prefix: str) -> list[Item]:
-    bound()
-    return list(Item.query(keys.agency_pk(agency_id), Item.sk.startswith(prefix)))
-
-
-def list_employees(agency_id: str) -> list[Employee]:
-    return [e for e in _list(agency_id, "EMPLOYEE#") if isinstance(e, Employee)]
-
-
-def list_clients(agency_id: str) -> list[Client]:
-    return [c for c in _list(agency_id, "CLIENT#") if isinstance(c, Client)]
-
-
-def list_service_codes(agency_id: str) -> list[ServiceCode]:
-    return [s for s in _list(agency_id, "SERVICE#") if isinstance(s, ServiceCode)]
-
-
-def _create(item: Item) -> None:
-    bound()
-    try:
-        item.save(condition=Item.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict("That already exists.") from None
-        raise
+    result: Employee = _get(agency_id, keys.EMPLOYEE_PREFIX + employee_id)
+    return result
 
 
 def put_agency(agency_id: str, name: str, time_zone: str, sender_email: str) -> Agency:
-    agency = Agency(
-        keys.agency_pk(agency_id), "AGENCY",
-        agency_id=agency_id, name=name, time_zone=time_zone, sender_email=sender_email,
-    )
-    _create(agency)
-    return agency
-
-
-def put_client(agency_id: str, client_id: str, name: str, email: str | None, language: str) -> Client:
-    client = Client(
-        keys.agency_pk(agency_id), f"CLIENT#{client_id}",
-        client_id=client_id, name=name, email=email, preferred_language=language,
-    )
-    _create(client)
-    return client
+    """Create the agency (also for operators: infra/staff_admin.py)."""
+    return DynamoDirectory().add_agency(Agency(agency_id, name, time_zone, sender_email))
 
 
 def put_employee(agency_id: str, employee_id: str, name: str, email: str, role: str) -> Employee:
-    employee = Employee(
-        keys.agency_pk(agency_id), f"EMPLOYEE#{employee_id}",
-        employee_id=employee_id, name=name, email=email, role=role,
-    )
-    _create(employee)
-    return employee
+    return DynamoDirectory().add_employee(agency_id, Employee(employee_id, name, email, role))
 
 
-def put_service_code(agency_id: str, code: str, name: str, allows_virtual: bool) -> ServiceCode:
-    service = ServiceCode(
-        keys.agency_pk(agency_id), f"SERVICE#{code}",
-        code=code, name=name, allows_virtual_visits=allows_virtual,
-    )
-    _create(service)
-    return service
-
-
-def mark_email_failing(agency_id: str, client_id: str, status: str) -> bool:
-    """Mark the client's address as bounced or complained; False if there is no such client."""
+def _created(item: Item) -> None:
     bound()
-    client = Client(keys.agency_pk(agency_id), f"CLIENT#{client_id}")
-    try:
-        client.update(actions=[Client.email_status.set(status)], condition=Client.pk.exists())
-    except UpdateError:
-        return False
-    return True
+    create(item)
 
 
-def update_client(agency_id: str, client_id: str, changes: dict[str, str | None]) -> Client:
-    """Change a client's name, email or language; a new email clears its bounce mark."""
-    client = get_client(agency_id, client_id)
-    actions = []
-    for field, value in changes.items():
-        attr = getattr(Client, field)
-        actions.append(attr.remove() if value is None else attr.set(value))
-    if "email" in changes:
-        actions.append(Client.email_status.remove())
-    if actions:
-        client.update(actions=actions, condition=Client.pk.exists())
-    return client
+@translated
+class DynamoDirectory:
+    """The `stores.Directory` on the table: every item of an agency under `AGENCY#<id>`."""
+
+    def add_agency(self, agency: Agency) -> Agency:
+        _created(AgencyItem(keys.agency_pk(agency.agency_id), keys.AGENCY_SK, agency_id=agency.agency_id,
+                            name=agency.name, time_zone=agency.time_zone, sender_email=agency.sender_email))
+        return agency
+
+    def add_client(self, agency_id: str, client: Client) -> Client:
+        _created(ClientItem(keys.agency_pk(agency_id), keys.CLIENT_PREFIX + client.client_id,
+                            client_id=client.client_id, name=client.name, email=client.email,
+                            preferred_language=client.preferred_language, email_status=client.email_status))
+        return client
+
+    def add_employee(self, agency_id: str, employee: Employee) -> Employee:
+        _created(EmployeeItem(keys.agency_pk(agency_id), keys.EMPLOYEE_PREFIX + employee.employee_id,
+                              employee_id=employee.employee_id, name=employee.name, email=employee.email,
+                              role=employee.role))
+        return employee
+
+    def add_service_code(self, agency_id: str, service: ServiceCode) -> ServiceCode:
+        _created(ServiceCodeItem(keys.agency_pk(agency_id), keys.SERVICE_PREFIX + service.code, code=service.code,
+                                 name=service.name, allows_virtual_visits=service.allows_virtual_visits))
+        return service
+
+    def lookup(self, agency_id: str, *, agency: bool = False, client_id: str | None = None,
+               employee_id: str | None = None, service_code: str | None = None) -> Records:
+        """The agency, a client, an employee and a service code, as asked for, in one BatchGetItem."""
+        bound()
+        wanted = [sk for sk, asked in ((keys.AGENCY_SK, agency), (keys.CLIENT_PREFIX + str(client_id), client_id),
+                                       (keys.EMPLOYEE_PREFIX + str(employee_id), employee_id),
+                                       (keys.SERVICE_PREFIX + str(service_code), service_code))
+                  if asked is not None and asked is not False]
+        found = Records()
+        pk = keys.agency_pk(agency_id)
+        for item in Item.batch_get([(pk, sk) for sk in wanted]) if wanted else []:
+            prefix = item.sk if item.sk == keys.AGENCY_SK else item.sk[:item.sk.find("#") + 1]
+            field, model, convert = _KINDS.get(prefix, ("", Item, None))
+            if field and isinstance(item, model) and item.sk in wanted:
+                setattr(found, field, convert(item))
+        return found
+
+    def client(self, agency_id: str, client_id: str) -> Client:
+        result: Client = _get(agency_id, keys.CLIENT_PREFIX + client_id)
+        return result
+
+    def employee(self, agency_id: str, employee_id: str) -> Employee:
+        return get_employee(agency_id, employee_id)
+
+    def clients(self, agency_id: str, client_ids: Iterable[str]) -> dict[str, Client]:
+        """Several clients of one agency in one BatchGetItem (one alone in a GetItem, the lighter call)."""
+        wanted = sorted(set(client_ids))
+        if len(wanted) == 1:
+            try:
+                return {wanted[0]: self.client(agency_id, wanted[0])}
+            except NotFound:
+                return {}
+        bound()
+        pk = keys.agency_pk(agency_id)
+        items = ClientItem.batch_get([(pk, keys.CLIENT_PREFIX + cid) for cid in wanted]) if wanted else []
+        return {c.client_id: client_of(c) for c in items}
+
+    def list_clients(self, agency_id: str) -> list[Client]:
+        return [client_of(i) for i in _listed(agency_id, keys.CLIENT_PREFIX) if isinstance(i, ClientItem)]
+
+    def list_employees(self, agency_id: str) -> list[Employee]:
+        return [employee_of(i) for i in _listed(agency_id, keys.EMPLOYEE_PREFIX) if isinstance(i, EmployeeItem)]
+
+    def list_service_codes(self, agency_id: str) -> list[ServiceCode]:
+        return [service_of(i) for i in _listed(agency_id, keys.SERVICE_PREFIX) if isinstance(i, ServiceCodeItem)]
+
+    def update_client(self, agency_id: str, client_id: str, changes: dict[str, str | None]) -> Client:
+        """Change a client's name, email or language; a new email clears its bounce mark."""
+        bound()
+        item = ClientItem(keys.agency_pk(agency_id), keys.CLIENT_PREFIX + client_id)
+        actions = [getattr(ClientItem, name).remove() if value is None else getattr(ClientItem, name).set(value)
+                   for name, value in changes.items()]
+        if "email" in changes:
+            actions.append(ClientItem.email_status.remove())
+        if not actions:
+            return self.client(agency_id, client_id)
+        if not conditional_update(item, actions, ClientItem.pk.exists()):
+            raise NotFound()
+        return client_of(item)  # the update read back every attribute
+
+    def mark_email_failing(self, agency_id: str, client_id: str, status: str) -> bool:
+        bound()
+        item = ClientItem(keys.agency_pk(agency_id), keys.CLIENT_PREFIX + client_id)
+        return conditional_update(item, [ClientItem.email_status.set(status)], ClientItem.pk.exists())
+
+
+def _listed(agency_id: str, prefix: str) -> list[Item]:
+    bound()
+    return list(Item.query(keys.agency_pk(agency_id), Item.sk.startswith(prefix)))

@@ -1,12 +1,18 @@
-"""Tenant-namespaced keys. The agency always comes from the verified caller."""
+"""Tenant-namespaced keys. The agency always comes from the verified caller; only this package builds keys."""
 
 from __future__ import annotations
 
 import hashlib
 
-SESSION_SK = "SESSION"
+AGENCY_SK = "AGENCY"
 VISIT_SK = "VISIT"
+SESSION_SK = "SESSION"
+LINK_SK = "LINK"
+MEETING_SK = "MEETING"
 EVENT_PREFIX = "EVENT#"
+CLIENT_PREFIX = "CLIENT#"
+EMPLOYEE_PREFIX = "EMPLOYEE#"
+SERVICE_PREFIX = "SERVICE#"
 
 
 def agency_pk(agency_id: str) -> str:
@@ -29,12 +35,16 @@ def meeting_pk(meeting_id: str) -> str:
     return f"MEETING#{meeting_id}"
 
 
-def link_pk(token: str) -> str:
-    """Links are stored under the SHA-256 of their token, never the token itself."""
-    return "LINK#" + hashlib.sha256(token.encode()).hexdigest()
+def link_pk(link_digest: str) -> str:
+    """Links are stored under the SHA-256 of their token (`links.digest`), never the token itself."""
+    return f"LINK#{link_digest}"
 
 
 def sweep_shard(visit_id: str, shards: int) -> str:
     """Spread open sessions over `shards` partitions of the sweep index."""
     digest = hashlib.sha256(visit_id.encode()).digest()
-    return f"OPEN#{int.from_bytes(digest[:4], 'big') % max(shards, 1)}"
+    return shard_key(int.from_bytes(digest[:4], "big") % max(shards, 1))
+
+
+def shard_key(shard: int) -> str:
+    return f"OPEN#{shard}"

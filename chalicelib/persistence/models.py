@@ -22,37 +22,16 @@ SWEEP_FIELDS = ["kind", "agency_id", "visit_id", "state", "meeting_id", "meeting
                 "employee_present", "client_present"]
 
 
-class ByEmployee(GlobalSecondaryIndex["Item"]):
-    """Visits of one employee, ordered by start (the caregiver's schedule)."""
-
-    class Meta:
-        index_name = "by_employee"
-        projection = AllProjection()
-
-    employee_key = UnicodeAttribute(hash_key=True)
-    start = UTCDateTimeAttribute(range_key=True)
+def _by_start(index_name: str, key: str, doc: str) -> Any:
+    """A schedule index: visits under one key (`AGENCY#a#EMPLOYEE#e`, ...), ordered by start."""
+    meta = type("Meta", (), {"index_name": index_name, "projection": AllProjection()})
+    attributes = {key: UnicodeAttribute(hash_key=True), "start": UTCDateTimeAttribute(range_key=True)}
+    return type(index_name, (GlobalSecondaryIndex,), {"__doc__": doc, "Meta": meta, **attributes})
 
 
-class ByClient(GlobalSecondaryIndex["Item"]):
-    """Visits of one client, ordered by start (the client's schedule)."""
-
-    class Meta:
-        index_name = "by_client"
-        projection = AllProjection()
-
-    client_key = UnicodeAttribute(hash_key=True)
-    start = UTCDateTimeAttribute(range_key=True)
-
-
-class ByAgency(GlobalSecondaryIndex["Item"]):
-    """All visits of one agency, ordered by start (the attendance report)."""
-
-    class Meta:
-        index_name = "by_agency"
-        projection = AllProjection()
-
-    agency_key = UnicodeAttribute(hash_key=True)
-    start = UTCDateTimeAttribute(range_key=True)
+ByEmployee = _by_start("by_employee", "employee_key", "Visits of one employee, ordered by start (their schedule).")
+ByClient = _by_start("by_client", "client_key", "Visits of one client, ordered by start (the client's schedule).")
+ByAgency = _by_start("by_agency", "agency_key", "All visits of one agency, ordered by start (the attendance report).")
 
 
 class OpenSessions(GlobalSecondaryIndex["Item"]):
@@ -83,7 +62,7 @@ class Item(Model):
     open_sessions = OpenSessions()
 
 
-class Agency(Item, discriminator="agency"):
+class AgencyItem(Item, discriminator="agency"):
     """A tenant: name, time zone and the address invites come from."""
 
     agency_id = UnicodeAttribute()
@@ -92,7 +71,7 @@ class Agency(Item, discriminator="agency"):
     sender_email = UnicodeAttribute()
 
 
-class ServiceCode(Item, discriminator="service_code"):
+class ServiceCodeItem(Item, discriminator="service_code"):
     """A billable service; only some allow virtual visits (R01)."""
 
     code = UnicodeAttribute()
@@ -100,7 +79,7 @@ class ServiceCode(Item, discriminator="service_code"):
     allows_virtual_visits = BooleanAttribute(default=False)
 
 
-class Client(Item, discriminator="client"):
+class ClientItem(Item, discriminator="client"):
     """A person cared for. Email is optional (R06)."""
 
     client_id = UnicodeAttribute()
@@ -110,7 +89,7 @@ class Client(Item, discriminator="client"):
     email_status = UnicodeAttribute(null=True)  # None, "bounced" or "complained"
 
 
-class Employee(Item, discriminator="employee"):
+class EmployeeItem(Item, discriminator="employee"):
     """A caregiver or coordinator."""
 
     employee_id = UnicodeAttribute()
@@ -119,7 +98,7 @@ class Employee(Item, discriminator="employee"):
     role = UnicodeAttribute()  # "employee" or "coordinator"
 
 
-class Visit(Item, discriminator="visit"):
+class VisitItem(Item, discriminator="visit"):
     """A scheduled visit. `schedule_version` moves on every time change (R10)."""
 
     agency_id = UnicodeAttribute()
@@ -139,7 +118,7 @@ class Visit(Item, discriminator="visit"):
     notes = UnicodeAttribute(null=True)
 
 
-class Session(Item, discriminator="session"):
+class SessionItem(Item, discriminator="session"):
     """The virtual session of one visit: state, link generation, meeting and presence."""
 
     agency_id = UnicodeAttribute()
@@ -166,7 +145,7 @@ class Session(Item, discriminator="session"):
     sweep_at = UTCDateTimeAttribute(null=True)
 
 
-class JoinLink(Item, discriminator="link"):
+class LinkItem(Item, discriminator="link"):
     """A client link, keyed by the SHA-256 of its token; DynamoDB's TTL removes it after expiry."""
 
     agency_id = UnicodeAttribute()
@@ -183,7 +162,7 @@ class MeetingPointer(Item, discriminator="meeting"):
     visit_id = UnicodeAttribute()
 
 
-class TimelineEvent(Item, discriminator="event"):
+class EventItem(Item, discriminator="event"):
     """One append-only line of the visit's evidence (R26)."""
 
     at = UTCDateTimeAttribute()

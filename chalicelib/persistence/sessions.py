@@ -1,250 +1,234 @@
-"""Virtual sessions and join links: every state transition is a conditional write."""
+"""Virtual sessions, join links and meeting pointers in DynamoDB: every state transition is a conditional write."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
+from chalicelib.config import settings
 from chalicelib.errors import Conflict
 from chalicelib.persistence import keys
 from chalicelib.persistence.binding import bound
-from chalicelib.persistence.models import JoinLink, MeetingPointer, OpenSessions, Session, Visit
-from chalicelib.persistence.visits import OPEN_STATES, commit, new_event
+from chalicelib.persistence.convert import event_item, link_of, session_of, session_ref
+from chalicelib.persistence.models import LinkItem, MeetingPointer, OpenSessions, SessionItem
+from chalicelib.persistence.transactions import Op, commit, conditional_update, translated
+from chalicelib.records import (
+    OPEN_STATES,
+    Ending,
+    JoinLink,
+    Session,
+    SessionState,
+    TimelineEntry,
+    Visit,
+)
 
-Op = tuple[str, Any, list[Any], Any]
-
-
-def create_session(visit: Visit, nonce: str, expires_at: datetime, shard: str, link_hash_pk: str) -> Session | None:
-    """Create the visit's session and its first link; None when another call created it first."""
-    session = Session(
-        visit.pk, keys.SESSION_SK,
-        agency_id=visit.agency_id, visit_id=visit.visit_id, state="invited",
-        link_generation=visit.schedule_version, link_nonce=nonce, expires_at=expires_at,
-        sweep_shard=shard, sweep_at=expires_at,
-    )
-    link = _link(link_hash_pk, visit, int(visit.schedule_version), expires_at)
-    try:
-        commit([
-            ("put", session, [], Session.pk.does_not_exist()),
-            ("put", link, [], None),
-        ])
-    except Conflict:
-        return None
-    return session
+_OPEN = [str(state) for state in OPEN_STATES]
 
 
-def _link(link_hash_pk: str, visit: Visit, generation: int, expires_at: datetime) -> JoinLink:
-    return JoinLink(
-        link_hash_pk, "LINK", agency_id=visit.agency_id, visit_id=visit.visit_id,
-        generation=generation, expires_at=expires_at, expires_ttl=expires_at,
-    )
+def _is_open() -> Any:
+    return SessionItem.state.is_in(*_OPEN)
 
 
-def rotate_link(session: Session, visit: Visit, nonce: str, expires_at: datetime, link_hash_pk: str) -> bool:
-    """Issue the link of the visit's current schedule version; False when another call rotated it first."""
-    try:
-        commit([
-            ("update", session, [
-                Session.link_generation.set(visit.schedule_version), Session.link_nonce.set(nonce),
-                Session.expires_at.set(expires_at), Session.sweep_at.set(expires_at),
-            ], (Session.link_generation == session.link_generation) & Session.state.is_in(*OPEN_STATES)),
-            ("put", _link(link_hash_pk, visit, int(visit.schedule_version), expires_at), [], None),
-        ])
-    except Conflict:
-        return False
-    return True
+def _ref(session: Session) -> SessionItem:
+    return session_ref(session.agency_id, session.visit_id)
 
 
-def record_invite(session: Session, at: datetime, actor: str, emailed: bool) -> None:
-    """Record an emailed invite (R09's last-sent time) or a copied link on the session and timeline.
-
-    It also records which link generation went out: only a delivered link makes the invite current (R10).
-    """
-    actions: list[Any] = [Session.invite_count.add(1), Session.sent_generation.set(session.link_generation)]
-    if emailed:
-        actions += [Session.last_invite_sent_at.set(at), Session.invite_bounced.set(False)]
-    commit([
-        ("update", session, actions, Session.state.is_in(*OPEN_STATES)),
-        ("put", new_event(session, at, "invite_sent" if emailed else "link_copied", actor), [], None),
-    ])
+def _event(session: Session, event: TimelineEntry) -> Op:
+    return ("put", event_item(session.agency_id, session.visit_id, event), [], None)
 
 
-def record_email_after_end(session: Session, at: datetime, actor: str) -> None:
-    """An invite email went out while the session ended: the timeline shows it all the same (R26)."""
-    commit([("put", new_event(session, at, "invite_sent", actor), [], None)])
+def _link(link_digest: str, visit: Visit, expires_at: datetime) -> Op:
+    item = LinkItem(keys.link_pk(link_digest), keys.LINK_SK, agency_id=visit.agency_id, visit_id=visit.visit_id,
+                    generation=visit.schedule_version, expires_at=expires_at, expires_ttl=expires_at)
+    return ("put", item, [], None)
 
 
-def get_link(token_pk: str) -> JoinLink | None:
-    bound()
-    try:
-        return JoinLink.get(token_pk, "LINK", consistent_read=True)
-    except JoinLink.DoesNotExist:
-        return None
+def end_ops(session: Session, ending: Ending, at: datetime, event: TimelineEntry) -> tuple[list[Op], Session]:
+    """The writes that end an open session, and the session they leave.
 
-
-def attach_meeting(session: Session, meeting: dict[str, Any], previous_meeting_id: str | None) -> Session:
-    """Store the meeting made for this session, unless the session ended or another join stored a newer one.
-
-    The meeting's pointer item is written in the same transaction, so its events always find the session.
-    """
-    meeting_id = meeting["MeetingId"]
-    same = Session.meeting_id == meeting_id
-    expected: Any
-    if previous_meeting_id is None:
-        expected = Session.meeting_id.does_not_exist() | same
-    else:
-        expected = (Session.meeting_id == previous_meeting_id) | same
-    seq = session.meeting_seq + (0 if meeting_id == session.meeting_id else 1)
-    pointer = MeetingPointer(keys.meeting_pk(meeting_id), "MEETING", agency_id=session.agency_id,
-                             visit_id=session.visit_id)
-    commit([
-        ("update", session, [
-            Session.meeting_id.set(meeting_id), Session.meeting.set(meeting), Session.meeting_seq.set(seq),
-            Session.state.set("active"),
-        ], Session.state.is_in(*OPEN_STATES) & expected),
-        ("put", pointer, [], None),
-    ])
-    session.meeting_id, session.meeting, session.meeting_seq, session.state = meeting_id, meeting, seq, "active"
-    return session
-
-
-def session_of_meeting(meeting_id: str) -> Session | None:
-    """The session a provider's meeting belongs to: one GetItem for the pointer, one for the session."""
-    bound()
-    try:
-        pointer = MeetingPointer.get(keys.meeting_pk(meeting_id), "MEETING")
-    except MeetingPointer.DoesNotExist:
-        return None
-    return get_session(keys.visit_pk(pointer.agency_id, pointer.visit_id))
-
-
-def set_presence(session: Session, who: str, present: bool, at: datetime, actor: str,
-                 detail: str | None = None, next_sweep: datetime | None = None) -> bool:
-    """Flip one side's presence with its timeline line.
-
-    False when it already was so, the session ended, or a newer change was applied (events arrive
-    late, twice, or out of order; `*_seen_at` keeps the latest applied time).
-    """
-    attr = Session.employee_present if who == "employee" else Session.client_present
-    seen = Session.employee_seen_at if who == "employee" else Session.client_seen_at
-    event_type = f"{who}_{'joined' if present else 'left'}"
-    actions: list[Any] = [attr.set(present), seen.set(at)]
-    if next_sweep is not None:
-        actions.append(Session.sweep_at.set(next_sweep))
-    try:
-        commit([
-            ("update", session, actions,
-             Session.state.is_in(*OPEN_STATES) & (attr != present) & (seen.does_not_exist() | (seen <= at))),
-            ("put", new_event(session, at, event_type, actor, detail), [], None),
-        ])
-    except Conflict:
-        return False
-    return True
-
-
-def meeting_gone(session: Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
-    """The provider ended the meeting under an open session: forget it, so the next join makes a new one."""
-    bound()
-    try:
-        session.update(
-            actions=[Session.meeting_id.remove(), Session.meeting.remove(), Session.employee_present.set(False),
-                     Session.client_present.set(False), Session.employee_seen_at.set(at),
-                     Session.client_seen_at.set(at), Session.sweep_at.set(next_sweep)],
-            condition=Session.state.is_in(*OPEN_STATES) & (Session.meeting_id == meeting_id),
-        )
-    except UpdateError:
-        return False
-    return True
-
-
-def mark_invite_bounced(visit_pk: str) -> None:
-    """Flag the visit's session, if it has one, in one conditional write."""
-    bound()
-    with contextlib.suppress(UpdateError):
-        Session(visit_pk, keys.SESSION_SK).update(actions=[Session.invite_bounced.set(True)],
-                                                  condition=Session.pk.exists())
-
-
-def schedule_sweep(session: Session, at: datetime) -> None:
-    """Ask the sweep to look at an open session again at `at`."""
-    bound()
-    with contextlib.suppress(UpdateError):
-        session.update(actions=[Session.sweep_at.set(at)], condition=Session.state.is_in(*OPEN_STATES))
-
-
-def end_ops(session: Session, terminal: str, reason: str, at: datetime, actor: str,
-            extra: Any = None) -> list[Op]:
-    """Operations that end an open session; a live meeting stays queued for the sweep until deleted.
-
-    The condition pins the meeting id that was read, so a join that attaches a meeting meanwhile makes
-    this fail and the caller re-reads, rather than ending the session with a live meeting nobody deletes.
+    The condition pins what the ending was decided on: still open, the meeting id read (a join that attached a
+    meeting meanwhile makes it fail, rather than leave a live meeting nobody deletes), and the side of the expiry
+    `at` is on (a reschedule that moved the expiry meanwhile makes it fail). A live meeting stays queued for the
+    sweep until it is deleted.
     """
     actions = [
-        Session.state.set(terminal), Session.ended_reason.set(reason), Session.ended_at.set(at),
-        Session.employee_present.set(False), Session.client_present.set(False),
+        SessionItem.state.set(str(ending.state)), SessionItem.ended_reason.set(str(ending.reason)),
+        SessionItem.ended_at.set(at), SessionItem.employee_present.set(False), SessionItem.client_present.set(False),
     ]
     same_meeting: Any
     if session.meeting_id:
-        actions += [Session.meeting_to_delete.set(session.meeting_id), Session.sweep_at.set(at)]
-        same_meeting = Session.meeting_id == session.meeting_id
+        actions += [SessionItem.meeting_to_delete.set(session.meeting_id), SessionItem.sweep_at.set(at)]
+        same_meeting = SessionItem.meeting_id == session.meeting_id
     else:
-        actions += [Session.sweep_shard.remove(), Session.sweep_at.remove()]
-        same_meeting = Session.meeting_id.does_not_exist()
-    condition = Session.state.is_in(*OPEN_STATES) & same_meeting
-    if extra is not None:
-        condition = condition & extra
-    event = "link_expired" if terminal == "expired" else "session_ended"
-    return [
-        ("update", session, actions, condition),
-        ("put", new_event(session, at, event, actor, reason), [], None),
-    ]
+        actions += [SessionItem.sweep_shard.remove(), SessionItem.sweep_at.remove()]
+        same_meeting = SessionItem.meeting_id.does_not_exist()
+    expiry = (SessionItem.expires_at <= at) if ending.state == SessionState.EXPIRED else (SessionItem.expires_at > at)
+    ended = replace(session, state=ending.state, ended_reason=str(ending.reason), ended_at=at,
+                    employee_present=False, client_present=False, meeting_to_delete=session.meeting_id,
+                    sweep_at=at if session.meeting_id else None)
+    return [("update", _ref(session), actions, _is_open() & same_meeting & expiry), _event(session, event)], ended
 
 
-def end_session(session: Session, terminal: str, reason: str, at: datetime, actor: str,
-                extra: Any = None) -> Session | None:
-    """End an open session, re-reading on a lost race; the ended session, or None if it had already ended."""
-    current: Session | None = session
-    for _ in range(5):
-        if current is None or current.state not in OPEN_STATES:
-            return None
-        try:
-            commit(end_ops(current, terminal, reason, at, actor, extra))
-        except Conflict:
-            current = get_session(current.pk)
-            continue
-        return current
-    raise Conflict()
-
-
-def meeting_deleted(session: Session, meeting_id: str) -> None:
-    """The ended session's meeting is gone: it leaves the sweep index."""
-    bound()
-    pending: Any = Session.meeting_to_delete.does_not_exist()
-    if meeting_id:
-        pending = Session.meeting_to_delete == meeting_id
-    with contextlib.suppress(UpdateError):  # someone else finished it first
-        session.update(
-            actions=[Session.meeting_to_delete.remove(), Session.sweep_shard.remove(), Session.sweep_at.remove()],
-            condition=pending & ~Session.state.is_in(*OPEN_STATES),
-        )
-
-
-def due_for_sweep(shard: str, now: datetime, limit: int) -> Iterator[Session]:
-    """Sessions in one shard whose sweep time has come, oldest first, as the index projects them."""
-    bound()
-    for item in Session.open_sessions.query(shard, OpenSessions.sweep_at <= now, limit=limit, page_size=limit):
-        if isinstance(item, Session):
-            yield item
-
-
-def get_session(pk: str) -> Session | None:
-    bound()
-    try:
-        return Session.get(pk, keys.SESSION_SK, consistent_read=True)
-    except Session.DoesNotExist:
+def moved_expiry(session: Session | None, new_expiry: datetime | None, at: datetime) -> tuple[Op, Session] | None:
+    """The write that moves a live session's expiry with its visit's new time (R10), if there is one to move."""
+    if session is None or new_expiry is None:
         return None
+    op: Op = ("update", _ref(session), [SessionItem.expires_at.set(new_expiry), SessionItem.sweep_at.set(new_expiry)],
+              _is_open() & (SessionItem.expires_at > at))
+    return op, replace(session, expires_at=new_expiry, sweep_at=new_expiry)
 
+
+@translated
+class DynamoSessions:
+    """The `stores.Sessions` on the table: the session beside its visit, links and meeting pointers apart."""
+
+    def __init__(self, shards: int | None = None) -> None:
+        self._shards = shards
+
+    @property
+    def shards(self) -> int:
+        return self._shards if self._shards is not None else settings().sweep_shards
+
+    def get(self, agency_id: str, visit_id: str) -> Session | None:
+        bound()
+        try:
+            return session_of(SessionItem.get(keys.visit_pk(agency_id, visit_id), keys.SESSION_SK,
+                                              consistent_read=True))
+        except SessionItem.DoesNotExist:
+            return None
+
+    def create(self, visit: Visit, nonce: str, expires_at: datetime, link_digest: str) -> Session:
+        session = Session(visit.agency_id, visit.visit_id, SessionState.INVITED, expires_at,
+                          link_generation=visit.schedule_version, link_nonce=nonce, sweep_at=expires_at)
+        item = SessionItem(keys.visit_pk(visit.agency_id, visit.visit_id), keys.SESSION_SK,
+                           agency_id=visit.agency_id, visit_id=visit.visit_id, state=str(session.state),
+                           link_generation=session.link_generation, link_nonce=nonce, expires_at=expires_at,
+                           sweep_shard=keys.sweep_shard(visit.visit_id, self.shards), sweep_at=expires_at)
+        commit([("put", item, [], SessionItem.pk.does_not_exist()), _link(link_digest, visit, expires_at)])
+        return session
+
+    def rotate_link(self, session: Session, visit: Visit, nonce: str, expires_at: datetime,
+                    link_digest: str) -> Session:
+        commit([
+            ("update", _ref(session), [
+                SessionItem.link_generation.set(visit.schedule_version), SessionItem.link_nonce.set(nonce),
+                SessionItem.expires_at.set(expires_at), SessionItem.sweep_at.set(expires_at),
+            ], (SessionItem.link_generation == session.link_generation) & _is_open()),
+            _link(link_digest, visit, expires_at),
+        ])
+        return replace(session, link_generation=visit.schedule_version, link_nonce=nonce, expires_at=expires_at,
+                       sweep_at=expires_at)
+
+    def link(self, link_digest: str) -> JoinLink | None:
+        bound()
+        try:
+            return link_of(LinkItem.get(keys.link_pk(link_digest), keys.LINK_SK, consistent_read=True))
+        except LinkItem.DoesNotExist:
+            return None
+
+    def record_invite(self, session: Session, at: datetime, emailed: bool, event: TimelineEntry) -> Session:
+        actions: list[Any] = [SessionItem.invite_count.add(1),
+                              SessionItem.sent_generation.set(session.link_generation)]
+        if emailed:
+            actions += [SessionItem.last_invite_sent_at.set(at), SessionItem.invite_bounced.set(False)]
+        commit([("update", _ref(session), actions, _is_open()), _event(session, event)])
+        recorded = replace(session, invite_count=session.invite_count + 1, sent_generation=session.link_generation)
+        return replace(recorded, last_invite_sent_at=at, invite_bounced=False) if emailed else recorded
+
+    def add_event(self, agency_id: str, visit_id: str, event: TimelineEntry) -> None:
+        commit([("put", event_item(agency_id, visit_id, event), [], None)])
+
+    def attach_meeting(self, session: Session, meeting: dict[str, Any], previous_meeting_id: str | None) -> Session:
+        """The meeting's pointer item is written in the same transaction, so its events always find the session."""
+        meeting_id = meeting["MeetingId"]
+        same = SessionItem.meeting_id == meeting_id
+        expected: Any
+        if previous_meeting_id is None:
+            expected = SessionItem.meeting_id.does_not_exist() | same
+        else:
+            expected = (SessionItem.meeting_id == previous_meeting_id) | same
+        seq = session.meeting_seq + (0 if meeting_id == session.meeting_id else 1)
+        pointer = MeetingPointer(keys.meeting_pk(meeting_id), keys.MEETING_SK, agency_id=session.agency_id,
+                                 visit_id=session.visit_id)
+        commit([
+            ("update", _ref(session), [
+                SessionItem.meeting_id.set(meeting_id), SessionItem.meeting.set(meeting),
+                SessionItem.meeting_seq.set(seq), SessionItem.state.set(str(SessionState.ACTIVE)),
+            ], _is_open() & expected),
+            ("put", pointer, [], None),
+        ])
+        return replace(session, meeting_id=meeting_id, meeting=meeting, meeting_seq=seq, state=SessionState.ACTIVE)
+
+    def of_meeting(self, meeting_id: str) -> Session | None:
+        """One GetItem for the pointer, one for the session."""
+        bound()
+        try:
+            pointer = MeetingPointer.get(keys.meeting_pk(meeting_id), keys.MEETING_SK)
+        except MeetingPointer.DoesNotExist:
+            return None
+        return self.get(pointer.agency_id, pointer.visit_id)
+
+    def set_presence(self, session: Session, who: str, present: bool, at: datetime, event: TimelineEntry,
+                     next_sweep: datetime | None = None) -> Session | None:
+        attr = SessionItem.employee_present if who == "employee" else SessionItem.client_present
+        seen = SessionItem.employee_seen_at if who == "employee" else SessionItem.client_seen_at
+        actions: list[Any] = [attr.set(present), seen.set(at)]
+        if next_sweep is not None:
+            actions.append(SessionItem.sweep_at.set(next_sweep))
+        condition = _is_open() & (attr != present) & (seen.does_not_exist() | (seen <= at))
+        try:
+            commit([("update", _ref(session), actions, condition), _event(session, event)])
+        except Conflict:
+            return None
+        if who == "employee":
+            changed = replace(session, employee_present=present, employee_seen_at=at)
+        else:
+            changed = replace(session, client_present=present, client_seen_at=at)
+        return changed if next_sweep is None else replace(changed, sweep_at=next_sweep)
+
+    def meeting_gone(self, session: Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
+        bound()
+        return conditional_update(_ref(session), [
+            SessionItem.meeting_id.remove(), SessionItem.meeting.remove(), SessionItem.employee_present.set(False),
+            SessionItem.client_present.set(False), SessionItem.employee_seen_at.set(at),
+            SessionItem.client_seen_at.set(at), SessionItem.sweep_at.set(next_sweep),
+        ], _is_open() & (SessionItem.meeting_id == meeting_id))
+
+    def mark_invite_bounced(self, agency_id: str, visit_id: str) -> None:
+        bound()
+        conditional_update(session_ref(agency_id, visit_id), [SessionItem.invite_bounced.set(True)],
+                           SessionItem.pk.exists())
+
+    def schedule_sweep(self, session: Session, at: datetime) -> None:
+        bound()
+        conditional_update(_ref(session), [SessionItem.sweep_at.set(at)], _is_open())
+
+    def end(self, session: Session, ending: Ending, at: datetime, event: TimelineEntry) -> Session:
+        ops, ended = end_ops(session, ending, at, event)
+        commit(ops)
+        return ended
+
+    def meeting_deleted(self, session: Session, meeting_id: str) -> None:
+        bound()
+        pending: Any = SessionItem.meeting_to_delete.does_not_exist()
+        if meeting_id:
+            pending = SessionItem.meeting_to_delete == meeting_id
+        # False when someone else finished it first.
+        conditional_update(_ref(session), [SessionItem.meeting_to_delete.remove(), SessionItem.sweep_shard.remove(),
+                                           SessionItem.sweep_at.remove()], pending & ~_is_open())
+
+    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[Session]:
+        """Shard by shard, oldest first: one Query a shard, stopping once `limit` sessions were handed out."""
+        bound()
+        given = 0
+        for shard in range(self.shards):
+            remaining = limit - given
+            if remaining <= 0:
+                return
+            for item in SessionItem.open_sessions.query(keys.shard_key(shard), OpenSessions.sweep_at <= now,
+                                                        limit=remaining, page_size=remaining):
+                if isinstance(item, SessionItem):
+                    given += 1
+                    yield session_of(item)

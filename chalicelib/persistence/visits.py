@@ -1,203 +1,124 @@
-"""Visits: the bundle read, schedules, clocking, notes and time changes."""
+"""Visits in DynamoDB: the bundle read, schedules, clocking, notes and time changes."""
 
 from __future__ import annotations
 
-import random
-import time
-import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
-
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import NotFound
 from chalicelib.persistence import keys
-from chalicelib.persistence.binding import bound, connection
-from chalicelib.persistence.models import ByAgency, ByClient, ByEmployee, Item, Session, TimelineEvent, Visit
+from chalicelib.persistence.binding import bound
+from chalicelib.persistence.convert import entry_of, event_item, session_of, visit_item, visit_of, visit_ref
+from chalicelib.persistence.models import EventItem, Item, SessionItem, VisitItem
+from chalicelib.persistence.sessions import end_ops, moved_expiry
+from chalicelib.persistence.transactions import Op, commit, conditional_update, create, translated
+from chalicelib.records import Ending, Session, TimelineEntry, Visit, VisitBundle, VisitChange
 
-OPEN_STATES = ("invited", "active")
-
-
-@dataclass
-class VisitBundle:
-    """A visit with its session and, when asked for, its timeline: one Query on the visit partition."""
-
-    visit: Visit
-    session: Session | None
-    events: list[TimelineEvent] = field(default_factory=list)
+# Sort keys are stored to the microsecond, so "starts before `end`" is "starts at or before `end` - 1 µs": the one
+# range key condition DynamoDB has for a half-open range [start, end) (R37).
+_LAST_BEFORE = timedelta(microseconds=1)
 
 
-def new_event(visit: Visit | Session, at: datetime, type_: str, actor: str, detail: str | None = None) -> TimelineEvent:
-    """A timeline line for the visit's partition, sorted by its time, then by when it was written."""
-    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return TimelineEvent(
-        visit.pk, f"{keys.EVENT_PREFIX}{stamp}#{time.time_ns():020d}{uuid.uuid4().hex[:6]}",
-        at=at, type=type_, actor=actor, detail=detail,
-    )
-
-
-def get_visit_bundle(agency_id: str, visit_id: str, with_timeline: bool = False) -> VisitBundle:
-    """The visit, its session and optionally its timeline, scoped to the agency; NotFound otherwise."""
+def _schedule(index: Any, key: str, start: datetime, end: datetime) -> list[Visit]:
     bound()
-    pk = keys.visit_pk(agency_id, visit_id)
-    condition = None if with_timeline else Item.sk >= keys.SESSION_SK
-    visit: Visit | None = None
-    session: Session | None = None
-    events: list[TimelineEvent] = []
-    for item in Item.query(pk, condition, consistent_read=True):
-        if isinstance(item, Visit):
-            visit = item
-        elif isinstance(item, Session):
-            session = item
-        elif isinstance(item, TimelineEvent):
-            events.append(item)
-    if visit is None:
-        raise NotFound()
-    return VisitBundle(visit, session, events)
+    if end <= start:
+        return []
+    # The range key's condition goes through the index's class (TOOLCHAIN.md).
+    return [visit_of(v) for v in index.query(key, type(index).start.between(start, end - _LAST_BEFORE))
+            if isinstance(v, VisitItem)]
 
 
-def create_visit(visit: Visit) -> Visit:
-    bound()
-    try:
-        visit.save(condition=Item.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict() from None
-        raise
-    return visit
+@translated
+class DynamoVisits:
+    """The `stores.Visits` on the table: a visit, its session and its timeline share one partition."""
 
+    def add(self, visit: Visit) -> Visit:
+        bound()
+        create(visit_item(visit))
+        return visit
 
-def schedule_for_employee(agency_id: str, employee_id: str, start: datetime, end: datetime) -> list[Visit]:
-    bound()
-    key = keys.employee_key(agency_id, employee_id)
-    return [v for v in Visit.by_employee.query(key, ByEmployee.start.between(start, end))
-            if isinstance(v, Visit)]
+    def bundle(self, agency_id: str, visit_id: str, with_timeline: bool = False) -> VisitBundle:
+        """The visit, its session and optionally its timeline, in one Query on the visit's partition."""
+        bound()
+        condition = None if with_timeline else Item.sk >= keys.SESSION_SK
+        visit: Visit | None = None
+        session: Session | None = None
+        events: list[TimelineEntry] = []
+        for item in Item.query(keys.visit_pk(agency_id, visit_id), condition, consistent_read=True):
+            if isinstance(item, VisitItem):
+                visit = visit_of(item)
+            elif isinstance(item, SessionItem):
+                session = session_of(item)
+            elif isinstance(item, EventItem):
+                events.append(entry_of(item))
+        if visit is None:
+            raise NotFound()
+        return VisitBundle(visit, session, events)
 
+    def of_employee(self, agency_id: str, employee_id: str, start: datetime, end: datetime) -> list[Visit]:
+        return _schedule(VisitItem.by_employee, keys.employee_key(agency_id, employee_id), start, end)
 
-def schedule_for_client(agency_id: str, client_id: str, start: datetime, end: datetime) -> list[Visit]:
-    bound()
-    key = keys.client_key(agency_id, client_id)
-    return [v for v in Visit.by_client.query(key, ByClient.start.between(start, end))
-            if isinstance(v, Visit)]
+    def of_client(self, agency_id: str, client_id: str, start: datetime, end: datetime) -> list[Visit]:
+        return _schedule(VisitItem.by_client, keys.client_key(agency_id, client_id), start, end)
 
+    def of_agency(self, agency_id: str, start: datetime, end: datetime) -> list[Visit]:
+        return _schedule(VisitItem.by_agency, keys.agency_pk(agency_id), start, end)
 
-Op = tuple[str, Any, list[Any], Any]
+    def clock_in(self, visit: Visit, at: datetime, event: TimelineEntry) -> Visit:
+        commit([
+            ("update", visit_ref(visit), [VisitItem.clock_in_at.set(at)],
+             VisitItem.clock_in_at.does_not_exist() & VisitItem.clock_out_at.does_not_exist()),
+            ("put", event_item(visit.agency_id, visit.visit_id, event), [], None),
+        ])
+        return replace(visit, clock_in_at=at)
 
+    def clock_out(self, visit: Visit, at: datetime, event: TimelineEntry,
+                  ending: tuple[Session, Ending, TimelineEntry] | None = None) -> tuple[Visit, Session | None]:
+        ops: list[Op] = [
+            ("update", visit_ref(visit), [VisitItem.clock_out_at.set(at)],
+             VisitItem.clock_in_at.exists() & VisitItem.clock_out_at.does_not_exist()),
+            ("put", event_item(visit.agency_id, visit.visit_id, event), [], None),
+        ]
+        ended: Session | None = None
+        if ending is not None:
+            session, how, line = ending
+            session_ops, ended = end_ops(session, how, at, line)
+            ops += session_ops
+        commit(ops)
+        return replace(visit, clock_out_at=at), ended
 
-def visits_of_agency(agency_id: str, start: datetime, end: datetime) -> list[Visit]:
-    """Every visit of the agency starting in [start, end], from the by-agency index."""
-    bound()
-    return [v for v in Visit.by_agency.query(keys.agency_pk(agency_id), ByAgency.start.between(start, end))
-            if isinstance(v, Visit)]
+    def save_notes(self, agency_id: str, visit_id: str, employee_id: str, notes: str) -> bool:
+        bound()
+        item = VisitItem(keys.visit_pk(agency_id, visit_id), keys.VISIT_SK)
+        return conditional_update(item, [VisitItem.notes.set(notes)],
+                                  VisitItem.pk.exists() & (VisitItem.employee_id == employee_id))
 
-
-# Cancellation reasons that mean "not now" rather than "a condition failed": DynamoDB throttled the transaction,
-# or another transaction held one of its items. They arrive as TransactionCanceledException, which botocore's
-# retries leave alone; a cancelled transaction wrote nothing, so it is retried here (issue 6, faults).
-TRANSIENT_CANCELLATIONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict",
-                                     "RequestLimitExceeded"})
-TRANSACTION_ATTEMPTS = 4
-_sleep = time.sleep  # replaced in tests, which never wait
-
-
-def _transient(exc: TransactWriteError) -> bool:
-    codes = {reason.code for reason in exc.cancellation_reasons if reason is not None}
-    return bool(codes & TRANSIENT_CANCELLATIONS) and "ConditionalCheckFailed" not in codes
-
-
-# What DynamoDB answers when it is over capacity, once the client's own retries are spent.
-OVERLOAD_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
-
-
-def overloaded(exc: BaseException) -> bool:
-    """Whether DynamoDB refused for load (after every retry), not because of anything in the request."""
-    from pynamodb.exceptions import PynamoDBException
-
-    if not isinstance(exc, PynamoDBException):
-        return False
-    if isinstance(exc, TransactWriteError) and exc.cause_response_code == "TransactionCanceledException":
-        return _transient(exc)
-    return exc.cause_response_code in OVERLOAD_CODES
-
-
-def _committed(tx_body: list[Op]) -> None:
-    """Run updates and puts in one transaction; a failed condition is a Conflict, throttling is retried."""
-    for attempt in range(TRANSACTION_ATTEMPTS):
-        try:
-            with TransactWrite(connection=connection()) as tx:
-                for op, item, actions, condition in tx_body:
-                    if op == "update":
-                        tx.update(item, actions=actions, condition=condition)
-                    else:
-                        tx.save(item, condition=condition)
-            return
-        except TransactWriteError as exc:
-            if exc.cause_response_code != "TransactionCanceledException":
-                raise
-            if not _transient(exc):
-                raise Conflict() from None
-            if attempt + 1 == TRANSACTION_ATTEMPTS:
-                raise  # still throttled: a server-side failure, not a lost race
-            _sleep(random.random() * 0.05 * 2**attempt)  # noqa: S311 - jitter, not security
-
-
-def clock_in(visit: Visit, at: datetime, actor: str) -> None:
-    """Record the clock-in once; a second one fails its condition."""
-    _committed([
-        ("update", visit, [Visit.clock_in_at.set(at)],
-         Visit.clock_in_at.does_not_exist() & Visit.clock_out_at.does_not_exist()),
-        ("put", new_event(visit, at, "clocked_in", actor), [], None),
-    ])
-
-
-def clock_out(visit: Visit, session: Session | None, at: datetime, actor: str, ending: list[Op]) -> None:
-    """Record the clock-out; `ending` holds the session's end operations when one is open (R22)."""
-    _committed([
-        ("update", visit, [Visit.clock_out_at.set(at)],
-         Visit.clock_in_at.exists() & Visit.clock_out_at.does_not_exist()),
-        ("put", new_event(visit, at, "clocked_out", actor), [], None),
-        *ending,
-    ])
-
-
-def save_notes(agency_id: str, visit_id: str, employee_id: str, notes: str) -> bool:
-    """Save the notes in one conditional write; False if there is no such visit or it is someone else's."""
-    bound()
-    visit = Visit(keys.visit_pk(agency_id, visit_id), keys.VISIT_SK)
-    try:
-        visit.update(actions=[Visit.notes.set(notes)],
-                     condition=Visit.pk.exists() & (Visit.employee_id == employee_id))
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
-def change_visit(visit: Visit, session: Session | None, changes: dict[str, object], new_expiry: datetime | None,
-                 at: datetime, actor: str) -> None:
-    """Apply a coordinator's change; a time change moves the schedule version and the session's expiry (R10)."""
-    actions = [getattr(Visit, name).set(value) for name, value in changes.items()]
-    time_changed = "start" in changes or "end" in changes
-    if time_changed:
-        actions.append(Visit.schedule_version.add(1))
-    condition = Visit.schedule_version == visit.schedule_version
-    if "employee_id" in changes:  # not while the visit is in progress: a clock-in racing the reassign wins
-        condition = condition & (Visit.clock_in_at.does_not_exist() | Visit.clock_out_at.exists())
-    ops: list[Op] = [
-        ("update", visit, actions, condition),
-        ("put", new_event(visit, at, "visit_changed", actor, ",".join(sorted(changes))), [], None),
-    ]
-    # Only a live session follows the new time. One already past its expiry is expired (R13), even before the
-    # sweep records it, and expired is terminal: moving its expiry would bring it back to life.
-    if session is not None and session.state in OPEN_STATES and new_expiry is not None and at < session.expires_at:
-        ops.append(("update", session, [Session.expires_at.set(new_expiry), Session.sweep_at.set(new_expiry)],
-                    Session.state.is_in(*OPEN_STATES) & (Session.expires_at > at)))
-    _committed(ops)
-
-
-def commit(ops: list[Op]) -> None:
-    """Commit prepared operations atomically (used by the session module)."""
-    _committed(ops)
+    def change(self, visit: Visit, session: Session | None, change: VisitChange,
+               event: TimelineEntry) -> tuple[Visit, Session | None]:
+        actions: list[Any] = []
+        if change.start is not None:
+            actions.append(VisitItem.start.set(change.start))
+        if change.end is not None:
+            actions.append(VisitItem.end.set(change.end))
+        if change.moves_time:
+            actions.append(VisitItem.schedule_version.add(1))
+        condition = VisitItem.schedule_version == visit.schedule_version
+        if change.employee_id is not None:
+            actions += [VisitItem.employee_id.set(change.employee_id),
+                        VisitItem.employee_key.set(keys.employee_key(visit.agency_id, change.employee_id))]
+            # Not while the visit is in progress: a clock-in racing the reassign wins.
+            condition = condition & (VisitItem.clock_in_at.does_not_exist() | VisitItem.clock_out_at.exists())
+        ops: list[Op] = [
+            ("update", visit_ref(visit), actions, condition),
+            ("put", event_item(visit.agency_id, visit.visit_id, event), [], None),
+        ]
+        moved = moved_expiry(session, change.new_expiry, event.at)
+        if moved is not None:
+            ops.append(moved[0])
+            session = moved[1]
+        commit(ops)
+        changed = replace(visit, start=change.start or visit.start, end=change.end or visit.end,
+                          employee_id=change.employee_id or visit.employee_id,
+                          schedule_version=visit.schedule_version + (1 if change.moves_time else 0))
+        return changed, session

@@ -12,7 +12,7 @@ CASES = [
     (b'{"delivery": "fax"}', 400, "The field 'delivery' must be one of 'email', 'link'."),
     (b'{"delivery": "email", "cc": "x@y.z"}', 400, "The field 'cc' is not accepted here."),
     (b'{}', 400, "The field 'delivery' is required."),
-    (b'{"delivery": "' + b"e" * 20000 + b'"}', 413, "The request body is too large."),
+    (b'{"delivery": "' + b"e" * 300_000 + b'"}', 413, "The request body is too large."),
 ]
 
 

@@ -8,8 +8,7 @@ import pytest
 
 from chalicelib.logic import expiry
 from chalicelib.persistence import keys
-from chalicelib.persistence import sessions as session_store
-from chalicelib.persistence.models import Session, TimelineEvent
+from chalicelib.persistence.models import EventItem, SessionItem
 from tests.aws_calls import counting_dynamodb_calls
 from tests.conftest import NOW
 
@@ -19,14 +18,14 @@ SHARDS = 4
 def seed_sessions(total: int, due: int) -> list[str]:
     """`total` open sessions; the first `due` expired a minute ago, the rest expire in the next hours."""
     due_pks = []
-    with Session.batch_write() as batch:
+    with SessionItem.batch_write() as batch:
         for n in range(total):
             visit_id = f"v{n:06d}"
             expires = NOW - timedelta(minutes=1) if n < due else NOW + timedelta(minutes=5 + n % 600)
             pk = keys.visit_pk("ag1", visit_id)
             if n < due:
                 due_pks.append(pk)
-            batch.save(Session(
+            batch.save(SessionItem(
                 pk, keys.SESSION_SK, agency_id="ag1", visit_id=visit_id, state="invited", link_generation=1,
                 link_nonce="n", expires_at=expires, invite_count=1, sweep_shard=keys.sweep_shard(visit_id, SHARDS),
                 sweep_at=expires,
@@ -34,12 +33,12 @@ def seed_sessions(total: int, due: int) -> list[str]:
     return due_pks
 
 
-def states(pks: list[str]) -> dict[str, str]:
-    return {pk: s.state for pk in pks if (s := session_store.get_session(pk)) is not None}
+def states(services, pks: list[str]) -> dict[str, str]:
+    return {pk: s.state for pk in pks if (s := services.sessions.get("ag1", pk.rsplit("#", 1)[1])) is not None}
 
 
 def expired_events(pk: str) -> int:
-    return sum(1 for e in TimelineEvent.query(pk, TimelineEvent.sk.startswith("EVENT#")) if e.type == "link_expired")
+    return sum(1 for e in EventItem.query(pk, EventItem.sk.startswith("EVENT#")) if e.type == "link_expired")
 
 
 @pytest.fixture(scope="module")
@@ -52,40 +51,40 @@ def test_r27_sweep_at_scale_reads_only_what_expired(services, _large):
     due = seed_sessions(_large, 100)
     # When one sweep runs
     with counting_dynamodb_calls() as calls:
-        result = expiry.sweep_expired_sessions(services, NOW, SHARDS, batch=200)
+        result = expiry.sweep_expired_sessions(services, NOW, batch=200)
     # Then exactly those 100 expire, reading no more than 110 items and never scanning
     assert result.expired == 100 and result.examined == 100
     assert calls.items_read <= 110, calls.items_read
     assert calls.operations["dynamodb.Scan"] == 0
     assert calls.operations["dynamodb.Query"] == SHARDS
     assert calls.operations["dynamodb.TransactWriteItems"] == 100
-    assert set(states(due).values()) == {"expired"}
+    assert set(states(services, due).values()) == {"expired"}
     # And a second sweep finds nothing and changes nothing
     with counting_dynamodb_calls() as again:
-        second = expiry.sweep_expired_sessions(services, NOW, SHARDS, batch=200)
+        second = expiry.sweep_expired_sessions(services, NOW, batch=200)
     assert (second.expired, second.examined) == (0, 0)
     assert again.items_read == 0 and again.operations["dynamodb.TransactWriteItems"] == 0
 
 
 def test_sweep_works_in_bounded_batches(services):
     due = seed_sessions(300, 250)
-    first = expiry.sweep_expired_sessions(services, NOW, SHARDS, batch=100)
-    second = expiry.sweep_expired_sessions(services, NOW, SHARDS, batch=100)
-    third = expiry.sweep_expired_sessions(services, NOW, SHARDS, batch=100)
+    first = expiry.sweep_expired_sessions(services, NOW, batch=100)
+    second = expiry.sweep_expired_sessions(services, NOW, batch=100)
+    third = expiry.sweep_expired_sessions(services, NOW, batch=100)
     assert (first.expired, second.expired, third.expired) == (100, 100, 50)
-    assert set(states(due).values()) == {"expired"}
+    assert set(states(services, due).values()) == {"expired"}
 
 
 def test_overlapping_sweeps_expire_each_session_once(services, monkeypatch):
     # Given two sweeps that read the same due sessions before either writes
     due = seed_sessions(500, 60)
-    stale = [s for shard in range(SHARDS) for s in session_store.due_for_sweep(f"OPEN#{shard}", NOW, 200)]
+    stale = list(services.sessions.due_for_sweep(NOW, 200))
     assert len(stale) == 60
     # When the second runs to the end, then the first acts on what it read
-    other = expiry.sweep_expired_sessions(services, NOW, SHARDS, batch=200)
+    other = expiry.sweep_expired_sessions(services, NOW, batch=200)
     result = expiry.SweepResult()
     for session in stale:
-        expiry._sweep_one(session, services, NOW, result)
+        expiry.sweep_one(services, session, NOW, result)
     # Then every session expired exactly once, with one timeline line each
     assert other.expired == 60 and result.expired == 0
     assert all(expired_events(pk) == 1 for pk in due)
@@ -93,8 +92,8 @@ def test_overlapping_sweeps_expire_each_session_once(services, monkeypatch):
 
 def test_the_same_run_delivered_twice_changes_nothing_more(services):
     due = seed_sessions(200, 30)
-    first = expiry.sweep_expired_sessions(services, NOW, SHARDS, batch=200)
-    repeat = expiry.sweep_expired_sessions(services, NOW, SHARDS, batch=200)
+    first = expiry.sweep_expired_sessions(services, NOW, batch=200)
+    repeat = expiry.sweep_expired_sessions(services, NOW, batch=200)
     assert (first.expired, repeat.expired) == (30, 0)
     assert all(expired_events(pk) == 1 for pk in due)
 
@@ -107,15 +106,15 @@ def test_join_racing_the_sweep_at_the_boundary_leaves_nothing_live(api, make_vis
     clock.advance(timedelta(minutes=50 + 15))
     now = clock()
     # When the sweep has read it as due and, before it writes, a join at the boundary attaches a meeting
-    [due] = [s for shard in range(SHARDS) for s in session_store.due_for_sweep(f"OPEN#{shard}", now, 10)]
+    [due] = list(services.sessions.due_for_sweep(now, 10))
     assert flow.post(vid, "session/join").status_code == 410  # the join itself sees the expiry
-    session = session_store.get_session(due.pk)
+    session = services.sessions.get("ag1", vid)
     assert session is not None
     from chalicelib.logic.meeting_access import join_meeting
 
-    _, meeting, _ = join_meeting(session, "employee-emp1", services.meetings, True)  # the racing join's write
+    _, meeting, _ = join_meeting(services, session, "employee-emp1", True)  # the racing join's write
     result = expiry.SweepResult()
-    expiry._sweep_one(due, services, now, result)
+    expiry.sweep_one(services, due, now, result)
     # Then the sweep still expires it and deletes the meeting the join made
     assert result.expired == 1 and result.meetings_deleted == 1
     from chalicelib.integrations.meetings import MeetingGone

@@ -45,5 +45,5 @@ def test_link_puts_the_token_in_the_fragment_only():
 
 def test_stored_key_is_the_sha256_not_the_token():
     token = links.link_token(KEY, "ag", "v", 1, links.new_nonce())
-    stored = keys.link_pk(token)
+    stored = keys.link_pk(links.digest(token))
     assert token not in stored and stored.startswith("LINK#") and len(stored) == 5 + 64

@@ -1,0 +1,204 @@
+"""What the rules read and the stores return: plain records, with no storage keys and no storage library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class SessionState(StrEnum):
+    """A virtual session's stored state: `invited -> (active) -> over | expired`; the last two are terminal."""
+
+    INVITED = "invited"
+    ACTIVE = "active"
+    OVER = "over"
+    EXPIRED = "expired"
+
+
+OPEN_STATES = frozenset({SessionState.INVITED, SessionState.ACTIVE})
+# The API's name for a visit whose session has had no invite yet; never stored.
+NOT_INVITED = "none"
+
+
+class EndReason(StrEnum):
+    """Why a session ended (`ended_reason`)."""
+
+    HANG_UP = "hang_up"
+    CLOCK_OUT = "clock_out"
+    EXPIRED = "expired"
+
+
+class EventType(StrEnum):
+    """The kinds of line on a visit's timeline (R26)."""
+
+    INVITE_SENT = "invite_sent"
+    LINK_COPIED = "link_copied"
+    CLOCKED_IN = "clocked_in"
+    CLOCKED_OUT = "clocked_out"
+    EMPLOYEE_JOINED = "employee_joined"
+    EMPLOYEE_LEFT = "employee_left"
+    CLIENT_JOINED = "client_joined"
+    CLIENT_LEFT = "client_left"
+    SESSION_ENDED = "session_ended"
+    LINK_EXPIRED = "link_expired"
+    VISIT_CHANGED = "visit_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """A tenant: name, time zone and the address invites come from."""
+
+    agency_id: str
+    name: str
+    time_zone: str
+    sender_email: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCode:
+    """A billable service; only some allow virtual visits (R01)."""
+
+    code: str
+    name: str
+    allows_virtual_visits: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A person cared for. Email is optional (R06); `email_status` is None, "bounced" or "complained"."""
+
+    client_id: str
+    name: str
+    email: str | None = None
+    preferred_language: str = "en"
+    email_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    """A caregiver or coordinator."""
+
+    employee_id: str
+    name: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A scheduled visit. `schedule_version` moves on every time change (R10)."""
+
+    agency_id: str
+    visit_id: str
+    client_id: str
+    employee_id: str
+    service_code: str
+    start: datetime
+    end: datetime
+    virtual: bool = False
+    schedule_version: int = 1
+    clock_in_at: datetime | None = None
+    clock_out_at: datetime | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """The virtual session of one visit: state, link generation, meeting and presence.
+
+    The sweep reads sessions from an index that projects only what it needs; there the other fields hold
+    their defaults.
+    """
+
+    agency_id: str
+    visit_id: str
+    state: SessionState
+    expires_at: datetime
+    link_generation: int = 1
+    link_nonce: str = ""
+    sent_generation: int | None = None  # the link generation the client last received (R10)
+    invite_count: int = 0
+    last_invite_sent_at: datetime | None = None
+    meeting_id: str | None = None
+    meeting: dict[str, Any] | None = None
+    meeting_seq: int = 0
+    meeting_to_delete: str | None = None
+    employee_present: bool = False
+    client_present: bool = False
+    employee_seen_at: datetime | None = None  # the time of the latest presence change applied
+    client_seen_at: datetime | None = None
+    invite_bounced: bool = False
+    ended_reason: str | None = None
+    ended_at: datetime | None = None
+    sweep_at: datetime | None = None  # when the sweep looks next; None once it has nothing left to do
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class JoinLink:
+    """What a client link's token opens: one link generation of one visit, until it expires."""
+
+    agency_id: str
+    visit_id: str
+    generation: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One append-only line of the visit's evidence (R26)."""
+
+    at: datetime
+    type: str
+    actor: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitBundle:
+    """A visit with its session and, when asked for, its timeline (oldest first)."""
+
+    visit: Visit
+    session: Session | None
+    events: list[TimelineEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class VisitChange:
+    """A coordinator's change to a visit, and what it moves: a time change gives the link a new expiry (R10)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    employee_id: str | None = None
+    new_expiry: datetime | None = None
+
+    @property
+    def fields(self) -> list[str]:
+        return [name for name in ("start", "end", "employee_id") if getattr(self, name) is not None]
+
+    @property
+    def moves_time(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+@dataclass(slots=True)
+class Records:
+    """Some of one agency's reference records, read together; None where there is no such record."""
+
+    agency: Agency | None = None
+    client: Client | None = None
+    employee: Employee | None = None
+    service: ServiceCode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """How an open session ends now: its terminal state and the reason recorded."""
+
+    state: SessionState
+    reason: EndReason
