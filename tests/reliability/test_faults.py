@@ -83,10 +83,7 @@ def dynamodb_clients() -> list[Any]:
         return [model, *(m for sub in model.__subclasses__() for m in family(sub))]
 
     connections = [m._get_connection().connection for m in family(Item)]
-    transactions = getattr(binding, "connection", None)
-    if transactions is None:  # before the shared connection: transactions had their own
-        from chalicelib.persistence.visits import connection as transactions
-    connections.append(transactions())
+    connections.append(binding.connection())
     return list({id(c.client): c.client for c in connections}.values())
 
 
@@ -157,7 +154,7 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[float]]:
     """Backoffs are recorded, never slept: botocore's standard mode, and the transaction retry."""
     from botocore.retries.standard import ExponentialBackoff
 
-    from chalicelib.persistence import visits
+    from chalicelib.persistence import transactions
 
     recorded: dict[str, list[float]] = {"botocore": [], "transactions": []}
     original = ExponentialBackoff.delay_amount
@@ -167,7 +164,7 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[float]]:
         return 0.0
 
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", record)
-    monkeypatch.setattr(visits, "_sleep", recorded["transactions"].append)
+    monkeypatch.setattr(transactions, "_sleep", recorded["transactions"].append)
     return recorded
 
 
@@ -213,10 +210,9 @@ def in_call(make_visit: Any, flow: Any, fake: FakeChime, **visit: Any) -> tuple[
 
 
 def stored_session(vid: str) -> Any:
-    from chalicelib.persistence import keys
-    from chalicelib.persistence.sessions import get_session
+    from chalicelib.services import services
 
-    return get_session(keys.visit_pk("ag1", vid))
+    return services().sessions.get("ag1", vid)
 
 
 def caller(employee: str = "emp1") -> Any:
@@ -398,7 +394,7 @@ def test_r22_failed_delete_at_clock_out_still_ends_and_the_sweep_finishes_it(api
     fake.down = False
     assert run_sweep(api)["meetings_deleted"] == 1
     assert not fake.meetings[meeting_id].live
-    assert stored_session(vid).meeting_to_delete is None and stored_session(vid).sweep_shard is None
+    assert stored_session(vid).meeting_to_delete is None and stored_session(vid).sweep_at is None
     assert run_sweep(api)["examined"] == 0
 
 
@@ -517,7 +513,7 @@ def test_r04_crash_after_the_session_is_made_leaves_no_invite_and_the_retry_send
 
     vid = make_visit()
     # Given the process dies right after the session (and its link) is written, before the email
-    crash_during(lambda: invite_client(caller(), vid, "email", services, NOW), dynamodb_clients(),
+    crash_during(lambda: invite_client(services, caller(), vid, "email", NOW), dynamodb_clients(),
                  "after-call.dynamodb.TransactWriteItems")
     # Then nothing says an invite was sent, and no email went out
     assert flow.session(vid)["state"] == "none" and flow.timeline(vid) == [] and sent_emails() == []
@@ -531,7 +527,7 @@ def test_r09_crash_after_the_email_before_it_is_recorded_the_retry_sends_the_sam
 
     vid = make_visit()
     # Given the process dies right after SES accepted the email, before the invite is recorded
-    crash_during(lambda: invite_client(caller(), vid, "email", services, NOW), [services.mailer._client],
+    crash_during(lambda: invite_client(services, caller(), vid, "email", NOW), [services.mailer._client],
                  "after-call.sesv2.SendEmail")
     # Then the email is out but not on the timeline: the one window of the send-first order (documented)
     assert len(sent_emails()) == 1 and flow.timeline(vid) == [] and flow.session(vid)["state"] == "none"
@@ -550,14 +546,14 @@ def test_r20_crash_after_hang_up_before_the_delete_the_sweep_ends_the_meeting(ap
     fake, _ = chime
     vid, meeting_id = in_call(make_visit, flow, fake)
     # Given the process dies right after the session is ended, before Chime is asked to delete the meeting
-    crash_during(lambda: hang_up(caller(), vid, services_now(), NOW), dynamodb_clients(),
+    crash_during(lambda: hang_up(services_now(), caller(), vid, NOW), dynamodb_clients(),
                  "after-call.dynamodb.TransactWriteItems")
     # Then the session is over for everyone (R23) while the meeting still runs
     assert flow.session(vid)["state"] == "over" and flow.post(vid, "session/join").status_code == 409
     assert fake.meetings[meeting_id].live
     # When the sweep runs, it deletes the meeting and the session leaves the sweep index
     assert run_sweep(api)["meetings_deleted"] == 1 and not fake.meetings[meeting_id].live
-    assert stored_session(vid).sweep_shard is None
+    assert stored_session(vid).sweep_at is None
 
 
 def test_r20_crash_after_the_delete_before_it_is_recorded_the_sweep_finishes(api, make_visit, flow, chime):
@@ -566,7 +562,7 @@ def test_r20_crash_after_the_delete_before_it_is_recorded_the_sweep_finishes(api
     fake, _ = chime
     vid, meeting_id = in_call(make_visit, flow, fake)
     # Given the process dies right after Chime deleted the meeting, before that is recorded
-    crash_during(lambda: hang_up(caller(), vid, services_now(), NOW), [fake.client],
+    crash_during(lambda: hang_up(services_now(), caller(), vid, NOW), [fake.client],
                  "after-call.chime-sdk-meetings.DeleteMeeting")
     assert not fake.meetings[meeting_id].live and stored_session(vid).meeting_to_delete == meeting_id
     # When the sweep runs, the meeting is already gone (NotFound counts as deleted) and the session is done
@@ -579,7 +575,7 @@ def test_r22_crash_after_clock_out_before_the_delete_the_sweep_ends_the_meeting(
 
     fake, _ = chime
     vid, meeting_id = in_call(make_visit, flow, fake)
-    crash_during(lambda: clock_out(caller(), vid, services_now(), NOW), dynamodb_clients(),
+    crash_during(lambda: clock_out(services_now(), caller(), vid, NOW), dynamodb_clients(),
                  "after-call.dynamodb.TransactWriteItems")
     assert flow.session(vid)["state"] == "over"
     assert sorted(flow.timeline(vid)[-2:]) == ["clocked_out", "session_ended"]
@@ -595,7 +591,7 @@ def test_r24_crash_after_the_meeting_is_made_before_it_is_stored_the_next_join_r
     flow.link(vid)
     flow.post(vid, "clock-in")
     # Given the process dies right after Chime made the meeting, before the session stores it
-    crash_during(lambda: employee_join(caller(), vid, services_now(), NOW), [fake.client],
+    crash_during(lambda: employee_join(services_now(), caller(), vid, NOW), [fake.client],
                  "after-call.chime-sdk-meetings.CreateMeeting")
     assert len(fake.meetings) == 1 and stored_session(vid).meeting_id is None
     # When the caregiver joins again, the request token names the same meeting: still one meeting
@@ -612,7 +608,7 @@ def test_r24_crash_after_the_meeting_is_stored_before_the_attendee_the_next_join
     flow.link(vid)
     flow.post(vid, "clock-in")
     # Given the process dies right after the meeting is stored on the session
-    crash_during(lambda: employee_join(caller(), vid, services_now(), NOW), dynamodb_clients(),
+    crash_during(lambda: employee_join(services_now(), caller(), vid, NOW), dynamodb_clients(),
                  "after-call.dynamodb.TransactWriteItems")
     assert flow.session(vid)["state"] == "active" and "employee_joined" not in flow.timeline(vid)
     # When the caregiver joins again, the same meeting, an attendee, and the join on the timeline
@@ -629,7 +625,7 @@ def test_r27_crash_in_the_sweep_after_expiry_before_the_delete_the_next_sweep_de
     vid, meeting_id = in_call(make_visit, flow, fake, start=NOW - timedelta(minutes=30), minutes=30)
     clock.advance(timedelta(minutes=16))
     # Given the sweep dies right after it marked the session expired
-    crash_during(lambda: sweep_expired_sessions(services_now(), clock(), 4, 200), dynamodb_clients(),
+    crash_during(lambda: sweep_expired_sessions(services_now(), clock(), 200), dynamodb_clients(),
                  "after-call.dynamodb.TransactWriteItems")
     assert flow.session(vid)["state"] == "expired" and fake.meetings[meeting_id].live
     # When the next sweep runs, it deletes the meeting; nothing is expired twice

@@ -63,8 +63,7 @@ def checked(what: str) -> None:
 
 def test_link_nonces_come_from_secrets_with_256_bits(api: Api, make_visit: Any, flow: Any,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.persistence import keys
-    from chalicelib.persistence.sessions import get_session
+    from chalicelib.services import services
 
     # Given the randomness source links use, watched
     asked: list[int] = []
@@ -81,7 +80,7 @@ def test_link_nonces_come_from_secrets_with_256_bits(api: Api, make_visit: Any, 
     # Then each link generation drew 32 bytes from `secrets`, and the session keeps that nonce (never the token)
     assert asked and all(n >= 32 for n in asked)
     for vid in vids:
-        session = get_session(keys.visit_pk("ag1", vid))
+        session = services().sessions.get("ag1", vid)
         assert session is not None and len(base64.urlsafe_b64decode(session.link_nonce + "=")) == 32
     # And the tokens are 256-bit values that differ per visit
     assert all(len(base64.urlsafe_b64decode(t + "=")) == 32 for t in tokens) and tokens[0] != tokens[1]
@@ -133,7 +132,7 @@ def test_after_a_whole_lifecycle_no_stored_item_holds_a_token_or_the_link_key(
     swept = make_visit()
     third = flow.link(swept)
     clock.advance(timedelta(hours=3))
-    sweep_expired_sessions(services, clock(), 4, 200)
+    sweep_expired_sessions(services, clock(), 200)
     # When every stored item is read, attribute by attribute
     stored = "\n".join(all_stored_items())
     # Then no token is stored in any form, only the SHA-256 of each as its link's key
@@ -209,7 +208,7 @@ def test_every_client_answer_forbids_referrers_and_caching_and_carries_a_csp(
     expired = flow.link(make_visit(start=NOW - timedelta(minutes=70), minutes=60))
     cases = {
         "ok": [{"token": live}], "waiting": [{"token": live}], "over": [{"token": ended}],
-        "unknown": [{"token": "A" * 43}], "bad": [{"tok": 1}], "oversized": [{"token": "x" * 20000}],
+        "unknown": [{"token": "A" * 43}], "bad": [{"tok": 1}], "oversized": [{"token": "x" * 300_000}],
     }
     answers = []
     for route in ("/api/join", "/api/join/attendee", "/api/join/leave"):
@@ -306,9 +305,10 @@ def test_bodies_over_the_limit_get_a_clear_413_and_change_nothing(
 def test_a_body_exactly_at_the_limit_is_accepted(api: Api, tokens: dict[str, str], make_visit: Any) -> None:
     from chalicelib.config import settings
 
-    # Given notes whose JSON body is exactly the limit
+    # Given the longest notes (20,000 characters), escaped in JSON, with whitespace making the body exactly the limit
     limit = settings().max_body_bytes
-    body = b'{"notes": "' + b"n" * (limit - len(b'{"notes": ""}')) + b'"}'
+    notes = b'{"notes": "' + b"\\u00e9" * 20000 + b'"'
+    body = notes + b" " * (limit - len(notes) - 1) + b"}"
     assert len(body) == limit
     # When the caregiver saves them; Then they are saved
     vid = make_visit()

@@ -376,7 +376,7 @@ def test_an_email_sent_while_the_session_ends_is_recorded_and_answered_as_over(
 
     def slow_send(email: Any, tags: Any = None) -> str:
         message_id = send(email, tags=tags)
-        hang_up(Caller("ag1", "emp1", "employee"), vid, services, services.clock())
+        hang_up(services, Caller("ag1", "emp1", "employee"), vid, services.clock())
         return message_id
 
     services.mailer.send = slow_send
