@@ -48,8 +48,9 @@ test: venv frontend browser-deps
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 	$(MAKE) --no-print-directory lint
 
+# The rules over in-memory stores, no moto (tests/unit only): seconds, not minutes.
 unit: venv
-	$(VENV)/bin/pytest -q tests/unit tests/api
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/unit
 
 # The full reliability run of issue 6 (fuzzing, lifecycle properties, races at full size); figures in docs/RELIABILITY.md.
 reliability: venv frontend

@@ -197,12 +197,10 @@ class MemoryVisits:
         stored = self._stored(visit)
         _required(stored.clock_in_at is not None and stored.clock_out_at is None)
         sessions = MemorySessions(self._t)
-        ended = None
         if ending is not None:
-            session, how, line = ending
-            sessions.check_end(session, how, at)  # both or neither, as one transaction
-            ended = sessions.end(session, how, at, line)
-        return self._put(replace(stored, clock_out_at=at), event), ended
+            sessions.check_end(ending[0], ending[1], at)  # both or neither, as one transaction
+        clocked_out = self._put(replace(stored, clock_out_at=at), event)
+        return clocked_out, None if ending is None else sessions.end(*ending[:2], at, ending[2])
 
     def save_notes(self, agency_id: str, visit_id: str, employee_id: str, notes: str) -> bool:
         stored = self._t.visits.get((agency_id, visit_id))

@@ -8,7 +8,7 @@ import sys
 from tests.conftest import ROOT
 
 
-def test_invites_joins_and_ends_are_counted(api, make_visit, flow):
+def test_invites_joins_and_ends_are_counted(agency):
     from chalicelib.observability import metrics
 
     captured: list[str] = []
@@ -20,11 +20,11 @@ def test_invites_joins_and_ends_are_counted(api, make_visit, flow):
 
     metrics().add_metric = spy  # type: ignore[method-assign]
     try:
-        vid = make_visit()
-        flow.invite(vid)
-        flow.post(vid, "clock-in")
-        flow.post(vid, "session/join")
-        flow.post(vid, "session/end")
+        vid = agency.visit()
+        agency.invite(vid)
+        agency.clock_in(vid)
+        agency.join(vid)
+        agency.hang_up(vid)
     finally:
         metrics().add_metric = real  # type: ignore[method-assign]
     assert captured == ["InvitesSent.delivery_email", "Joins.side_employee", "SessionsEnded.reason_hang_up"]
