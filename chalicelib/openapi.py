@@ -10,6 +10,15 @@ from chalicelib.validation import Field
 
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 TIME = {"type": "string", "format": "date-time"}
+ONE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+MULTI_LINE = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+# R37: a range bound is an instant with a zone, or a date of the agency's calendar (its whole day); [from, to).
+RANGE_BOUND = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+RANGE_DESCRIPTIONS = {
+    "from": "The range's first instant, or a date: its day's first instant in the agency's time zone.",
+    "to": "The first instant after the range (it is half-open), or a date: that day's first instant in the "
+          "agency's time zone. November is from=2026-11-01&to=2026-12-01.",
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -31,7 +40,9 @@ def _field_schema(spec: Field) -> dict[str, Any]:
     elif spec.kind == "json":
         return {}
     else:
-        schema = {"type": "string", "maxLength": spec.max_len, "minLength": 1}
+        # Lengths count characters (code points) in any script (R45); text has no control characters.
+        schema = {"type": "string", "maxLength": spec.max_len, "minLength": 0 if spec.kind == "text" else 1,
+                  "pattern": MULTI_LINE if spec.kind == "text" else ONE_LINE}
         if spec.kind == "email":
             schema["format"] = "email"
     if spec.nullable:
@@ -255,6 +266,8 @@ def _operation(method: str, path: str, summary: str, staff: bool, fields: dict[s
     error = {"description": "Error", "content": {"application/json": {"schema": _ref("Error")}}}
     if not path.startswith(NO_TABLE_PATHS):  # every route that reads the table may answer 503 SERVICE_BUSY
         errors = tuple(sorted({*errors, 503}))
+    if fields is not None:  # a body that is not JSON, is too large, or is sent as another content type
+        errors = tuple(sorted({*errors, 400, 413, 415}))
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {str(status): {"description": "OK", "content": {"application/json": {"schema": schema}}},
@@ -264,8 +277,8 @@ def _operation(method: str, path: str, summary: str, staff: bool, fields: dict[s
                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}
               for seg in path.split("/") if seg.startswith("{")]
     if path.endswith("/schedule") or path.startswith("/api/reports/"):
-        params += [{"name": name, "in": "query", "required": True, "schema": {"type": "string", "format": "date-time"}}
-                   for name in ("from", "to")]
+        params += [{"name": name, "in": "query", "required": True, "schema": RANGE_BOUND,
+                    "description": RANGE_DESCRIPTIONS[name]} for name in ("from", "to")]
     for param in params:
         if param["name"] in PARAMETER_EXAMPLES:
             param["example"] = PARAMETER_EXAMPLES[param["name"]]

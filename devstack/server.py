@@ -31,8 +31,7 @@ CONTENT_LENGTH = re.compile(r"[0-9]{1,12}")
 def refusal(status: int, body: bytes = b"") -> tuple[int, bytes]:
     """What API Gateway's gateway responses give: `{"Code", "Message"}`, unknown routes as 404 (R45).
 
-    A body already in that shape (the app's own, or the authorizer's) is kept. http.server's own 501 for a
-    method it does not know is a 405, as API Gateway answers one.
+    A body already in that shape (the app's own, or the authorizer's) is kept.
     """
     from chalicelib import errors
 
@@ -44,7 +43,6 @@ def refusal(status: int, body: bytes = b"") -> tuple[int, bytes]:
         return status, body
     if status == 403 and "Missing Authentication Token" in str(data):
         status = 404
-    status = 405 if status == 501 else status
     known: dict[int, type[errors.DomainError]] = {
         400: errors.BadRequest, 401: errors.Unauthorized, 403: errors.Forbidden, 404: errors.NotFound,
         405: errors.MethodNotAllowed, 411: errors.LengthRequired, 413: errors.PayloadTooLarge,
@@ -65,6 +63,8 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # A request line too garbled to name a version is answered with a status line and headers, not as HTTP/0.9.
+        default_request_version = "HTTP/1.1"
         server_version = "virtual-visits-dev"
         timeout = 60  # a client that sends less than its Content-Length does not hold a thread for ever
 
@@ -73,9 +73,10 @@ def make_handler(gateway: Any, dist: Path, outbox: Any) -> type[BaseHTTPRequestH
 
         def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             """http.server's own refusals (a malformed request line, a method it does not know, headers too long):
-            the API's error shape, not its HTML page."""
+            the API's error shape, not its HTML page. Each is about the request, so never a 5xx: a method it does
+            not know is 405 (as API Gateway answers), an HTTP version it does not speak 400."""
             self.close_connection = True
-            self._refuse(code)
+            self._refuse(405 if code == 501 else 400 if code >= 500 else code)
 
         def _refuse(self, status: int, body: bytes = b"") -> None:
             self._send(*refusal(status, body), refusal_headers)

@@ -1,0 +1,225 @@
+"""The stores' contract, run against DynamoDB (moto) and the in-memory twins the rule tests use: the same writes
+succeed, the same conditions refuse, and the same records come back. A twin that drifted fails here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.records import (
+    Agency,
+    Client,
+    EndReason,
+    Ending,
+    EventType,
+    ServiceCode,
+    SessionState,
+    TimelineEntry,
+    Visit,
+    VisitChange,
+)
+from tests.conftest import NOW
+
+START = NOW - timedelta(minutes=10)
+EXPIRES = START + timedelta(minutes=75)
+
+
+@pytest.fixture(params=["dynamodb", "memory"])
+def stores(request: pytest.FixtureRequest, clock: Any) -> Iterator[Any]:
+    if request.param == "dynamodb":
+        yield request.getfixturevalue("services")
+        return
+    from tests.memory import memory_services
+
+    yield memory_services(clock)[0]
+
+
+def line(kind: EventType, minutes: float = 0, actor: str = "employee:e1") -> TimelineEntry:
+    return TimelineEntry(NOW + timedelta(minutes=minutes), kind, actor)
+
+
+def a_visit(stores: Any, visit_id: str = "v1", start: Any = START, **fields: Any) -> Visit:
+    return stores.visits.add(Visit("ag1", visit_id, "c1", "e1", "TELE", start, start + timedelta(hours=1),
+                                   True, **fields))
+
+
+def a_session(stores: Any, visit: Visit) -> Any:
+    return stores.sessions.create(visit, "nonce-1", visit.end + timedelta(minutes=15), f"digest-{visit.visit_id}")
+
+
+def test_directory_records_round_trip_and_duplicates_conflict(stores):
+    d = stores.directory
+    d.add_agency(Agency("ag1", "Sunrise", "America/New_York", "v@sunrise.test"))
+    d.add_client("ag1", Client("c2", "Bea"))
+    d.add_client("ag1", Client("c1", "Ann", "ann@mail.test"))
+    d.add_service_code("ag1", ServiceCode("TELE", "Tele", True))
+    with pytest.raises(Conflict):
+        d.add_client("ag1", Client("c1", "Someone else"))
+    found = d.lookup("ag1", agency=True, client_id="c1", employee_id="nobody", service_code="TELE")
+    assert (found.agency.name, found.client.email, found.employee, found.service.allows_virtual_visits) == (
+        "Sunrise", "ann@mail.test", None, True)
+    assert d.lookup("ag2", agency=True, client_id="c1").client is None
+    assert [c.client_id for c in d.list_clients("ag1")] == ["c1", "c2"] and d.list_clients("ag2") == []
+    assert set(d.clients("ag1", ["c1", "c2", "c9"])) == {"c1", "c2"} and set(d.clients("ag1", ["c1"])) == {"c1"}
+    with pytest.raises(NotFound):
+        d.client("ag2", "c1")
+    # A bounce marks the address; a new address clears the mark; None removes the address
+    assert d.mark_email_failing("ag1", "c1", "bounced") and not d.mark_email_failing("ag1", "c9", "bounced")
+    assert d.client("ag1", "c1").email_status == "bounced"
+    changed = d.update_client("ag1", "c1", {"email": "ann@new.test", "name": "Ann B"})
+    assert (changed.email, changed.name, changed.email_status, changed.preferred_language) == (
+        "ann@new.test", "Ann B", None, "en")
+    assert d.update_client("ag1", "c1", {"email": None}).email is None
+    with pytest.raises(NotFound):
+        d.update_client("ag1", "c9", {"name": "x"})
+
+
+def test_visits_schedules_are_half_open_and_writes_are_conditional(stores):
+    v = stores.visits
+    first = a_visit(stores)
+    a_visit(stores, "v2", START + timedelta(hours=1))
+    with pytest.raises(Conflict):
+        a_visit(stores)
+    # [start, end): a visit starting exactly at `end` is not in it, one starting exactly at `start` is
+    assert [x.visit_id for x in v.of_employee("ag1", "e1", START, START + timedelta(hours=1))] == ["v1"]
+    assert [x.visit_id for x in v.of_client("ag1", "c1", START + timedelta(hours=1), NOW + timedelta(days=1))] == \
+        ["v2"]
+    assert [x.visit_id for x in v.of_agency("ag1", START, START + timedelta(hours=2))] == ["v1", "v2"]
+    assert v.of_agency("ag2", START, START + timedelta(hours=2)) == []
+    with pytest.raises(NotFound):
+        v.bundle("ag2", "v1")
+    # Clocking: once each, in order, each with its line
+    with pytest.raises(Conflict):
+        v.clock_out(first, NOW, line(EventType.CLOCKED_OUT))
+    clocked = v.clock_in(first, NOW, line(EventType.CLOCKED_IN))
+    assert clocked.clock_in_at == NOW
+    with pytest.raises(Conflict):
+        v.clock_in(first, NOW, line(EventType.CLOCKED_IN))
+    # Notes: only the assigned employee's
+    assert v.save_notes("ag1", "v1", "e1", "fine") and not v.save_notes("ag1", "v1", "e2", "x")
+    assert not v.save_notes("ag1", "v9", "e1", "x")
+    bundle = v.bundle("ag1", "v1", with_timeline=True)
+    assert (bundle.visit.notes, [str(e.type) for e in bundle.events]) == ("fine", ["clocked_in"])
+    assert v.bundle("ag1", "v1").events == []
+
+
+def test_a_change_is_conditional_on_the_version_read_and_moves_only_a_live_session(stores):
+    v = stores.visits
+    visit = a_visit(stores)
+    session = a_session(stores, visit)
+    later = EXPIRES + timedelta(minutes=30)
+    changed, moved = v.change(visit, session, VisitChange(end=visit.end + timedelta(minutes=30), new_expiry=later),
+                              line(EventType.VISIT_CHANGED))
+    assert (changed.schedule_version, moved.expires_at) == (2, later)
+    assert stores.sessions.get("ag1", "v1").expires_at == later
+    with pytest.raises(Conflict):  # the version it was decided on is gone
+        v.change(visit, None, VisitChange(start=START + timedelta(minutes=5)), line(EventType.VISIT_CHANGED))
+    # A session past its expiry is not moved: the whole change is refused
+    with pytest.raises(Conflict):
+        v.change(changed, moved, VisitChange(end=changed.end + timedelta(minutes=5), new_expiry=later),
+                 replace(line(EventType.VISIT_CHANGED), at=later))
+    # No reassign while in progress
+    v.clock_in(changed, NOW, line(EventType.CLOCKED_IN))
+    with pytest.raises(Conflict):
+        v.change(changed, None, VisitChange(employee_id="e2"), line(EventType.VISIT_CHANGED))
+    assert v.bundle("ag1", "v1").visit.employee_id == "e1"
+
+
+def test_a_clock_out_ends_the_open_session_in_the_same_write_or_neither(stores):
+    v, s = stores.visits, stores.sessions
+    visit = v.clock_in(a_visit(stores), NOW, line(EventType.CLOCKED_IN))
+    session = s.attach_meeting(a_session(stores, visit), {"MeetingId": "m1"}, None)
+    stale = replace(session, meeting_id="m0")
+    ending = Ending(SessionState.OVER, EndReason.CLOCK_OUT)
+    with pytest.raises(Conflict):  # the session's meeting is not the one read: nothing is written
+        v.clock_out(visit, NOW, line(EventType.CLOCKED_OUT), (stale, ending, line(EventType.SESSION_ENDED)))
+    assert v.bundle("ag1", "v1").visit.clock_out_at is None and s.get("ag1", "v1").is_open
+    out, ended = v.clock_out(visit, NOW, line(EventType.CLOCKED_OUT), (session, ending,
+                                                                       line(EventType.SESSION_ENDED)))
+    assert out.clock_out_at == NOW and (ended.state, ended.meeting_to_delete) == (SessionState.OVER, "m1")
+    events = [str(e.type) for e in v.bundle("ag1", "v1", with_timeline=True).events]
+    assert events == ["clocked_in", "clocked_out", "session_ended"]
+
+
+def test_sessions_links_and_invites(stores):
+    s = stores.sessions
+    visit = a_visit(stores)
+    session = a_session(stores, visit)
+    assert (session.state, session.link_generation, session.invite_count) == (SessionState.INVITED, 1, 0)
+    with pytest.raises(Conflict):
+        a_session(stores, visit)
+    assert s.link("digest-v1").visit_id == "v1" and s.link("digest-2") is None
+    invited = s.record_invite(session, NOW, True, line(EventType.INVITE_SENT))
+    assert (invited.invite_count, invited.last_invite_sent_at, invited.sent_generation) == (1, NOW, 1)
+    assert s.get("ag1", "v1").invite_count == 1
+    newer = replace(visit, schedule_version=2)
+    rotated = s.rotate_link(invited, newer, "nonce-2", EXPIRES, "digest-2")
+    assert (rotated.link_generation, rotated.link_nonce, s.link("digest-2").generation) == (2, "nonce-2", 2)
+    with pytest.raises(Conflict):  # rotated meanwhile
+        s.rotate_link(invited, newer, "nonce-3", EXPIRES, "digest-3")
+    s.mark_invite_bounced("ag1", "v1")
+    s.mark_invite_bounced("ag1", "v9")
+    assert s.get("ag1", "v1").invite_bounced
+    ended = s.end(rotated, Ending(SessionState.OVER, EndReason.HANG_UP), NOW, line(EventType.SESSION_ENDED))
+    assert (ended.state, ended.ended_reason, ended.sweep_at) == (SessionState.OVER, "hang_up", None)
+    with pytest.raises(Conflict):
+        s.record_invite(rotated, NOW, False, line(EventType.LINK_COPIED))
+    s.add_event("ag1", "v1", line(EventType.INVITE_SENT, 1))
+    events = [str(e.type) for e in stores.visits.bundle("ag1", "v1", with_timeline=True).events]
+    assert events == ["invite_sent", "session_ended", "invite_sent"]
+
+
+def test_meetings_presence_and_the_end_conditions(stores):
+    s = stores.sessions
+    session = a_session(stores, a_visit(stores))
+    joined = s.attach_meeting(session, {"MeetingId": "m1"}, None)
+    assert (joined.state, joined.meeting_id, joined.meeting_seq) == (SessionState.ACTIVE, "m1", 1)
+    assert s.of_meeting("m1").visit_id == "v1" and s.of_meeting("m9") is None
+    with pytest.raises(Conflict):  # another join stored a meeting meanwhile
+        s.attach_meeting(session, {"MeetingId": "m2"}, None)
+    # Presence: a change applies once; a duplicate or an older one changes nothing
+    here = s.set_presence(joined, "client", True, NOW, line(EventType.CLIENT_JOINED, actor="client"),
+                          NOW + timedelta(minutes=10))
+    assert here.client_present and here.sweep_at == NOW + timedelta(minutes=10)
+    assert s.set_presence(here, "client", True, NOW, line(EventType.CLIENT_JOINED, actor="client")) is None
+    assert s.set_presence(here, "client", False, NOW - timedelta(seconds=1),
+                          line(EventType.CLIENT_LEFT, -1 / 60, "client")) is None
+    # The provider ended the meeting: forgotten, and nobody is present
+    assert s.meeting_gone(here, "m1", NOW, EXPIRES) and not s.meeting_gone(here, "m1", NOW, EXPIRES)
+    gone = s.get("ag1", "v1")
+    assert (gone.meeting_id, gone.client_present, gone.is_open) == (None, False, True)
+    again = s.attach_meeting(gone, {"MeetingId": "m2"}, gone.meeting_id)
+    # An ending decided as an expiry before the expiry, or on another meeting, is refused
+    with pytest.raises(Conflict):
+        s.end(again, Ending(SessionState.EXPIRED, EndReason.EXPIRED), NOW, line(EventType.LINK_EXPIRED))
+    with pytest.raises(Conflict):
+        s.end(joined, Ending(SessionState.OVER, EndReason.HANG_UP), NOW, line(EventType.SESSION_ENDED))
+    at_expiry = EXPIRES
+    ended = s.end(again, Ending(SessionState.EXPIRED, EndReason.EXPIRED), at_expiry, line(EventType.LINK_EXPIRED))
+    assert (ended.state, ended.meeting_to_delete, ended.sweep_at) == (SessionState.EXPIRED, "m2", at_expiry)
+    assert s.set_presence(ended, "employee", True, NOW, line(EventType.EMPLOYEE_JOINED)) is None
+    s.schedule_sweep(ended, NOW)  # not open: not moved
+    assert s.get("ag1", "v1").sweep_at == at_expiry
+
+
+def test_the_sweep_index_holds_what_is_due_as_projected_until_its_meeting_is_deleted(stores):
+    s = stores.sessions
+    due = s.attach_meeting(a_session(stores, a_visit(stores)), {"MeetingId": "m1"}, None)
+    a_session(stores, a_visit(stores, "v2", START + timedelta(hours=5)))
+    assert list(s.due_for_sweep(EXPIRES - timedelta(seconds=1), 10)) == []
+    [read] = list(s.due_for_sweep(EXPIRES, 10))
+    # As the index projects it: what the sweep needs, and defaults for the rest
+    assert (read.visit_id, read.state, read.meeting_id, read.expires_at) == ("v1", SessionState.ACTIVE, "m1", EXPIRES)
+    assert (read.meeting, read.link_nonce, read.invite_count) == (None, "", 0)
+    ended = s.end(read, Ending(SessionState.EXPIRED, EndReason.EXPIRED), EXPIRES, line(EventType.LINK_EXPIRED))
+    assert [x.meeting_to_delete for x in s.due_for_sweep(EXPIRES, 10)] == ["m1"]
+    s.meeting_deleted(ended, "m9")  # not its meeting: stays
+    assert len(list(s.due_for_sweep(EXPIRES, 10))) == 1
+    s.meeting_deleted(ended, "m1")
+    assert [x.visit_id for x in s.due_for_sweep(EXPIRES + timedelta(days=1), 10)] == ["v2"]
+    assert s.get("ag1", "v1").meeting_to_delete is None and due.visit_id == "v1"
