@@ -3,34 +3,7 @@ API sends is written here once (the local server's and the infra's refusals take
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
-
-class DomainError(Exception):
-    """An error a caller can act on. Subclasses set `status`, `code` and `message` as class keywords."""
-
-    status: ClassVar[int] = 400
-    code: ClassVar[str] = "BAD_REQUEST"
-    message = "The request is not valid."
-    headers: ClassVar[dict[str, str]] = {}
-
-    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None, message: str | None = None,
-                          **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if status is not None:
-            cls.status = status
-        if code is not None:
-            cls.code = code
-        if message is not None:
-            cls.message = message
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
-
-    def body(self) -> dict[str, str]:
-        return {"Code": self.code, "Message": self.message}
+from typing import Any, ClassVar, Self
 
 
 def field_problem(name: str, problem: str) -> str:
@@ -38,197 +11,272 @@ def field_problem(name: str, problem: str) -> str:
     return f"The field '{name}' {problem}."
 
 
+class DomainError(Exception):
+    """An error a caller can act on: `status` and `code` are class keywords, `message` the text (SPEC.md's)."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "BAD_REQUEST"
+    message = "The request is not valid."
+    headers: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, *, status: int, code: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status, cls.code = status, code
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+    @classmethod
+    def field(cls, name: str, problem: str) -> Self:
+        """This error, with a message naming the field (R25)."""
+        return cls(field_problem(name, problem))
+
+    def body(self) -> dict[str, str]:
+        return {"Code": self.code, "Message": self.message}
+
+
 class BadRequest(DomainError, status=400, code="BAD_REQUEST"):
     """Malformed input (R25)."""
 
-    @classmethod
-    def field(cls, name: str, problem: str) -> BadRequest:
-        return cls(field_problem(name, problem))
+    message = "The request is not valid."
 
 
-class Refused(DomainError, code="REFUSED", message="The request was refused."):
+class Refused(DomainError, status=400, code="REFUSED"):
     """A refusal the server makes before the app sees the request, with the status it has (the local server)."""
 
+    message = "The request was refused."
 
-class BadContentLength(BadRequest, message="The request's Content-Length is not valid."):
+
+class BadContentLength(BadRequest, status=400, code="BAD_REQUEST"):
     """A Content-Length that is not one whole number (the local server)."""
 
+    message = "The request's Content-Length is not valid."
 
-class BodyNotJson(BadRequest, message="The request body is not valid JSON."):
+
+class BodyNotJson(BadRequest, status=400, code="BAD_REQUEST"):
     """Not JSON, JSON with NaN or Infinity, or a number too long to read."""
 
+    message = "The request body is not valid JSON."
 
-class BodyNotObject(BadRequest, message="The request body must be a JSON object."):
+
+class BodyNotObject(BadRequest, status=400, code="BAD_REQUEST"):
     """Empty, or JSON that is not an object."""
 
+    message = "The request body must be a JSON object."
 
-class BodyTooDeep(BadRequest, message="The request body is nested too deeply."):
+
+class BodyTooDeep(BadRequest, status=400, code="BAD_REQUEST"):
     """Arrays or objects nested deeper than any route accepts (R45)."""
 
+    message = "The request body is nested too deeply."
 
-class Unauthorized(DomainError, status=401, code="UNAUTHORIZED", message="Sign in to continue."):
+
+class Unauthorized(DomainError, status=401, code="UNAUTHORIZED"):
     """Missing or invalid staff credentials (R25)."""
 
+    message = "Sign in to continue."
 
-class Forbidden(DomainError, status=403, code="FORBIDDEN", message="Your role does not allow this action."):
+
+class Forbidden(DomainError, status=403, code="FORBIDDEN"):
     """A caregiver asking for a coordinator's action."""
 
+    message = "Your role does not allow this action."
 
-class NotAssigned(DomainError, status=403, code="NOT_ASSIGNED",
-                  message="You need to be assigned to the visit to be able to send an invitation to the client."):
+
+class NotAssigned(DomainError, status=403, code="NOT_ASSIGNED"):
     """R05."""
 
+    message = "You need to be assigned to the visit to be able to send an invitation to the client."
 
-class NotAssignedToView(NotAssigned, message="You need to be assigned to the visit to see it."):
+
+class NotAssignedToView(NotAssigned, status=403, code="NOT_ASSIGNED"):
     """A caregiver reads only their own visits (minimum necessary)."""
 
+    message = "You need to be assigned to the visit to see it."
 
-class NotAssignedToJoin(NotAssigned, message="You need to be assigned to the visit to join its video session."):
+
+class NotAssignedToJoin(NotAssigned, status=403, code="NOT_ASSIGNED"):
     """R05 for joining."""
 
+    message = "You need to be assigned to the visit to join its video session."
 
-class NotAssignedToClock(NotAssigned, message="You need to be assigned to the visit to clock in or out."):
+
+class NotAssignedToClock(NotAssigned, status=403, code="NOT_ASSIGNED"):
     """R05 for clocking."""
 
+    message = "You need to be assigned to the visit to clock in or out."
 
-class NotAssignedToDocument(NotAssigned, message="You need to be assigned to the visit to document it."):
+
+class NotAssignedToDocument(NotAssigned, status=403, code="NOT_ASSIGNED"):
     """R05 for notes."""
 
+    message = "You need to be assigned to the visit to document it."
 
-class NotFound(DomainError, status=404, code="NOT_FOUND", message="Not found."):
+
+class NotFound(DomainError, status=404, code="NOT_FOUND"):
     """Unknown, or another agency's: never 403, so ids cannot be probed (R25)."""
 
+    message = "Not found."
 
-class InvalidLink(DomainError, status=404, code="INVALID_LINK",
-                  message="This link is no longer valid. Please ask your care provider for a new invitation."):
+
+class InvalidLink(DomainError, status=404, code="INVALID_LINK"):
     """R10."""
 
+    message = "This link is no longer valid. Please ask your care provider for a new invitation."
 
-class MethodNotAllowed(DomainError, status=405, code="METHOD_NOT_ALLOWED", message="This method is not allowed here."):
+
+class MethodNotAllowed(DomainError, status=405, code="METHOD_NOT_ALLOWED"):
     """A route called with a method it does not have."""
 
+    message = "This method is not allowed here."
 
-class NotClockedIn(DomainError, status=409, code="NOT_CLOCKED_IN",
-                   message="You must clock in to the visit before you can join the video session."):
+
+class NotClockedIn(DomainError, status=409, code="NOT_CLOCKED_IN"):
     """R11."""
 
+    message = "You must clock in to the visit before you can join the video session."
 
-class NotClockedInForClockOut(NotClockedIn, message="You must clock in to the visit before you can clock out."):
+
+class NotClockedInForClockOut(NotClockedIn, status=409, code="NOT_CLOCKED_IN"):
     """Clocking out before clocking in."""
 
+    message = "You must clock in to the visit before you can clock out."
 
-class NoSession(DomainError, status=409, code="NO_SESSION",
-                message="Send the invite to the client before joining the video session."):
+
+class NoSession(DomainError, status=409, code="NO_SESSION"):
     """R12."""
 
+    message = "Send the invite to the client before joining the video session."
 
-class SessionOver(DomainError, status=409, code="SESSION_OVER", message=(
-        "The virtual session for this visit is over. Create a new visit to start another virtual session.")):
+
+class SessionOver(DomainError, status=409, code="SESSION_OVER"):
     """R23, for the caregiver."""
 
+    message = "The virtual session for this visit is over. Create a new visit to start another virtual session."
 
-class ClientSessionOver(SessionOver, message="Your caregiver has ended the session. You can now close this page."):
+
+class ClientSessionOver(SessionOver, status=409, code="SESSION_OVER"):
     """R20 and R23, for the client."""
 
+    message = "Your caregiver has ended the session. You can now close this page."
 
-class WaitingForCaregiver(DomainError, status=409, code="WAITING_FOR_CAREGIVER",
-                          message="Your caregiver will join shortly."):
+
+class WaitingForCaregiver(DomainError, status=409, code="WAITING_FOR_CAREGIVER"):
     """R16: the client is early."""
 
+    message = "Your caregiver will join shortly."
 
-class AlreadyClockedIn(DomainError, status=409, code="ALREADY_CLOCKED_IN",
-                       message="You are already clocked in to this visit."):
+
+class AlreadyClockedIn(DomainError, status=409, code="ALREADY_CLOCKED_IN"):
     """A second clock-in."""
 
+    message = "You are already clocked in to this visit."
 
-class AlreadyClockedOut(DomainError, status=409, code="ALREADY_CLOCKED_OUT",
-                        message="You have already clocked out of this visit."):
+
+class AlreadyClockedOut(DomainError, status=409, code="ALREADY_CLOCKED_OUT"):
     """A second clock-out, or clocking in after it."""
 
+    message = "You have already clocked out of this visit."
 
-class VisitInProgress(DomainError, status=409, code="VISIT_IN_PROGRESS", message=(
-        "This visit is in progress. The caregiver must clock out before it can be assigned to someone else.")):
+
+class VisitInProgress(DomainError, status=409, code="VISIT_IN_PROGRESS"):
     """Reassigning between clock-in and clock-out (R11)."""
 
+    message = "This visit is in progress. The caregiver must clock out before it can be assigned to someone else."
 
-class Conflict(DomainError, status=409, code="CONFLICT",
-               message="The visit changed at the same time. Please try again."):
+
+class Conflict(DomainError, status=409, code="CONFLICT"):
     """A write lost its race more often than the retries allow."""
 
+    message = "The visit changed at the same time. Please try again."
 
-class LinkExpired(DomainError, status=410, code="LINK_EXPIRED", message=(
-        "The link to the virtual session has expired. Create a new visit and send a new invite to the client.")):
+
+class LinkExpired(DomainError, status=410, code="LINK_EXPIRED"):
     """R13, for the caregiver."""
 
+    message = "The link to the virtual session has expired. Create a new visit and send a new invite to the client."
 
-class ClientLinkExpired(LinkExpired, message=(
-        "This link has expired. Please contact your care provider for a new invitation.")):
+
+class ClientLinkExpired(LinkExpired, status=410, code="LINK_EXPIRED"):
     """R13, for the client."""
 
+    message = "This link has expired. Please contact your care provider for a new invitation."
 
-class LengthRequired(DomainError, status=411, code="LENGTH_REQUIRED",
-                     message="The request body needs a valid Content-Length."):
+
+class LengthRequired(DomainError, status=411, code="LENGTH_REQUIRED"):
     """A body sent without a length the server can trust (the local server)."""
 
+    message = "The request body needs a valid Content-Length."
 
-class PayloadTooLarge(DomainError, status=413, code="PAYLOAD_TOO_LARGE", message="The request body is too large."):
+
+class PayloadTooLarge(DomainError, status=413, code="PAYLOAD_TOO_LARGE"):
     """Larger than the body limit."""
 
+    message = "The request body is too large."
 
-class UnsupportedMediaType(DomainError, status=415, code="UNSUPPORTED_MEDIA_TYPE",
-                           message="The request body must be JSON, sent as Content-Type: application/json."):
+
+class UnsupportedMediaType(DomainError, status=415, code="UNSUPPORTED_MEDIA_TYPE"):
     """A body of another content type."""
 
+    message = "The request body must be JSON, sent as Content-Type: application/json."
 
-class ServiceNotVirtual(DomainError, status=422, code="SERVICE_NOT_VIRTUAL",
-                        message="This service code does not allow virtual visits."):
+
+class ServiceNotVirtual(DomainError, status=422, code="SERVICE_NOT_VIRTUAL"):
     """R01."""
 
+    message = "This service code does not allow virtual visits."
 
-class ClientHasNoEmail(DomainError, status=422, code="CLIENT_HAS_NO_EMAIL",
-                       message="The client does not have an email address."):
+
+class ClientHasNoEmail(DomainError, status=422, code="CLIENT_HAS_NO_EMAIL"):
     """R06."""
 
+    message = "The client does not have an email address."
 
-class VisitNotVirtual(DomainError, status=422, code="VISIT_NOT_VIRTUAL", message="This visit is not a virtual visit."):
+
+class VisitNotVirtual(DomainError, status=422, code="VISIT_NOT_VIRTUAL"):
     """Inviting to an in-person visit."""
 
+    message = "This visit is not a virtual visit."
 
-class InvalidSchedule(DomainError, status=422, code="INVALID_SCHEDULE",
-                      message=field_problem("end", "must be after 'start'")):
+
+class InvalidSchedule(DomainError, status=422, code="INVALID_SCHEDULE"):
     """A visit's times that no visit can have; the message names the field."""
 
-    @classmethod
-    def field(cls, name: str, problem: str) -> InvalidSchedule:
-        return cls(field_problem(name, problem))
+    message = field_problem("end", "must be after 'start'")
 
 
-class InternalError(DomainError, status=500, code="INTERNAL_ERROR",
-                    message="Something went wrong on our side. Please try again."):
+class InternalError(DomainError, status=500, code="INTERNAL_ERROR"):
     """A bug: logged, and never anything a user sent (R45)."""
 
+    message = "Something went wrong on our side. Please try again."
 
-class EmailFailed(DomainError, status=503, code="EMAIL_FAILED",
-                  message="The invite email could not be sent just now. Nothing was changed; please try again."):
+
+class EmailFailed(DomainError, status=503, code="EMAIL_FAILED"):
     """SES failed; nothing was recorded (R04)."""
 
+    message = "The invite email could not be sent just now. Nothing was changed; please try again."
 
-class EmailSuppressed(EmailFailed, status=422, code="EMAIL_SUPPRESSED", message=(
-        "The client's email address is on the suppression list because earlier mail to it bounced or was "
-        "reported as spam. Check the client's email address, or copy the invite link instead.")):
+
+class EmailSuppressed(EmailFailed, status=422, code="EMAIL_SUPPRESSED"):
     """SES refuses the address, or a bounce or complaint marked it."""
 
+    message = ("The client's email address is on the suppression list because earlier mail to it bounced or was "
+               "reported as spam. Check the client's email address, or copy the invite link instead.")
 
-class ServiceBusy(DomainError, status=503, code="SERVICE_BUSY",
-                  message="The service is very busy just now. Please try again in a moment."):
+
+class ServiceBusy(DomainError, status=503, code="SERVICE_BUSY"):
     """DynamoDB over capacity after its retries: the caller can simply try again."""
 
+    message = "The service is very busy just now. Please try again in a moment."
     headers = {"Retry-After": "1"}
 
 
-class VideoUnavailable(DomainError, status=503, code="VIDEO_UNAVAILABLE",
-                       message="The video service is busy just now. Please try again in a moment."):
+class VideoUnavailable(DomainError, status=503, code="VIDEO_UNAVAILABLE"):
     """The video provider failed after its retries."""
+
+    message = "The video service is busy just now. Please try again in a moment."
 
 
 # Not errors, but texts the API sends beside a success.

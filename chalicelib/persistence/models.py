@@ -45,6 +45,13 @@ class OpenSessions(GlobalSecondaryIndex["Item"]):
     sweep_at = UTCDateTimeAttribute(range_key=True)
 
 
+class OfVisit:
+    """The ids of the visit an item belongs to, beside its key (a meeting's or a link's events find it by them)."""
+
+    agency_id = UnicodeAttribute()
+    visit_id = UnicodeAttribute()
+
+
 class Item(Model):
     """One item of the table; `kind` says which model it is."""
 
@@ -98,11 +105,9 @@ class EmployeeItem(Item, discriminator="employee"):
     role = UnicodeAttribute()  # "employee" or "coordinator"
 
 
-class VisitItem(Item, discriminator="visit"):
+class VisitItem(Item, OfVisit, discriminator="visit"):
     """A scheduled visit. `schedule_version` moves on every time change (R10)."""
 
-    agency_id = UnicodeAttribute()
-    visit_id = UnicodeAttribute()
     client_id = UnicodeAttribute()
     employee_id = UnicodeAttribute()
     service_code = UnicodeAttribute()
@@ -118,11 +123,9 @@ class VisitItem(Item, discriminator="visit"):
     notes = UnicodeAttribute(null=True)
 
 
-class SessionItem(Item, discriminator="session"):
+class SessionItem(Item, OfVisit, discriminator="session"):
     """The virtual session of one visit: state, link generation, meeting and presence."""
 
-    agency_id = UnicodeAttribute()
-    visit_id = UnicodeAttribute()
     state = UnicodeAttribute()  # invited, active, over, expired
     link_generation = NumberAttribute()
     link_nonce = UnicodeAttribute()
@@ -145,21 +148,16 @@ class SessionItem(Item, discriminator="session"):
     sweep_at = UTCDateTimeAttribute(null=True)
 
 
-class LinkItem(Item, discriminator="link"):
+class LinkItem(Item, OfVisit, discriminator="link"):
     """A client link, keyed by the SHA-256 of its token; DynamoDB's TTL removes it after expiry."""
 
-    agency_id = UnicodeAttribute()
-    visit_id = UnicodeAttribute()
     generation = NumberAttribute()
     expires_at = UTCDateTimeAttribute()
     expires_ttl = TTLAttribute()
 
 
-class MeetingPointer(Item, discriminator="meeting"):
-    """Maps a provider's meeting id to its session, so meeting events find it without a Scan."""
-
-    agency_id = UnicodeAttribute()
-    visit_id = UnicodeAttribute()
+class MeetingPointer(Item, OfVisit, discriminator="meeting"):
+    """Maps a provider's meeting id to its session (`OfVisit`), so meeting events find it without a Scan."""
 
 
 class EventItem(Item, discriminator="event"):
