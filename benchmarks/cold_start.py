@@ -170,23 +170,19 @@ def _seed(moto_url: str) -> None:
     from datetime import UTC, datetime, timedelta
 
     from chalicelib.config import settings
-    from chalicelib.persistence import binding, directory, keys
-    from chalicelib.persistence import visits as visit_store
-    from chalicelib.persistence.models import Visit
+    from chalicelib.persistence import binding
+    from chalicelib.records import Agency, Client, Employee, Visit
+    from chalicelib.services import Services
 
     settings.cache_clear()
     binding.bound.cache_clear()
     binding.create_table()
-    directory.put_agency(AGENCY, "Cold Start Care", "America/New_York", "visits@cold.example.test")
-    directory.put_employee(AGENCY, EMPLOYEE, "Maria Lopez", "maria@cold.example.test", "employee")
-    directory.put_client(AGENCY, CLIENT, "Eleanor Rigby", "eleanor@client.example.test", "en")
+    stores = Services()
+    stores.directory.add_agency(Agency(AGENCY, "Cold Start Care", "America/New_York", "visits@cold.example.test"))
+    stores.directory.add_employee(AGENCY, Employee(EMPLOYEE, "Maria Lopez", "maria@cold.example.test", "employee"))
+    stores.directory.add_client(AGENCY, Client(CLIENT, "Eleanor Rigby", "eleanor@client.example.test"))
     start = datetime.now(UTC).replace(microsecond=0)
-    visit_store.create_visit(Visit(
-        keys.visit_pk(AGENCY, VISIT), keys.VISIT_SK, agency_id=AGENCY, visit_id=VISIT, client_id=CLIENT,
-        employee_id=EMPLOYEE, service_code="TELE", start=start, end=start + timedelta(hours=1), virtual=True,
-        employee_key=keys.employee_key(AGENCY, EMPLOYEE), client_key=keys.client_key(AGENCY, CLIENT),
-        agency_key=keys.agency_pk(AGENCY),
-    ))
+    stores.visits.add(Visit(AGENCY, VISIT, CLIENT, EMPLOYEE, "TELE", start, start + timedelta(hours=1), True))
 
 
 def _environments(moto_url: str, jwks: _Jwks) -> tuple[dict[str, str], dict[str, str]]:

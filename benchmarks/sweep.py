@@ -52,8 +52,8 @@ def run(size: int) -> dict[str, Any]:
         from chalicelib.clock import ShiftedClock
         from chalicelib.integrations.local_meetings import LocalMeetings
         from chalicelib.logic import expiry
-        from chalicelib.persistence import sessions as session_store
         from chalicelib.persistence.binding import bound, create_table
+        from chalicelib.persistence.sessions import DynamoSessions
         from chalicelib.services import Services
         from tests.api.test_sweep_scale import seed_sessions
         from tests.aws_calls import counting_dynamodb_calls
@@ -63,14 +63,14 @@ def run(size: int) -> dict[str, Any]:
         started = time.perf_counter()
         seed_sessions(size, DUE)
         seeded = time.perf_counter() - started
-        services = Services(clock=ShiftedClock(base=lambda: NOW), meetings=LocalMeetings())
+        services = Services(clock=ShiftedClock(base=lambda: NOW), meetings=LocalMeetings(),
+                            sessions=DynamoSessions(SHARDS))
         started = time.perf_counter()
-        for shard in range(SHARDS):
-            list(session_store.due_for_sweep(f"OPEN#{shard}", NOW, 200))
+        list(DynamoSessions(SHARDS).due_for_sweep(NOW, 200 * SHARDS))
         query_only = time.perf_counter() - started
         with counting_dynamodb_calls() as calls:
             started = time.perf_counter()
-            result = expiry.sweep_expired_sessions(services, NOW + timedelta(seconds=1), SHARDS, 200)
+            result = expiry.sweep_expired_sessions(services, NOW + timedelta(seconds=1), 200)
             wall = time.perf_counter() - started
     assert result.expired == DUE, result
     return {"open_sessions": size, "expired": result.expired, "items_read": calls.items_read,

@@ -31,8 +31,8 @@ from tests.aws_calls import counting_aws_calls
 from tests.conftest import NOW, ROOT, iso
 from tests.reliability.conftest import FULL
 
-API_EXAMPLES = 4000 if FULL else 150
-SERVER_EXAMPLES = 2000 if FULL else 100
+API_EXAMPLES = 10_000 if FULL else 150
+SERVER_EXAMPLES = 5000 if FULL else 100
 WRITES = ("dynamodb.PutItem", "dynamodb.UpdateItem", "dynamodb.TransactWriteItems", "dynamodb.DeleteItem",
           "dynamodb.BatchWriteItem", "sesv2.SendEmail")
 FIGURES: Counter[str] = Counter()
