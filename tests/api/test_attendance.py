@@ -88,3 +88,32 @@ def test_attendance_is_for_the_callers_agency_coordinators_only(api, tokens, mak
     assert api.call("GET", f"/api/reports/virtual-visits{RANGE}", token=tokens["other_coord"]).json_body == []
     assert api.call("GET", f"/api/reports/virtual-visits{RANGE}", token=tokens["emp1"]).status_code == 403
     assert api.call("GET", "/api/reports/virtual-visits", token=tokens["coord"]).status_code == 400
+
+
+def test_r37_a_visit_starting_exactly_at_to_is_in_exactly_one_of_two_consecutive_monthly_reports(api, tokens,
+                                                                                                make_visit):
+    from datetime import UTC, datetime
+
+    # Given a virtual visit at the first instant of December in the agency's zone (New York: 05:00 UTC)
+    december_first = make_visit(start=datetime(2026, 12, 1, 5, tzinfo=UTC))
+    # When the coordinator downloads November and December, asked for as dates
+    def report(query: str) -> list[str]:
+        response = api.call("GET", f"/api/reports/virtual-visits?{query}", token=tokens["coord"],
+                            headers={"Accept": "text/csv"})
+        assert response.status_code == 200, response.body
+        return [r["visit_id"] for r in csv.DictReader(io.StringIO(response.body.decode()))]
+
+    november, december = report("from=2026-11-01&to=2026-12-01"), report("from=2026-12-01&to=2027-01-01")
+    # Then it is billed once, in December; the schedules agree, also when asked for as instants
+    assert december_first not in november and december_first in december
+    week = api.call("GET", "/api/schedule?from=2026-11-30&to=2026-12-01T05:00:00Z", token=tokens["emp1"]).json_body
+    assert december_first not in [v["id"] for v in week]
+    day = api.call("GET", "/api/schedule?from=2026-12-01&to=2026-12-02", token=tokens["emp1"]).json_body
+    assert [v["id"] for v in day] == [december_first]
+
+
+def test_r37_a_range_in_neither_form_is_400_naming_the_field(api, tokens):
+    for query, field in (("from=2026-11-01&to=November", "to"), ("from=2026-13-01&to=2026-12-01", "from"),
+                         ("from=2026-12-01&to=2026-11-01", "to")):
+        response = api.call("GET", f"/api/reports/virtual-visits?{query}", token=tokens["coord"])
+        assert response.status_code == 400 and f"'{field}'" in response.json_body["Message"], response.body

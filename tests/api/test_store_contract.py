@@ -14,8 +14,8 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.records import (
     Agency,
     Client,
-    EndReason,
     Ending,
+    EndReason,
     EventType,
     ServiceCode,
     SessionState,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import socket
 import threading
 from collections import Counter
@@ -184,7 +183,6 @@ def test_r45_no_input_to_any_route_gets_a_5xx_and_a_refusal_writes_nothing(local
                 assert not written, (method, path, status, written)
 
         property_holds()
-    write_figures()
 
 
 # --- The local server, over a socket -----------------------------------------------------------------------------
@@ -239,12 +237,17 @@ def test_r45_no_bytes_reaching_the_local_server_get_a_5xx_or_no_answer(local_ser
         FIGURES["local server requests"] += 1
 
     property_holds()
-    write_figures()
 
 
-def write_figures() -> None:
+@pytest.fixture(scope="module", autouse=True)
+def figures(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The run's figures, printed and written to test-output/reliability/bad_input_properties.json."""
+    yield
     out = ROOT / "test-output" / "reliability"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bad_input_properties.json").write_text(json.dumps({"full": FULL, **FIGURES}, indent=1, sort_keys=True))
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        print(f"\nR45 properties: {dict(FIGURES)}")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\nR45 properties: {dict(FIGURES)}")

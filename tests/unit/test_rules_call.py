@@ -75,7 +75,7 @@ def test_r13_the_link_expires_15_minutes_after_the_scheduled_end_for_both_sides(
 
 
 def test_r13_one_second_before_expiry_the_link_still_works(agency):
-    vid, token = in_call(agency)
+    _, token = in_call(agency)
     agency.clock.advance(timedelta(minutes=65) - timedelta(seconds=1))
     assert agency.client_page(token)["state"] == "active"
 
@@ -157,7 +157,7 @@ def test_r21_hanging_up_does_not_clock_out(agency):
 
 def test_r22_clocking_out_during_the_call_ends_the_session_with_a_warning(agency):
     # Given both in the call
-    vid, token = in_call(agency)
+    vid, _ = in_call(agency)
     # When the caregiver clocks out without hanging up
     answer = agency.clock_out(vid)
     # Then the session is over for the clock-out, the meeting ended, and the answer carries R22's warning
@@ -197,7 +197,7 @@ def test_r23_a_client_hang_up_never_ends_the_session(agency):
 
 def test_r24_closing_the_window_ends_nothing_and_rejoining_is_the_same_call_and_attendee(agency):
     # Given the caregiver in the call
-    vid, token = in_call(agency)
+    vid, _ = in_call(agency)
     first = agency.join(vid)
     # When the caregiver's window closes, then opens again
     agency.leave(vid)
