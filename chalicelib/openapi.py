@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from chalicelib import payloads as p
+from chalicelib.records import NOT_INVITED, EndReason, SessionState
 from chalicelib.validation import Field
 
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -65,12 +66,12 @@ def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, 
 SCHEMAS: dict[str, Any] = {
     "Error": _obj({"Code": {"type": "string"}, "Message": {"type": "string"}}),
     "SessionStatus": _obj({
-        "state": {"type": "string", "enum": ["none", "invited", "active", "over", "expired"]},
+        "state": {"type": "string", "enum": [NOT_INVITED, *(str(state) for state in SessionState)]},
         "last_invite_sent_at": NULLABLE_TIME, "link_expires_at": NULLABLE_TIME,
         "client_present": {"type": "boolean"}, "employee_present": {"type": "boolean"},
         "invite_stale": {"type": "boolean"}, "invite_bounced": {"type": "boolean"},
         "invite_warning": {"type": "string"},
-        "ended_reason": {"type": ["string", "null"], "enum": ["hang_up", "clock_out", "expired", None]},
+        "ended_reason": {"type": ["string", "null"], "enum": [*(str(reason) for reason in EndReason), None]},
     }, ["state", "last_invite_sent_at", "link_expires_at", "client_present", "employee_present", "invite_stale",
         "invite_bounced", "ended_reason"]),
     "ClientSummary": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "has_email": {"type": "boolean"},
@@ -98,7 +99,8 @@ SCHEMAS: dict[str, Any] = {
     }, ["provider", "meeting", "attendee"]),
     "ClientView": _obj({
         "agency_name": {"type": "string"}, "caregiver_first_name": {"type": "string"}, "start": TIME, "end": TIME,
-        "time_zone": {"type": "string"}, "state": {"type": "string", "enum": ["invited", "active", "over"]},
+        "time_zone": {"type": "string"},
+        "state": {"type": "string", "enum": [str(s) for s in SessionState if s != SessionState.EXPIRED]},
         "caregiver_present": {"type": "boolean"},
     }),
     "AttendanceRow": {"type": "object", "required": ["visit_id", "no_show", "minutes_together"]},

@@ -13,6 +13,7 @@ from chalicelib.records import (
     Agency,
     Client,
     Employee,
+    EndReason,
     ServiceCode,
     Session,
     SessionState,
@@ -50,7 +51,7 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
         "client_present": session.client_present and open_,
         "employee_present": session.employee_present and open_,
         "invite_stale": open_ and sent_generation(session) != visit.schedule_version,
-        "ended_reason": session.ended_reason or ("expired" if state == SessionState.EXPIRED else None),
+        "ended_reason": session.ended_reason or (str(EndReason.EXPIRED) if state == SessionState.EXPIRED else None),
         "invite_bounced": session.invite_bounced,
         **({"invite_warning": INVITE_BOUNCED} if session.invite_bounced else {}),
     }
