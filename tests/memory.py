@@ -13,25 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from chalicelib import records as r
 from chalicelib.clock import ShiftedClock
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.integrations.email import Email
 from chalicelib.integrations.local_meetings import LocalMeetings
-from chalicelib.records import (
-    Agency,
-    Client,
-    Employee,
-    Ending,
-    JoinLink,
-    Records,
-    ServiceCode,
-    Session,
-    SessionState,
-    TimelineEntry,
-    Visit,
-    VisitBundle,
-    VisitChange,
-)
 from chalicelib.services import Services
 
 LINK_KEY = b"unit-test-link-key-of-32-bytes!!"
@@ -41,19 +27,19 @@ LINK_KEY = b"unit-test-link-key-of-32-bytes!!"
 class Tables:
     """What the three stores share, as DynamoDB's one table does."""
 
-    agencies: dict[str, Agency] = field(default_factory=dict)
-    clients: dict[tuple[str, str], Client] = field(default_factory=dict)
-    employees: dict[tuple[str, str], Employee] = field(default_factory=dict)
-    services: dict[tuple[str, str], ServiceCode] = field(default_factory=dict)
-    visits: dict[tuple[str, str], Visit] = field(default_factory=dict)
-    sessions: dict[tuple[str, str], Session] = field(default_factory=dict)
-    timelines: dict[tuple[str, str], list[tuple[datetime, int, TimelineEntry]]] = field(default_factory=dict)
-    links: dict[str, JoinLink] = field(default_factory=dict)
+    agencies: dict[str, r.Agency] = field(default_factory=dict)
+    clients: dict[tuple[str, str], r.Client] = field(default_factory=dict)
+    employees: dict[tuple[str, str], r.Employee] = field(default_factory=dict)
+    services: dict[tuple[str, str], r.ServiceCode] = field(default_factory=dict)
+    visits: dict[tuple[str, str], r.Visit] = field(default_factory=dict)
+    sessions: dict[tuple[str, str], r.Session] = field(default_factory=dict)
+    timelines: dict[tuple[str, str], list[tuple[datetime, int, r.TimelineEntry]]] = field(default_factory=dict)
+    links: dict[str, r.JoinLink] = field(default_factory=dict)
     meetings: dict[str, tuple[str, str]] = field(default_factory=dict)
     writes: int = 0
     _order: Iterator[int] = field(default_factory=itertools.count)
 
-    def add_event(self, agency_id: str, visit_id: str, event: TimelineEntry) -> None:
+    def add_event(self, agency_id: str, visit_id: str, event: r.TimelineEntry) -> None:
         # Sorted by time, then by when it was written, as the table's sort key does.
         self.timelines.setdefault((agency_id, visit_id), []).append((event.at, next(self._order), event))
         self.writes += 1
@@ -77,56 +63,56 @@ class MemoryDirectory:
         self._t.writes += 1
         return record
 
-    def add_agency(self, agency: Agency) -> Agency:
-        result: Agency = self._new(self._t.agencies, agency.agency_id, agency)
+    def add_agency(self, agency: r.Agency) -> r.Agency:
+        result: r.Agency = self._new(self._t.agencies, agency.agency_id, agency)
         return result
 
-    def add_client(self, agency_id: str, client: Client) -> Client:
-        result: Client = self._new(self._t.clients, (agency_id, client.client_id), client)
+    def add_client(self, agency_id: str, client: r.Client) -> r.Client:
+        result: r.Client = self._new(self._t.clients, (agency_id, client.client_id), client)
         return result
 
-    def add_employee(self, agency_id: str, employee: Employee) -> Employee:
-        result: Employee = self._new(self._t.employees, (agency_id, employee.employee_id), employee)
+    def add_employee(self, agency_id: str, employee: r.Employee) -> r.Employee:
+        result: r.Employee = self._new(self._t.employees, (agency_id, employee.employee_id), employee)
         return result
 
-    def add_service_code(self, agency_id: str, service: ServiceCode) -> ServiceCode:
-        result: ServiceCode = self._new(self._t.services, (agency_id, service.code), service)
+    def add_service_code(self, agency_id: str, service: r.ServiceCode) -> r.ServiceCode:
+        result: r.ServiceCode = self._new(self._t.services, (agency_id, service.code), service)
         return result
 
     def lookup(self, agency_id: str, *, agency: bool = False, client_id: str | None = None,
-               employee_id: str | None = None, service_code: str | None = None) -> Records:
-        return Records(
+               employee_id: str | None = None, service_code: str | None = None) -> r.Records:
+        return r.Records(
             agency=self._t.agencies.get(agency_id) if agency else None,
             client=self._t.clients.get((agency_id, client_id)) if client_id is not None else None,
             employee=self._t.employees.get((agency_id, employee_id)) if employee_id is not None else None,
             service=self._t.services.get((agency_id, service_code)) if service_code is not None else None,
         )
 
-    def client(self, agency_id: str, client_id: str) -> Client:
+    def client(self, agency_id: str, client_id: str) -> r.Client:
         found = self._t.clients.get((agency_id, client_id))
         if found is None:
             raise NotFound()
         return found
 
-    def employee(self, agency_id: str, employee_id: str) -> Employee:
+    def employee(self, agency_id: str, employee_id: str) -> r.Employee:
         found = self._t.employees.get((agency_id, employee_id))
         if found is None:
             raise NotFound()
         return found
 
-    def clients(self, agency_id: str, client_ids: Iterable[str]) -> dict[str, Client]:
+    def clients(self, agency_id: str, client_ids: Iterable[str]) -> dict[str, r.Client]:
         return {cid: c for cid in set(client_ids) if (c := self._t.clients.get((agency_id, cid))) is not None}
 
-    def list_clients(self, agency_id: str) -> list[Client]:
+    def list_clients(self, agency_id: str) -> list[r.Client]:
         return [c for (a, _), c in sorted(self._t.clients.items()) if a == agency_id]
 
-    def list_employees(self, agency_id: str) -> list[Employee]:
+    def list_employees(self, agency_id: str) -> list[r.Employee]:
         return [e for (a, _), e in sorted(self._t.employees.items()) if a == agency_id]
 
-    def list_service_codes(self, agency_id: str) -> list[ServiceCode]:
+    def list_service_codes(self, agency_id: str) -> list[r.ServiceCode]:
         return [s for (a, _), s in sorted(self._t.services.items()) if a == agency_id]
 
-    def update_client(self, agency_id: str, client_id: str, changes: dict[str, str | None]) -> Client:
+    def update_client(self, agency_id: str, client_id: str, changes: dict[str, str | None]) -> r.Client:
         current = self.client(agency_id, client_id)
         if not changes:
             return current
@@ -153,47 +139,48 @@ class MemoryVisits:
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
-    def add(self, visit: Visit) -> Visit:
+    def add(self, visit: r.Visit) -> r.Visit:
         key = (visit.agency_id, visit.visit_id)
         _required(key not in self._t.visits)
         self._t.visits[key] = visit
         self._t.writes += 1
         return visit
 
-    def bundle(self, agency_id: str, visit_id: str, with_timeline: bool = False) -> VisitBundle:
+    def bundle(self, agency_id: str, visit_id: str, with_timeline: bool = False) -> r.VisitBundle:
         visit = self._t.visits.get((agency_id, visit_id))
         if visit is None:
             raise NotFound()
         lines = sorted(self._t.timelines.get((agency_id, visit_id), []), key=lambda line: line[:2])
         events = [event for _, _, event in lines] if with_timeline else []
-        return VisitBundle(visit, self._t.sessions.get((agency_id, visit_id)), events)
+        return r.VisitBundle(visit, self._t.sessions.get((agency_id, visit_id)), events)
 
-    def _starting(self, agency_id: str, start: datetime, end: datetime, keep: Any) -> list[Visit]:
+    def _starting(self, agency_id: str, start: datetime, end: datetime, keep: Any) -> list[r.Visit]:
         return sorted((v for (a, _), v in self._t.visits.items() if a == agency_id and start <= v.start < end
                        and keep(v)), key=lambda v: (v.start, v.visit_id))
 
-    def of_employee(self, agency_id: str, employee_id: str, start: datetime, end: datetime) -> list[Visit]:
+    def of_employee(self, agency_id: str, employee_id: str, start: datetime, end: datetime) -> list[r.Visit]:
         return self._starting(agency_id, start, end, lambda v: v.employee_id == employee_id)
 
-    def of_client(self, agency_id: str, client_id: str, start: datetime, end: datetime) -> list[Visit]:
+    def of_client(self, agency_id: str, client_id: str, start: datetime, end: datetime) -> list[r.Visit]:
         return self._starting(agency_id, start, end, lambda v: v.client_id == client_id)
 
-    def of_agency(self, agency_id: str, start: datetime, end: datetime) -> list[Visit]:
+    def of_agency(self, agency_id: str, start: datetime, end: datetime) -> list[r.Visit]:
         return self._starting(agency_id, start, end, lambda v: True)
 
-    def _stored(self, visit: Visit) -> Visit:
+    def _stored(self, visit: r.Visit) -> r.Visit:
         stored = self._t.visits.get((visit.agency_id, visit.visit_id))
         _required(stored is not None)
         assert stored is not None
         return stored
 
-    def clock_in(self, visit: Visit, at: datetime, event: TimelineEntry) -> Visit:
+    def clock_in(self, visit: r.Visit, at: datetime, event: r.TimelineEntry) -> r.Visit:
         stored = self._stored(visit)
         _required(stored.clock_in_at is None and stored.clock_out_at is None)
         return self._put(replace(stored, clock_in_at=at), event)
 
-    def clock_out(self, visit: Visit, at: datetime, event: TimelineEntry,
-                  ending: tuple[Session, Ending, TimelineEntry] | None = None) -> tuple[Visit, Session | None]:
+    def clock_out(self, visit: r.Visit, at: datetime, event: r.TimelineEntry,
+                  ending: tuple[r.Session, r.Ending, r.TimelineEntry] | None = None,
+                  ) -> tuple[r.Visit, r.Session | None]:
         stored = self._stored(visit)
         _required(stored.clock_in_at is not None and stored.clock_out_at is None)
         sessions = MemorySessions(self._t)
@@ -210,8 +197,8 @@ class MemoryVisits:
         self._t.writes += 1
         return True
 
-    def change(self, visit: Visit, session: Session | None, change: VisitChange,
-               event: TimelineEntry) -> tuple[Visit, Session | None]:
+    def change(self, visit: r.Visit, session: r.Session | None, change: r.VisitChange,
+               event: r.TimelineEntry) -> tuple[r.Visit, r.Session | None]:
         stored = self._stored(visit)
         _required(stored.schedule_version == visit.schedule_version)
         if change.employee_id is not None:
@@ -228,7 +215,7 @@ class MemoryVisits:
                           schedule_version=stored.schedule_version + (1 if change.moves_time else 0))
         return self._put(changed, event), moved if moved is not None else session
 
-    def _put(self, visit: Visit, event: TimelineEntry) -> Visit:
+    def _put(self, visit: r.Visit, event: r.TimelineEntry) -> r.Visit:
         self._t.visits[(visit.agency_id, visit.visit_id)] = visit
         self._t.add_event(visit.agency_id, visit.visit_id, event)
         return visit
@@ -240,41 +227,41 @@ class MemorySessions:
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
-    def _current(self, session: Session) -> Session:
+    def _current(self, session: r.Session) -> r.Session:
         current = self._t.sessions.get((session.agency_id, session.visit_id))
         _required(current is not None)
         assert current is not None
         return current
 
-    def _put(self, session: Session, event: TimelineEntry | None = None) -> Session:
+    def _put(self, session: r.Session, event: r.TimelineEntry | None = None) -> r.Session:
         self._t.sessions[(session.agency_id, session.visit_id)] = session
         self._t.writes += 1
         if event is not None:
             self._t.add_event(session.agency_id, session.visit_id, event)
         return session
 
-    def get(self, agency_id: str, visit_id: str) -> Session | None:
+    def get(self, agency_id: str, visit_id: str) -> r.Session | None:
         return self._t.sessions.get((agency_id, visit_id))
 
-    def create(self, visit: Visit, nonce: str, expires_at: datetime, link_digest: str) -> Session:
+    def create(self, visit: r.Visit, nonce: str, expires_at: datetime, link_digest: str) -> r.Session:
         _required((visit.agency_id, visit.visit_id) not in self._t.sessions)
-        session = Session(visit.agency_id, visit.visit_id, SessionState.INVITED, expires_at,
+        session = r.Session(visit.agency_id, visit.visit_id, r.SessionState.INVITED, expires_at,
                           link_generation=visit.schedule_version, link_nonce=nonce, sweep_at=expires_at)
-        self._t.links[link_digest] = JoinLink(visit.agency_id, visit.visit_id, visit.schedule_version, expires_at)
+        self._t.links[link_digest] = r.JoinLink(visit.agency_id, visit.visit_id, visit.schedule_version, expires_at)
         return self._put(session)
 
-    def rotate_link(self, session: Session, visit: Visit, nonce: str, expires_at: datetime,
-                    link_digest: str) -> Session:
+    def rotate_link(self, session: r.Session, visit: r.Visit, nonce: str, expires_at: datetime,
+                    link_digest: str) -> r.Session:
         current = self._current(session)
         _required(current.link_generation == session.link_generation and current.is_open)
-        self._t.links[link_digest] = JoinLink(visit.agency_id, visit.visit_id, visit.schedule_version, expires_at)
+        self._t.links[link_digest] = r.JoinLink(visit.agency_id, visit.visit_id, visit.schedule_version, expires_at)
         return self._put(replace(current, link_generation=visit.schedule_version, link_nonce=nonce,
                                  expires_at=expires_at, sweep_at=expires_at))
 
-    def link(self, link_digest: str) -> JoinLink | None:
+    def link(self, link_digest: str) -> r.JoinLink | None:
         return self._t.links.get(link_digest)
 
-    def record_invite(self, session: Session, at: datetime, emailed: bool, event: TimelineEntry) -> Session:
+    def record_invite(self, session: r.Session, at: datetime, emailed: bool, event: r.TimelineEntry) -> r.Session:
         current = self._current(session)
         _required(current.is_open)
         recorded = replace(current, invite_count=current.invite_count + 1, sent_generation=session.link_generation)
@@ -282,24 +269,24 @@ class MemorySessions:
             recorded = replace(recorded, last_invite_sent_at=at, invite_bounced=False)
         return self._put(recorded, event)
 
-    def add_event(self, agency_id: str, visit_id: str, event: TimelineEntry) -> None:
+    def add_event(self, agency_id: str, visit_id: str, event: r.TimelineEntry) -> None:
         self._t.add_event(agency_id, visit_id, event)
 
-    def attach_meeting(self, session: Session, meeting: dict[str, Any], previous_meeting_id: str | None) -> Session:
+    def attach_meeting(self, session: r.Session, meeting: dict[str, Any], previous_meeting_id: str | None) -> r.Session:
         current = self._current(session)
         meeting_id = meeting["MeetingId"]
         _required(current.is_open and current.meeting_id in (previous_meeting_id, meeting_id))
         seq = session.meeting_seq + (0 if meeting_id == session.meeting_id else 1)
         self._t.meetings[meeting_id] = (session.agency_id, session.visit_id)
         return self._put(replace(current, meeting_id=meeting_id, meeting=meeting, meeting_seq=seq,
-                                 state=SessionState.ACTIVE))
+                                 state=r.SessionState.ACTIVE))
 
-    def of_meeting(self, meeting_id: str) -> Session | None:
+    def of_meeting(self, meeting_id: str) -> r.Session | None:
         where = self._t.meetings.get(meeting_id)
         return None if where is None else self.get(*where)
 
-    def set_presence(self, session: Session, who: str, present: bool, at: datetime, event: TimelineEntry,
-                     next_sweep: datetime | None = None) -> Session | None:
+    def set_presence(self, session: r.Session, who: str, present: bool, at: datetime, event: r.TimelineEntry,
+                     next_sweep: datetime | None = None) -> r.Session | None:
         current = self.get(session.agency_id, session.visit_id)
         if current is None or not current.is_open:
             return None
@@ -313,7 +300,7 @@ class MemorySessions:
             changed = replace(current, client_present=present, client_seen_at=at)
         return self._put(changed if next_sweep is None else replace(changed, sweep_at=next_sweep), event)
 
-    def meeting_gone(self, session: Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
+    def meeting_gone(self, session: r.Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
         current = self.get(session.agency_id, session.visit_id)
         if current is None or not current.is_open or current.meeting_id != meeting_id:
             return False
@@ -326,38 +313,38 @@ class MemorySessions:
         if current is not None:
             self._put(replace(current, invite_bounced=True))
 
-    def schedule_sweep(self, session: Session, at: datetime) -> None:
+    def schedule_sweep(self, session: r.Session, at: datetime) -> None:
         current = self.get(session.agency_id, session.visit_id)
         if current is not None and current.is_open:
             self._put(replace(current, sweep_at=at))
 
-    def check_end(self, session: Session, ending: Ending, at: datetime) -> Session:
+    def check_end(self, session: r.Session, ending: r.Ending, at: datetime) -> r.Session:
         """The end's condition: still open, the same meeting, and `at` on the side of the expiry it was decided on."""
         current = self._current(session)
-        expired = ending.state == SessionState.EXPIRED
+        expired = ending.state == r.SessionState.EXPIRED
         _required(current.is_open and current.meeting_id == session.meeting_id
                   and (current.expires_at <= at if expired else current.expires_at > at))
         return current
 
-    def end(self, session: Session, ending: Ending, at: datetime, event: TimelineEntry) -> Session:
+    def end(self, session: r.Session, ending: r.Ending, at: datetime, event: r.TimelineEntry) -> r.Session:
         current = self.check_end(session, ending, at)
         ended = replace(current, state=ending.state, ended_reason=str(ending.reason), ended_at=at,
                         employee_present=False, client_present=False, meeting_to_delete=current.meeting_id,
                         sweep_at=at if current.meeting_id else None)
         return self._put(ended, event)
 
-    def meeting_deleted(self, session: Session, meeting_id: str) -> None:
+    def meeting_deleted(self, session: r.Session, meeting_id: str) -> None:
         current = self.get(session.agency_id, session.visit_id)
         if current is None or current.is_open or current.meeting_to_delete != (meeting_id or None):
             return
         self._put(replace(current, meeting_to_delete=None, sweep_at=None))
 
-    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[Session]:
+    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[r.Session]:
         due = sorted((s for s in self._t.sessions.values() if s.sweep_at is not None and s.sweep_at <= now),
                      key=lambda s: s.sweep_at or now)
         for s in due[:limit]:
             # As the sweep index projects it (models.SWEEP_FIELDS): the other fields hold their defaults.
-            yield Session(s.agency_id, s.visit_id, s.state, s.expires_at, meeting_id=s.meeting_id,
+            yield r.Session(s.agency_id, s.visit_id, s.state, s.expires_at, meeting_id=s.meeting_id,
                           meeting_to_delete=s.meeting_to_delete, employee_present=s.employee_present,
                           client_present=s.client_present, sweep_at=s.sweep_at)
 

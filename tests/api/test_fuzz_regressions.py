@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,26 +11,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.local_server import local_server
 
 
 @pytest.fixture
 def dev_server(world: Any) -> Iterator[str]:
     """`make dev`'s HTTP server in front of Chalice's local gateway, on a free port (moto in this process)."""
-    from chalice.config import Config
-    from chalice.local import LocalGateway
-
-    from app import app
-    from devstack.server import serve
-
-    gateway = LocalGateway(app, Config.create(chalice_stage="test", app_name="virtual-visits", lambda_timeout=60,
-                                              lambda_memory_size=512))
-    server = serve("127.0.0.1", 0, gateway, ROOT / "frontend" / "dist", lambda: [])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(ROOT / "frontend" / "dist") as (host, port):
+        yield f"http://{host}:{port}"
 
 
 def _send(url: str, method: str) -> tuple[int, dict[str, str], Any]:

@@ -4,8 +4,6 @@ headers, whatever arrives on the socket; and files served only from inside the b
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 import pytest
 
 from chalicelib.http import SECURITY_HEADERS
+from tests.local_server import exchange, local_server
 
 
 @pytest.fixture
@@ -31,32 +30,13 @@ def dist(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(world: Any, dist: Path) -> Iterator[tuple[str, int]]:
-    from chalice.config import Config
-    from chalice.local import LocalGateway
-
-    from app import app
-    from devstack.server import serve
-
-    gateway = LocalGateway(app, Config.create(chalice_stage="test", app_name="virtual-visits", lambda_timeout=60,
-                                              lambda_memory_size=512))
-    httpd = serve("127.0.0.1", 0, gateway, dist, lambda: [])
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield "127.0.0.1", httpd.server_address[1]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with local_server(dist) as address:
+        yield address
 
 
 def raw_request(server: tuple[str, int], data: bytes) -> tuple[int, dict[str, str], bytes]:
     """Send bytes as they are; read one answer."""
-    with socket.create_connection(server, timeout=10) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
-        received = b""
-        while chunk := sock.recv(65536):
-            received += chunk
-    head, _, body = received.partition(b"\r\n\r\n")
+    head, _, body = exchange(server, data).partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in header_lines)}
     return int(status_line.split()[1]), headers, body[:int(headers.get("content-length", len(body)))]

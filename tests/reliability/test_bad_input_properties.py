@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -28,6 +26,7 @@ from hypothesis import strategies as st
 from chalicelib.http import SECURITY_HEADERS
 from tests.aws_calls import counting_aws_calls
 from tests.conftest import NOW, ROOT, iso
+from tests.local_server import exchange, local_server
 from tests.reliability.conftest import FULL
 
 API_EXAMPLES = 10_000 if FULL else 150
@@ -71,28 +70,15 @@ def raw_bodies(fields: list[str], known: dict[str, list[Any]]) -> st.SearchStrat
 # --- The API, through the local server (API Gateway's part played as `make dev` plays it), on moto ---------------
 
 @pytest.fixture
-def local_server(world: Any, tmp_path: Path) -> Iterator[tuple[str, int]]:
-    from chalice.config import Config
-    from chalice.local import LocalGateway
-
-    from app import app
-    from devstack.server import serve
-
+def server(world: Any, tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """The local server, with a built front end and a sibling folder that must never be served."""
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html><title>staff</title>")
     (tmp_path / "dist-old").mkdir()
     (tmp_path / "dist-old" / "secret.txt").write_text("secret")
-    gateway = LocalGateway(app, Config.create(chalice_stage="test", app_name="virtual-visits", lambda_timeout=60,
-                                              lambda_memory_size=512))
-    httpd = serve("127.0.0.1", 0, gateway, dist, lambda: [])
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield "127.0.0.1", httpd.server_address[1]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
+    with local_server(dist) as address:
+        yield address
 
 
 @pytest.fixture
@@ -136,7 +122,7 @@ def send(server: tuple[str, int], method: str, path: str, body: bytes | None,
         connection.close()
 
 
-def test_r45_no_input_to_any_route_gets_a_5xx_and_a_refusal_writes_nothing(local_server, tokens, scene):
+def test_r45_no_input_to_any_route_gets_a_5xx_and_a_refusal_writes_nothing(server, tokens, scene):
     # Given every route, real ids and a live link to mix in, and every AWS write counted
     table = routes()
     known = {"ids": [scene["vid"], "cli1", "emp1", "TELE"], "token": [scene["token"]],
@@ -174,7 +160,7 @@ def test_r45_no_input_to_any_route_gets_a_5xx_and_a_refusal_writes_nothing(local
             if who:
                 headers["Authorization"] = f"Bearer {tokens[who]}"
             # When it is sent
-            status, answer_headers, answer = send(local_server, method, path, body, headers)
+            status, answer_headers, answer = send(server, method, path, body, headers)
             # Then never a 5xx; a refusal is in the API's shape with its headers, and it wrote nothing
             assert_answer(status, answer_headers, answer, f"{method} {path}")
             FIGURES[f"API {status // 100}xx"] += 1
@@ -186,16 +172,6 @@ def test_r45_no_input_to_any_route_gets_a_5xx_and_a_refusal_writes_nothing(local
 
 
 # --- The local server, over a socket -----------------------------------------------------------------------------
-
-def exchange(server: tuple[str, int], data: bytes) -> bytes:
-    with socket.create_connection(server, timeout=20) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
-        received = b""
-        while chunk := sock.recv(65536):
-            received += chunk
-    return received
-
 
 HTTP_TOKEN = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=":"), min_size=1,
                      max_size=12)
@@ -218,12 +194,12 @@ def raw_requests(draw: Any) -> bytes:
     return head.encode("latin-1") + body
 
 
-def test_r45_no_bytes_reaching_the_local_server_get_a_5xx_or_no_answer(local_server):
+def test_r45_no_bytes_reaching_the_local_server_get_a_5xx_or_no_answer(server):
     @settings(max_examples=SERVER_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(data=raw_requests())
     def property_holds(data: bytes) -> None:
         # When the bytes are sent
-        received = exchange(local_server, data)
+        received = exchange(server, data)
         # Then there is an answer, never a 5xx, and a refusal is in the API's shape with its headers
         head, _, body = received.partition(b"\r\n\r\n")
         status_line, *lines = head.decode("latin-1").split("\r\n")

@@ -48,6 +48,15 @@ class Agency:
                 "end": begin + timedelta(minutes=minutes), "virtual": virtual}
         return str(create_visit(self.services, COORDINATOR, body, self.now())["id"])
 
+    def in_call(self) -> tuple[str, str]:
+        """A visit whose caregiver and client are both in the call, and the client's link token."""
+        vid = self.visit()
+        token = self.link(vid)
+        self.clock_in(vid)
+        self.join(vid)
+        self.client_join(token)
+        return vid, token
+
     def invite(self, vid: str, delivery: str = "email", caller: Caller = CAREGIVER) -> dict[str, Any]:
         from chalicelib.logic.invitations import invite_client
 

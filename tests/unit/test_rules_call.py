@@ -20,16 +20,6 @@ from chalicelib.errors import (
 from tests.unit.conftest import COLLEAGUE
 
 
-def in_call(agency):
-    """A visit whose caregiver and client are both in the call."""
-    vid = agency.visit()
-    token = agency.link(vid)
-    agency.clock_in(vid)
-    agency.join(vid)
-    agency.client_join(token)
-    return vid, token
-
-
 def test_r11_the_caregiver_must_clock_in_before_joining(agency):
     vid = agency.visit()
     agency.link(vid)
@@ -59,7 +49,7 @@ def test_r05_only_the_assigned_caregiver_joins(agency):
 
 def test_r13_the_link_expires_15_minutes_after_the_scheduled_end_for_both_sides(agency):
     # Given a visit in a call, ending at 15:50
-    vid, token = in_call(agency)
+    vid, token = agency.in_call()
     # When the clock reaches 16:05, 15 minutes after the scheduled end
     agency.advance(65)
     # Then the caregiver and the client are refused with their own texts, and nothing can be sent
@@ -75,7 +65,7 @@ def test_r13_the_link_expires_15_minutes_after_the_scheduled_end_for_both_sides(
 
 
 def test_r13_one_second_before_expiry_the_link_still_works(agency):
-    _, token = in_call(agency)
+    _, token = agency.in_call()
     agency.clock.advance(timedelta(minutes=65) - timedelta(seconds=1))
     assert agency.client_page(token)["state"] == "active"
 
@@ -124,7 +114,7 @@ def test_r16_the_client_waits_for_the_caregiver_then_both_are_in_one_meeting(age
 
 def test_r19_a_client_leaving_keeps_the_session_open_and_the_same_link_rejoins(agency):
     # Given both in the call
-    vid, token = in_call(agency)
+    vid, token = agency.in_call()
     first = agency.client_join(token)["attendee"]["attendee_id"]
     # When the client leaves
     assert agency.client_leave(token) == {"state": "active"}
@@ -135,7 +125,7 @@ def test_r19_a_client_leaving_keeps_the_session_open_and_the_same_link_rejoins(a
 
 def test_r20_hanging_up_ends_the_session_for_both_and_its_meeting(agency):
     # Given both in the call
-    vid, token = in_call(agency)
+    vid, token = agency.in_call()
     # When the caregiver hangs up
     status = agency.hang_up(vid)
     # Then the session is over, the meeting ended, and the client's page says so in R20's words
@@ -148,7 +138,7 @@ def test_r20_hanging_up_ends_the_session_for_both_and_its_meeting(agency):
 
 
 def test_r21_hanging_up_does_not_clock_out(agency):
-    vid, _ = in_call(agency)
+    vid, _ = agency.in_call()
     agency.hang_up(vid)
     details = agency.details(vid)
     assert details["clock_in_at"] is not None and details["clock_out_at"] is None
@@ -157,7 +147,7 @@ def test_r21_hanging_up_does_not_clock_out(agency):
 
 def test_r22_clocking_out_during_the_call_ends_the_session_with_a_warning(agency):
     # Given both in the call
-    vid, _ = in_call(agency)
+    vid, _ = agency.in_call()
     # When the caregiver clocks out without hanging up
     answer = agency.clock_out(vid)
     # Then the session is over for the clock-out, the meeting ended, and the answer carries R22's warning
@@ -178,7 +168,7 @@ def test_r22_clocking_out_with_no_active_call_ends_the_session_without_a_warning
 
 
 def test_r23_after_the_caregiver_ends_it_no_invite_copy_or_join(agency):
-    vid, _ = in_call(agency)
+    vid, _ = agency.in_call()
     agency.hang_up(vid)
     for attempt in (lambda: agency.invite(vid), lambda: agency.invite(vid, "link"), lambda: agency.join(vid)):
         with pytest.raises(SessionOver) as refused:
@@ -188,7 +178,7 @@ def test_r23_after_the_caregiver_ends_it_no_invite_copy_or_join(agency):
 
 
 def test_r23_a_client_hang_up_never_ends_the_session(agency):
-    vid, token = in_call(agency)
+    vid, token = agency.in_call()
     for _ in range(3):
         agency.client_leave(token)
         agency.client_join(token)
@@ -197,7 +187,7 @@ def test_r23_a_client_hang_up_never_ends_the_session(agency):
 
 def test_r24_closing_the_window_ends_nothing_and_rejoining_is_the_same_call_and_attendee(agency):
     # Given the caregiver in the call
-    vid, _ = in_call(agency)
+    vid, _ = agency.in_call()
     first = agency.join(vid)
     # When the caregiver's window closes, then opens again
     agency.leave(vid)
@@ -210,7 +200,7 @@ def test_r24_closing_the_window_ends_nothing_and_rejoining_is_the_same_call_and_
 
 def test_r24_a_meeting_the_provider_ended_is_replaced_on_the_next_join(agency):
     # Given the provider ended an idle meeting under an open session
-    vid, token = in_call(agency)
+    vid, token = agency.in_call()
     old = agency.join(vid)["meeting"]["MeetingId"]
     agency.services.meetings.end_by_provider(f"visit-{vid}")
     # When the caregiver and the client join again; Then both are in one new meeting
@@ -220,7 +210,7 @@ def test_r24_a_meeting_the_provider_ended_is_replaced_on_the_next_join(agency):
 
 
 def test_r13_hanging_up_after_expiry_records_an_expiry(agency):
-    vid, _ = in_call(agency)
+    vid, _ = agency.in_call()
     agency.advance(70)
     assert agency.hang_up(vid)["ended_reason"] == "expired"
     assert agency.timeline(vid)[-1] == "link_expired"

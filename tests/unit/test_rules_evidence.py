@@ -131,11 +131,7 @@ def test_r27_the_sweep_reconciles_a_lost_leave_event_with_the_provider(agency):
     # Given both in the call, then the client's page closed without any event reaching the API
     from chalicelib.logic.presence import RECONCILE_AFTER
 
-    vid = agency.visit()
-    token = agency.link(vid)
-    agency.clock_in(vid)
-    agency.join(vid)
-    agency.client_join(token)
+    vid, _ = agency.in_call()
     agency.services.meetings.end_by_provider(f"visit-{vid}")  # the provider noticed, nobody told the API
     # When the sweep looks, ten minutes on
     agency.clock.advance(RECONCILE_AFTER)
