@@ -1,6 +1,4 @@
-/** Small inline SVG icons for the call controls; decorative (the button's text names it). */
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
+/** The call controls' icons: small inline SVGs, decorative (each button's text names it). */
 const PATHS: Record<string, string> = {
   mute: 'M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2z',
   camera: 'M17 10.5V7a1 1 0 0 0-1-1H4a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-3.5l4 4v-11l-4 4z',
@@ -11,17 +9,12 @@ const PATHS: Record<string, string> = {
   fullscreen: 'M7 14H5v5h5v-2H7v-3zm-2-4h2V7h3V5H5v5zm12 7h-3v2h5v-5h-2v3zM14 5v2h3v3h2V5h-5z',
 };
 
-/** The icon for a control; `off` draws a slash across it (muted, camera off). */
-export function controlIcon(action: string): SVGSVGElement {
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  svg.setAttribute('class', 'control-icon');
-  const path = document.createElementNS(SVG_NS, 'path');
-  path.setAttribute('d', PATHS[action] ?? '');
-  const slash = document.createElementNS(SVG_NS, 'line');
-  for (const [k, v] of Object.entries({ x1: '3', y1: '3', x2: '21', y2: '21', class: 'icon-slash' })) slash.setAttribute(k, v);
-  svg.append(path, slash);
-  return svg;
+/** A control's icon; the `control-off` class on its button draws the slash (muted, camera off). */
+export function ControlIcon({ action }: { action: string }) {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false" class="control-icon">
+      <path d={PATHS[action] ?? ''} />
+      <line x1="3" y1="3" x2="21" y2="21" class="icon-slash" />
+    </svg>
+  );
 }
