@@ -64,23 +64,11 @@ function changed(state: CallState, previous: CallState): void {
   if (state.phase === 'final' && previous.phase !== 'final') void runner.leave({ tellApi: false });
 }
 
+/** The runner's events are the page's own (allowed, devices blocked, started, peer, stage, meeting gone). */
 function onRunnerEvent(event: RunnerEvent): void {
-  switch (event.type) {
-    case 'allowed':
-      return dispatch({ type: 'allowed' });
-    case 'devices-blocked':
-      return dispatch({ type: 'blocked', problem: event.problem });
-    case 'started':
-      dispatch({ type: 'started', clientPresent: Boolean(event.join.client_present) });
-      return poller.now();
-    case 'peer':
-      return dispatch({ type: 'peer', present: event.present });
-    case 'stage':
-      return dispatch({ type: 'stage', event: event.event });
-    case 'meeting-gone':
-      dispatch({ type: 'meeting-gone' });
-      return void recheck();
-  }
+  dispatch(event);
+  if (event.type === 'started') poller.now();
+  if (event.type === 'meeting-gone') void recheck();
 }
 
 async function join(): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionStatus } from '../api/types';
+import { joinAnswer } from '../testing/fixtures';
 import { en as t } from '../texts/staff';
 import { MAX_MEDIA_REJOINS, SESSION_POLL_MS, initialCall, inMeeting, nextSteps, reduceCall, sessionPollMs } from './state';
 import type { CallEvent, CallState } from './state';
@@ -15,7 +16,7 @@ const status = (state: SessionStatus['state'], sentAt: string | null = '2026-11-
   invite_bounced: false,
   ended_reason: null,
 });
-const inCall = reduce(initialCall, { type: 'allowed' }, { type: 'started', clientPresent: false });
+const inCall = reduce(initialCall, { type: 'allowed' }, { type: 'started', join: joinAnswer(false) });
 
 describe('call window: checking → waiting → in call → left → final', () => {
   it('test_r42_devices_are_asked_for_only_after_the_api_allowed_the_join', () => {
@@ -37,7 +38,7 @@ describe('call window: checking → waiting → in call → left → final', () 
     // a client who never came is still awaited, not "left"
     expect(reduce(inCall, { type: 'peer', present: false }).phase).toBe('waiting');
     // the API's join answer says the client is already there
-    expect(reduce(initialCall, { type: 'allowed' }, { type: 'started', clientPresent: true }).phase).toBe('in-call');
+    expect(reduce(initialCall, { type: 'allowed' }, { type: 'started', join: joinAnswer(true) }).phase).toBe('in-call');
   });
 
   it('test_r20_hang_up_asks_first_and_the_end_is_final', () => {
@@ -66,7 +67,7 @@ describe('call window: checking → waiting → in call → left → final', () 
     for (let i = 1; i <= MAX_MEDIA_REJOINS; i++) {
       state = reduce(state, { type: 'meeting-gone' });
       expect(state).toMatchObject({ phase: 'checking', rejoins: i });
-      state = reduce(state, { type: 'status', status: status('active') }, { type: 'allowed' }, { type: 'started', clientPresent: true });
+      state = reduce(state, { type: 'status', status: status('active') }, { type: 'allowed' }, { type: 'started', join: joinAnswer(true) });
       expect(state.phase).toBe('in-call');
     }
     state = reduce(state, { type: 'meeting-gone' }, { type: 'status', status: status('active') });
@@ -74,14 +75,14 @@ describe('call window: checking → waiting → in call → left → final', () 
   });
 
   it('a rejoin that connected starts the count again', () => {
-    let state = reduce(inCall, { type: 'meeting-gone' }, { type: 'allowed' }, { type: 'started', clientPresent: true });
+    let state = reduce(inCall, { type: 'meeting-gone' }, { type: 'allowed' }, { type: 'started', join: joinAnswer(true) });
     expect(inMeeting(state) && state.call.rejoins).toBe(1);
     state = reduce(state, { type: 'stage', event: { type: 'connection', state: 'connected' } });
     expect(inMeeting(state) && state.call.rejoins).toBe(0);
   });
 
   it('test_r14_blocked_devices_offer_try_again_which_asks_the_api_again', () => {
-    const blocked = reduce(initialCall, { type: 'allowed' }, { type: 'blocked', problem: 'blocked' });
+    const blocked = reduce(initialCall, { type: 'allowed' }, { type: 'devices-blocked', problem: 'blocked' });
     expect(blocked).toMatchObject({ phase: 'blocked', problem: 'blocked' });
     expect(reduce(blocked, { type: 'retry' }).phase).toBe('checking');
   });

@@ -12,8 +12,9 @@
  */
 import type { SessionStatus } from '../api/types';
 import type { DeviceProblem } from '../media/devices';
+import type { RunnerEvent } from '../media/runner';
 import { initialStage, reduceStage } from '../ui/stageState';
-import type { StageEvent, StageState } from '../ui/stageState';
+import type { StageState } from '../ui/stageState';
 
 /** Automatic rejoins when the media says the meeting is gone but the API says the session is still open. */
 export const MAX_MEDIA_REJOINS = 2;
@@ -41,17 +42,13 @@ export type CallState =
   | { phase: Presence; call: InCall }
   | { phase: 'final'; reason: FinalReason; message: string };
 
+/** The call runner's events (allowed, devices blocked, started, peer, stage, meeting gone) and the window's own. */
 export type CallEvent =
-  | { type: 'allowed' }
+  | RunnerEvent
   | { type: 'refused'; message: string }
   | { type: 'failed'; message: string }
-  | { type: 'blocked'; problem: DeviceProblem }
   | { type: 'retry' }
-  | { type: 'started'; clientPresent: boolean }
-  | { type: 'peer'; present: boolean }
   | { type: 'status'; status: SessionStatus }
-  | { type: 'meeting-gone' }
-  | { type: 'stage'; event: StageEvent }
   | { type: 'resend-start' }
   | { type: 'resend-done'; status: SessionStatus }
   | { type: 'resend-failed'; message: string }
@@ -99,7 +96,7 @@ export function reduceCall(state: CallState, event: CallEvent, texts: FinalTexts
       return final('refused', event.message);
     case 'failed':
       return final('failed', event.message);
-    case 'blocked':
+    case 'devices-blocked':
       return { phase: 'blocked', problem: event.problem, lastInviteSentAt: lastInvite(state) };
     case 'retry':
       return state.phase === 'blocked' ? { phase: 'checking', rejoins: 0, lastInviteSentAt: state.lastInviteSentAt } : state;
@@ -113,7 +110,7 @@ export function reduceCall(state: CallState, event: CallEvent, texts: FinalTexts
         error: null,
         rejoins,
       };
-      return { phase: event.clientPresent ? 'in-call' : 'waiting', call };
+      return { phase: event.join.client_present ? 'in-call' : 'waiting', call };
     }
     case 'status':
       return withStatus(state, event.status, texts);

@@ -5,7 +5,7 @@ import type { ClientTexts } from '../texts/client';
 import { t } from '../texts/staff';
 import { timeOfDay } from '../format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
-import { DeviceProblemView } from '../ui/DeviceProblem';
+import { DeviceStep } from '../ui/DeviceProblem';
 import { Stage } from '../ui/Stage';
 import { inMeeting, nextSteps } from './state';
 import type { CallState, InCall, NextStep } from './state';
@@ -71,18 +71,8 @@ function Panel({ state, texts, actions }: { state: CallState; texts: ClientTexts
     case 'checking':
       return <p class="prompt" role="status">{state.rejoins > 0 ? t.rejoiningCall : t.checkingJoin}</p>;
     case 'devices':
-      return (
-        <p class="prompt" role="status" data-testid="device-prompt">
-          {texts.devicePrompt}
-        </p>
-      );
     case 'blocked':
-      return (
-        <>
-          <p class="prompt">{texts.devicePrompt}</p>
-          <DeviceProblemView problem={state.problem} texts={texts} onRetry={actions.retry} />
-        </>
-      );
+      return <DeviceStep problem={state.phase === 'blocked' ? state.problem : null} texts={texts} onRetry={actions.retry} />;
     case 'final': {
       const ended = state.reason === 'over' || state.reason === 'expired';
       return (

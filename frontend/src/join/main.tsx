@@ -102,32 +102,27 @@ async function look(): Promise<void> {
   }
 }
 
+/** The runner's events are the page's own (devices blocked, started, peer, stage, meeting gone). */
 function onRunnerEvent(event: RunnerEvent): void {
-  switch (event.type) {
-    case 'allowed':
-      return releasePreview(true); // the runner holds camera and microphone from here
-    case 'devices-blocked':
-      return dispatch({ type: 'check-blocked', problem: event.problem });
-    case 'started':
-      return dispatch({ type: 'started' });
-    case 'peer':
-      return dispatch({ type: 'peer', present: event.present });
-    case 'stage':
-      return dispatch({ type: 'stage', event: event.event });
-    case 'meeting-gone':
-      // The caregiver hung up or clocked out, the link expired, or the provider ended an idle meeting:
-      // the API says which; an open session is waited for and joined again (shouldJoin).
-      dispatch({ type: 'meeting-gone' });
-      return poller.now();
-  }
+  if (event.type === 'allowed') return releasePreview(true); // the runner holds camera and microphone from here
+  dispatch(event);
+  // The caregiver hung up or clocked out, the link expired, or the provider ended an idle meeting: the
+  // API says which; an open session is waited for and joined again (shouldJoin).
+  if (event.type === 'meeting-gone') poller.now();
 }
 
 async function join(): Promise<void> {
   dispatch({ type: 'join' });
   if (store.get().phase !== 'joining') return;
+  // The call part loads while the API answers: the two arrive together, so the split costs no round trip.
+  const answer = hooks.join();
+  answer.catch(() => undefined); // handled below, through the runner; not an unhandled rejection meanwhile
   try {
-    const { runner } = await loadCall();
-    await runner.join(preview?.stream ?? null);
+    const { runner } = await loadCall().catch(async (err: unknown) => {
+      await answer.then(() => hooks.leave(false)).catch(() => undefined); // counted in, but cannot call
+      throw err;
+    });
+    await runner.join(preview?.stream ?? null, answer);
   } catch (err) {
     if (err instanceof ApiError && err.code === 'WAITING_FOR_CAREGIVER') return dispatch({ type: 'wait' });
     const event = refused(err);
@@ -142,7 +137,6 @@ const actions: JoinActions = {
   },
   async check() {
     dispatch({ type: 'check-start' });
-    void loadCall().catch(() => undefined);
     releasePreview(false);
     try {
       const stream = await openDevices();
@@ -151,7 +145,7 @@ const actions: JoinActions = {
       preview = { stream, stopMeter: micLevelMeter(stream, elements.meter) };
       dispatch({ type: 'check-ok' });
     } catch (err) {
-      dispatch({ type: 'check-blocked', problem: err instanceof DeviceError ? err.problem : 'other' });
+      dispatch({ type: 'devices-blocked', problem: err instanceof DeviceError ? err.problem : 'other' });
     }
   },
   join: () => void join(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientView } from '../api/types';
+import { joinAnswer } from '../testing/fixtures';
 import { en as texts } from '../texts/client';
 import { IDLE_POLL_MS, STATE_POLL_MS, caregiverAwaited, holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
 import type { JoinEvent, JoinState } from './state';
@@ -87,7 +88,7 @@ describe('join page: checking → ready → joining → waiting → in call → 
   });
 
   it('test_r19_in_the_call_the_client_can_hang_up_and_rejoin', () => {
-    const inCall = reduce(checked, { type: 'join' }, { type: 'started' }, { type: 'peer', present: true });
+    const inCall = reduce(checked, { type: 'join' }, { type: 'started', join: joinAnswer(false) }, { type: 'peer', present: true });
     expect(inCall.phase).toBe('in-call');
     expect(caregiverAwaited(inCall)).toBe(false);
     expect(reduce(inCall, { type: 'peer', present: false })).toMatchObject({ phase: 'waiting', inMeeting: true });
@@ -97,15 +98,15 @@ describe('join page: checking → ready → joining → waiting → in call → 
   });
 
   it('devices refused on a rejoin go back to the device check with its guidance', () => {
-    const left = reduce(checked, { type: 'join' }, { type: 'started' }, { type: 'hung-up' });
-    expect(reduce(left, { type: 'join' }, { type: 'check-blocked', problem: 'blocked' })).toMatchObject({
+    const left = reduce(checked, { type: 'join' }, { type: 'started', join: joinAnswer(false) }, { type: 'hung-up' });
+    expect(reduce(left, { type: 'join' }, { type: 'devices-blocked', problem: 'blocked' })).toMatchObject({
       phase: 'ready',
       check: { step: 'blocked', problem: 'blocked' },
     });
   });
 
   it('a meeting gone waits for the API’s word before joining again', () => {
-    const inCall = reduce(checked, { type: 'join' }, { type: 'started' }, { type: 'link', info: view({ caregiver_present: true }) });
+    const inCall = reduce(checked, { type: 'join' }, { type: 'started', join: joinAnswer(false) }, { type: 'link', info: view({ caregiver_present: true }) });
     const gone = reduce(inCall, { type: 'meeting-gone' });
     expect(gone).toMatchObject({ phase: 'waiting', inMeeting: false });
     expect(shouldJoin(gone)).toBe(false);
@@ -116,7 +117,7 @@ describe('join page: checking → ready → joining → waiting → in call → 
   it('the device check’s camera is held only while its preview is shown', () => {
     expect(holdsPreview(checked)).toBe(true);
     expect(holdsPreview(reduce(checked, { type: 'join' }))).toBe(true);
-    expect(holdsPreview(reduce(checked, { type: 'join' }, { type: 'started' }))).toBe(false);
+    expect(holdsPreview(reduce(checked, { type: 'join' }, { type: 'started', join: joinAnswer(false) }))).toBe(false);
     expect(holdsPreview(reduce(checked, { type: 'refused', status: 404, code: 'INVALID_LINK', message: 'x' }))).toBe(false);
     // a busy service while joining keeps the preview for the next try
     expect(holdsPreview(reduce(checked, { type: 'join' }, { type: 'join-failed', message: 'busy' }))).toBe(true);
@@ -127,7 +128,7 @@ describe('join page: checking → ready → joining → waiting → in call → 
     expect(pollMs(ready)).toBe(IDLE_POLL_MS);
     expect(pollMs(reduce(checked, { type: 'join' }))).toBeNull();
     expect(pollMs(reduce(checked, { type: 'join' }, { type: 'wait' }))).toBe(STATE_POLL_MS);
-    const inMeeting = reduce(checked, { type: 'join' }, { type: 'started' });
+    const inMeeting = reduce(checked, { type: 'join' }, { type: 'started', join: joinAnswer(false) });
     expect(pollMs(inMeeting)).toBe(STATE_POLL_MS);
     expect(pollMs(reduce(inMeeting, connected))).toBeNull();
     expect(pollMs(reduce(inMeeting, connected, { type: 'hung-up' }))).toBe(IDLE_POLL_MS);

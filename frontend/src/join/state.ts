@@ -13,9 +13,10 @@
  */
 import type { ClientView } from '../api/types';
 import type { DeviceProblem } from '../media/devices';
+import type { RunnerEvent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
 import { initialStage, reduceStage } from '../ui/stageState';
-import type { StageEvent, StageState } from '../ui/stageState';
+import type { StageState } from '../ui/stageState';
 
 /**
  * How often the page asks the API what to show: fast while the client pressed Join and the media is not
@@ -39,21 +40,18 @@ export type JoinState =
   | { phase: 'left'; info: ClientView }
   | { phase: 'final'; reason: FinalReason; message: string; info: ClientView | null; closeRefused?: boolean };
 
+/** The call runner's events (devices blocked, started, peer, stage, meeting gone) and the page's own. */
 export type JoinEvent =
+  | RunnerEvent
   | { type: 'link'; info: ClientView }
   | { type: 'refused'; status: number; code: string; message: string; info?: ClientView | null }
   | { type: 'failed'; message: string }
   | { type: 'retry' }
   | { type: 'check-start' }
   | { type: 'check-ok' }
-  | { type: 'check-blocked'; problem: DeviceProblem }
   | { type: 'join' }
   | { type: 'join-failed'; message: string }
   | { type: 'wait' }
-  | { type: 'started' }
-  | { type: 'peer'; present: boolean }
-  | { type: 'stage'; event: StageEvent }
-  | { type: 'meeting-gone' }
   | { type: 'hung-up' }
   | { type: 'close-refused' };
 
@@ -114,7 +112,7 @@ export function reduceJoin(state: JoinState, event: JoinEvent, texts: ClientText
       return state.phase === 'failed' ? initialJoin : state;
     case 'check-start':
     case 'check-ok':
-    case 'check-blocked':
+    case 'devices-blocked':
       if (state.phase !== 'ready' && state.phase !== 'joining' && state.phase !== 'left') return state;
       return { phase: 'ready', info: state.info, error: null, check: checkStep(event) };
     case 'join':
@@ -145,12 +143,13 @@ export function reduceJoin(state: JoinState, event: JoinEvent, texts: ClientText
     case 'hung-up':
       if (state.phase !== 'in-call' && state.phase !== 'waiting' && state.phase !== 'joining') return state;
       return { phase: 'left', info: state.info };
+    case 'allowed': // the join page acts on it outside its state: the runner now holds the devices
     case 'close-refused':
       return state;
   }
 }
 
-function checkStep(event: Extract<JoinEvent, { type: 'check-start' | 'check-ok' | 'check-blocked' }>): Check {
+function checkStep(event: Extract<JoinEvent, { type: 'check-start' | 'check-ok' | 'devices-blocked' }>): Check {
   if (event.type === 'check-start') return { step: 'asking' };
   if (event.type === 'check-ok') return { step: 'ready' };
   return { step: 'blocked', problem: event.problem };

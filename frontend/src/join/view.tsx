@@ -3,7 +3,7 @@ import { visitTimes } from '../format';
 import type { ClientView } from '../api/types';
 import type { CallRunner, StageIntent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
-import { DeviceProblemView } from '../ui/DeviceProblem';
+import { DeviceStep } from '../ui/DeviceProblem';
 import { Mount } from '../ui/Mount';
 import type { Stage } from '../ui/Stage';
 import { caregiverAwaited } from './state';
@@ -111,18 +111,8 @@ function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale'
             </>
           );
         case 'asking':
-          return (
-            <p class="prompt" role="status" data-testid="device-prompt">
-              {texts.devicePrompt}
-            </p>
-          );
         case 'blocked':
-          return (
-            <>
-              <p class="prompt">{texts.devicePrompt}</p>
-              <DeviceProblemView problem={state.check.problem} texts={texts} onRetry={actions.check} />
-            </>
-          );
+          return <DeviceStep problem={state.check.step === 'blocked' ? state.check.problem : null} texts={texts} onRetry={actions.check} />;
         case 'ready':
           return (
             <>

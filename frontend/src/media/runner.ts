@@ -75,14 +75,15 @@ export class CallRunner {
   /**
    * Joins the meeting: the API first, then camera and microphone (R42), then the media session.
    * `stream`: devices the page opened after the API let it (the join page's device check); the runner owns
-   * it once the API says yes. Resolves with the join response; with null when the devices were refused
+   * it once the API says yes. `answer`: the API's join, when the page already asked (the join page asks
+   * while it loads this code). Resolves with the join response; with null when the devices were refused
    * (after `devices-blocked`; the API was told this side left) or a leave overtook the join. Throws the
    * API's refusal, before any device was opened.
    */
-  async join(stream: MediaStream | null = null): Promise<JoinResponse | null> {
+  async join(stream: MediaStream | null = null, answer?: Promise<JoinResponse>): Promise<JoinResponse | null> {
     const generation = ++this.generation;
     const current = (): boolean => generation === this.generation;
-    const join = await this.hooks.join();
+    const join = await (answer ?? this.hooks.join());
     if (!current()) {
       await this.hooks.leave(false).catch(() => undefined); // the API counted this side in
       return null;

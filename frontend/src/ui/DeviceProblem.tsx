@@ -1,9 +1,13 @@
-/** What to do when the camera or microphone cannot be opened: plain words, for the browser in use (R14). */
+/**
+ * The camera and microphone step both call pages show once the API allowed the join (R42): the prompt
+ * while the browser asks, and, when they cannot be opened, what to do in plain words for the browser in
+ * use, with "Try again" (R14).
+ */
 import type { DeviceProblem } from '../media/devices';
 import type { ClientTexts } from '../texts/client';
 import { currentBrowser } from './browser';
 
-export function DeviceProblemView({ problem, texts, onRetry }: { problem: DeviceProblem; texts: ClientTexts; onRetry(): void }) {
+function Guidance({ problem, texts, onRetry }: { problem: DeviceProblem; texts: ClientTexts; onRetry(): void }) {
   const retry = (
     <button type="button" class="btn btn-primary btn-large" onClick={onRetry}>
       {texts.tryAgain}
@@ -30,5 +34,22 @@ export function DeviceProblemView({ problem, texts, onRetry }: { problem: Device
       </ol>
       {retry}
     </section>
+  );
+}
+
+/** `problem` null: the browser is asking; otherwise the guidance for it. */
+export function DeviceStep({ problem, texts, onRetry }: { problem: DeviceProblem | null; texts: ClientTexts; onRetry(): void }) {
+  if (problem === null) {
+    return (
+      <p class="prompt" role="status" data-testid="device-prompt">
+        {texts.devicePrompt}
+      </p>
+    );
+  }
+  return (
+    <>
+      <p class="prompt">{texts.devicePrompt}</p>
+      <Guidance problem={problem} texts={texts} onRetry={onRetry} />
+    </>
   );
 }
