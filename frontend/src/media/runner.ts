@@ -34,7 +34,7 @@ export type RunnerEvent =
   | { type: 'meeting-gone' }
   | { type: 'stage'; event: StageEvent };
 
-export type StageIntent = 'mute' | 'camera' | 'switch-camera' | 'sound';
+export type StageIntent = 'mute' | 'camera' | 'switch-camera' | 'sound' | 'fullscreen';
 
 /** The video and audio elements the media plays into; the stage shows them, the runner keeps them. */
 export function createMediaElements(labels: { remote: string; self: string }): CallElements {
@@ -67,6 +67,9 @@ export class CallRunner {
     readonly elements: CallElements,
   ) {
     window.addEventListener('pagehide', () => this.unload());
+    document.addEventListener('fullscreenchange', () =>
+      this.emit({ type: 'stage', event: { type: 'fullscreen', on: document.fullscreenElement === this.stageElement() } }),
+    );
     // Read-only diagnostics for support staff and the browser tests; no token, no personal data.
     (window as unknown as { vvCallDiagnostics: () => CallDiagnostics | null }).vvCallDiagnostics = () =>
       (this.session ?? this.last)?.diagnostics() ?? null;
@@ -111,6 +114,7 @@ export class CallRunner {
       return null;
     }
     this.session = this.last = session;
+    this.showSelf(true);
     this.emit({ type: 'started', join });
     try {
       await session.start();
@@ -136,6 +140,7 @@ export class CallRunner {
   async control(intent: StageIntent, stage: StageState): Promise<void> {
     const session = this.session;
     if (intent === 'sound') return this.playSound();
+    if (intent === 'fullscreen') return this.toggleFullscreen();
     if (!session) return;
     if (intent === 'mute') {
       session.setMuted(!stage.muted);
@@ -149,6 +154,7 @@ export class CallRunner {
         await session.setVideoEnabled(!stage.videoOn);
         on = !stage.videoOn;
       } finally {
+        this.showSelf(on);
         this.emit({ type: 'stage', event: { type: 'camera', on } });
       }
       return;
@@ -159,6 +165,21 @@ export class CallRunner {
     } finally {
       this.emit({ type: 'stage', event: { type: 'switched', switched } });
     }
+  }
+
+  /** The stage that shows this runner's video (it goes fullscreen, controls and all). */
+  private stageElement(): Element | null {
+    return this.elements.remoteVideo.closest('.stage');
+  }
+
+  private toggleFullscreen(): void {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void this.stageElement()?.requestFullscreen?.().catch(() => undefined);
+  }
+
+  /** The self-view keeps its place while the camera is off (hidden, not removed: the layout does not jump). */
+  private showSelf(on: boolean): void {
+    this.elements.localVideo.classList.toggle('self-view-off', !on);
   }
 
   private sessionEvents() {

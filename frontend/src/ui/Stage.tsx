@@ -2,11 +2,11 @@
  * The call stage both call pages draw: the remote video large, the self-view small in the bottom-right
  * corner (R16), a status area, the reconnecting banner and the controls (R18). Every control is a
  * <button> whose visible text is its accessible name; the stage itself goes fullscreen, so the labels stay
- * visible there. It draws from the page's StageState and sends intents; the media elements are the
- * runner's, mounted here, so a new render never interrupts a playing video.
+ * visible there. It draws from the page's StageState and sends intents (fullscreen included: the runner
+ * follows the document's fullscreen state); the media elements are the runner's, mounted here, so a new
+ * render never interrupts a playing video.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallElements } from '../media/CallSession';
 import type { StageIntent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
@@ -47,26 +47,11 @@ export interface StageProps {
 }
 
 export function Stage({ texts, elements, stage, live, onControl, onHangUp, children, overlay }: StageProps) {
-  const root = useRef<HTMLElement>(null);
-  const [fullscreen, setFullscreen] = useState(false);
-  useEffect(() => {
-    const changed = (): void => setFullscreen(document.fullscreenElement === root.current);
-    document.addEventListener('fullscreenchange', changed);
-    return () => document.removeEventListener('fullscreenchange', changed);
-  }, []);
-  useEffect(() => {
-    elements.localVideo.classList.toggle('self-view-off', !stage.videoOn);
-  }, [elements, stage.videoOn]);
-  const toggleFullscreen = (): void => {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void root.current?.requestFullscreen?.().catch(() => undefined);
-  };
   const cameraIdle = live && !stage.cameraBusy;
   return (
     <section
-      class={`stage${stage.remoteShowing ? ' has-remote' : ''}${fullscreen ? ' is-fullscreen' : ''}`}
+      class={`stage${stage.remoteShowing ? ' has-remote' : ''}${stage.fullscreen ? ' is-fullscreen' : ''}`}
       data-testid="stage"
-      ref={root}
     >
       <div class="video-area">
         <Mount el={elements.remoteVideo} />
@@ -96,9 +81,9 @@ export function Stage({ texts, elements, stage, live, onControl, onHangUp, child
         {document.fullscreenEnabled && (
           <Control
             action="fullscreen"
-            label={fullscreen ? texts.exitFullscreen : texts.fullscreen}
+            label={stage.fullscreen ? texts.exitFullscreen : texts.fullscreen}
             extra="control-secondary"
-            onClick={toggleFullscreen}
+            onClick={() => onControl('fullscreen')}
           />
         )}
       </div>

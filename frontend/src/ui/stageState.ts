@@ -11,6 +11,8 @@ export interface StageState {
   noOtherCamera: boolean;
   /** The browser would not play the other side's sound without a tap ("Turn on sound"). */
   soundBlocked: boolean;
+  /** The stage fills the screen (its labels stay visible: R18). */
+  fullscreen: boolean;
 }
 
 export type StageEvent =
@@ -20,7 +22,8 @@ export type StageEvent =
   | { type: 'camera-busy' }
   | { type: 'camera'; on: boolean }
   | { type: 'switched'; switched: boolean }
-  | { type: 'sound-blocked'; blocked: boolean };
+  | { type: 'sound-blocked'; blocked: boolean }
+  | { type: 'fullscreen'; on: boolean };
 
 export const initialStage: StageState = {
   connection: 'connecting',
@@ -30,6 +33,7 @@ export const initialStage: StageState = {
   cameraBusy: false,
   noOtherCamera: false,
   soundBlocked: false,
+  fullscreen: false,
 };
 
 export function reduceStage(stage: StageState, event: StageEvent): StageState {
@@ -48,5 +52,7 @@ export function reduceStage(stage: StageState, event: StageEvent): StageState {
       return { ...stage, cameraBusy: false, noOtherCamera: !event.switched };
     case 'sound-blocked':
       return { ...stage, soundBlocked: event.blocked };
+    case 'fullscreen':
+      return { ...stage, fullscreen: event.on };
   }
 }
