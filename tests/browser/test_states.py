@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     TIME_ZONE,
     Api,
     assert_video_flowing,
+    axe_serious,
     parse_time,
     shot,
     sign_in,
@@ -229,6 +230,7 @@ def test_r43_every_refusal_offers_the_next_step_and_dead_actions_are_not_offered
     refused = join_call(main)
     expect(refused.get_by_test_id("join-error")).to_have_text(R11_NOT_CLOCKED_IN)
     expect(refused.get_by_role("button", name="Close")).to_be_visible()
+    assert axe_serious(refused) == []
     with refused.expect_event("close"):
         refused.get_by_role("button", name="Back to the visit").click()
     assert refused.is_closed()
@@ -257,6 +259,8 @@ def test_r43_every_refusal_offers_the_next_step_and_dead_actions_are_not_offered
     client = new_context(phone=True).new_page()
     client.goto("/join#" + link.split("#", 1)[1])
     expect(client.get_by_test_id("ended")).to_have_text(R20_CLIENT_ENDED)
+    assert axe_serious(client) == []
+    assert axe_serious(main) == []  # the dialog with nothing left to offer but notes
     client.get_by_role("button", name="Close this page").click()
     client.wait_for_timeout(500)
     # A tab the person opened themself closes, where the browser lets a page close it; else the page says how
