@@ -10,8 +10,7 @@ import '../styles/call.css';
 import { render } from 'preact';
 import { ApiError, api, errorText, setFailureTexts } from '../api/client';
 import { readerLocale } from '../format';
-import { micLevelMeter, openDevices, stopStream } from '../media/devices';
-import { DeviceError } from '../media/devices';
+import { deviceProblem, micLevelMeter, openDevices, stopStream } from '../media/devices';
 import type { RunnerEvent, RunnerHooks } from '../media/runner';
 import { createPoller } from '../poller';
 import { createStore } from '../store';
@@ -145,7 +144,7 @@ const actions: JoinActions = {
       preview = { stream, stopMeter: micLevelMeter(stream, elements.meter) };
       dispatch({ type: 'check-ok' });
     } catch (err) {
-      dispatch({ type: 'devices-blocked', problem: err instanceof DeviceError ? err.problem : 'other' });
+      dispatch({ type: 'devices-blocked', problem: deviceProblem(err) });
     }
   },
   join: () => void join(),

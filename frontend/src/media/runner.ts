@@ -15,7 +15,7 @@
 import type { JoinResponse } from '../api/types';
 import type { StageEvent, StageState } from '../ui/stageState';
 import type { CallDiagnostics, CallElements, CallSession, ConnectionState } from './CallSession';
-import { DeviceError, deviceProblem, openDevices, stopStream } from './devices';
+import { deviceProblem, openDevices, stopStream } from './devices';
 import type { DeviceProblem } from './devices';
 import { openCallSession } from './providers';
 
@@ -100,7 +100,7 @@ export class CallRunner {
       } catch (err) {
         this.inMeeting = false;
         await this.hooks.leave(false).catch(() => undefined);
-        if (current()) this.emit({ type: 'devices-blocked', problem: err instanceof DeviceError ? err.problem : deviceProblem(err) });
+        if (current()) this.emit({ type: 'devices-blocked', problem: deviceProblem(err) });
         return null;
       }
     }

@@ -71,9 +71,15 @@ describe('visit dialog', () => {
   });
 
   it('test_r11_a_refused_join_in_the_call_window_shows_here_too', () => {
-    const refused = reduce(loaded(), call('final', NOW, { reason: 'refused', message: 'You must clock in…' }));
+    const refusal = { reason: 'refused', message: 'You must clock in…' };
+    const refused = reduce(loaded(), { type: 'call-opening', at: NOW }, call('final', NOW, refusal));
     expect(refused.error).toBe('You must clock in…');
     expect(refused.visit?.session.state).toBe('invited');
+    // once: after clocking in, the refused window's repeats do not bring the old refusal back
+    const clockedIn = reduce(refused, { type: 'busy', action: 'clock-in' }, { type: 'clocked', visit: visit(), warning: null });
+    expect(reduce(clockedIn, call('final', NOW + 5000, refusal)).error).toBeNull();
+    // nor does a dialog opened later hear an old window's refusal as news
+    expect(reduce(loaded(), call('final', NOW, refusal)).error).toBeNull();
   });
 
   it('test_r43_only_actions_that_can_still_succeed_are_offered', () => {

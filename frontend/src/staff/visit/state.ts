@@ -114,10 +114,13 @@ export function reduceDialog(state: DialogState, event: DialogEvent): DialogStat
       const { phase, final } = event.news;
       const next: DialogState = { ...state, call: { phase, at: event.at, final } };
       if (phase !== 'final') return next;
-      // A refused join shows the API's Message here too (R11, R12, R13, R23); an end ends the session here.
-      const refused = final && final.reason !== 'over' && final.reason !== 'expired' ? final.message : state.error;
+      // A refused join shows the API's Message here too (R11, R12, R13, R23), once: when the window this dialog
+      // follows turns final (not at each repeat, nor from an old window a newly opened dialog hears).
+      const turned = state.call !== null && state.call.phase !== 'final';
+      const refusal = final && final.reason !== 'over' && final.reason !== 'expired' ? final.message : null;
+      const error = turned && refusal ? refusal : state.error;
       const session = state.visit?.session;
-      return { ...(session ? withSession(next, endedByCall(session, final)) : next), error: refused };
+      return { ...(session ? withSession(next, endedByCall(session, final)) : next), error };
     }
     case 'call-closed':
       return { ...state, call: null };
