@@ -23,7 +23,7 @@ venv: $(STAMPS)/venv
 ifneq ($(FRONTEND_LOCK),)
 FRONTEND_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -path frontend/generated -prune -o -type f -print)
 # The front end's API types come from the API's OpenAPI document (frontend/scripts/openapi_document.py).
-OPENAPI_SRC := chalicelib/openapi.py chalicelib/payloads.py chalicelib/validation.py
+OPENAPI_SRC := $(shell find chalicelib -name "*.py")
 frontend/dist/index.html: $(FRONTEND_SRC) $(OPENAPI_SRC) $(STAMPS)/venv
 	$(PY) frontend/scripts/openapi_document.py
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
