@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ from chalicelib.config import Settings, settings
 if TYPE_CHECKING:
     from chalicelib.integrations.email import SesMailer
     from chalicelib.integrations.meetings import Meetings
+    from chalicelib.link_keys import LinkKeys
 
 
 def aws_client(service: str, **config: Any) -> Any:
@@ -37,6 +37,7 @@ class Services:
         self._mailer = mailer
         self._meetings = meetings
         self._link_key = link_key
+        self._link_keys: LinkKeys | None = None
 
     @property
     def cfg(self) -> Settings:
@@ -72,25 +73,27 @@ class Services:
         return ChimeMeetings(client, self.cfg.media_region)
 
     @property
-    def link_key(self) -> bytes:
+    def link_keys(self) -> LinkKeys:
+        """The link key, current and previous, refreshed in a warm function (chalicelib/link_keys.py)."""
         with _FIRST_USE:
-            if self._link_key is None:
-                self._link_key = _load_link_key(self.cfg)
-            return self._link_key
+            if self._link_keys is None:
+                from chalicelib.link_keys import LinkKeys, from_environment
+
+                given = self._link_key
+                self._link_keys = LinkKeys(static=given) if given else from_environment(self.cfg.link_key, aws_client)
+            return self._link_keys
+
+    @property
+    def link_key(self) -> bytes:
+        """The key new links are derived with."""
+        return self.link_keys.current
 
 
 def _load_link_key(cfg: Settings) -> bytes:
     """The key links are derived with: from the environment locally, from Secrets Manager in AWS."""
-    import os
+    from chalicelib.link_keys import from_environment
 
-    secret_id = os.environ.get("LINK_KEY_SECRET_ID", "")
-    raw = cfg.link_key
-    if secret_id:
-        raw = aws_client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
-    key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)) if raw else b""
-    if len(key) < 32:
-        raise RuntimeError("LINK_KEY (or LINK_KEY_SECRET_ID) must hold at least 32 random bytes")
-    return key
+    return from_environment(cfg.link_key, aws_client).current
 
 
 _current: Services | None = None

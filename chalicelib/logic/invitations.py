@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.errors import ClientHasNoEmail, Conflict, LinkExpired, NotFound, SessionOver, VisitNotVirtual
 from chalicelib.integrations.email import EmailSuppressed
+from chalicelib.link_keys import resend_token
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invite_email import compose_invite
@@ -57,6 +58,19 @@ def _current_session(bundle: VisitBundle, services: Services, now: datetime) -> 
     raise Conflict()
 
 
+def _sent_token(services: Services, visit: Visit, session: Session) -> str:
+    """The session's link as issued, whichever key made it (the link key may have rotated since, R09)."""
+    generation = int(session.link_generation)
+
+    def is_stored(token: str) -> bool:
+        link = session_store.get_link(keys.link_pk(token))
+        return link is not None and (link.agency_id, link.visit_id, link.generation) == (
+            visit.agency_id, visit.visit_id, generation)
+
+    return resend_token(services.link_keys, lambda key: _token(key, visit, generation, session.link_nonce),
+                        is_stored, lambda token: session_store.issue_link_again(session, keys.link_pk(token)))
+
+
 def load_again(bundle: VisitBundle) -> VisitBundle:
     from chalicelib.persistence.visits import get_visit_bundle
 
@@ -83,7 +97,7 @@ def invite_client(caller: Caller, visit_id: str, delivery: str, services: Servic
     if emailed and client is not None and client.email_status is not None:
         raise EmailSuppressed()
     session = _current_session(bundle, services, now)
-    token = _token(services.link_key, visit, int(session.link_generation), session.link_nonce)
+    token = _sent_token(services, visit, session)
     url = links.join_url(services.cfg.public_base_url, token)
     if emailed and client is not None and agency is not None and caregiver is not None:
         email = compose_invite(agency.name, agency.sender_email, str(client.email), first_name(caregiver.name),

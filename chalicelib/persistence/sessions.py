@@ -59,6 +59,15 @@ def rotate_link(session: Session, visit: Visit, nonce: str, expires_at: datetime
     return True
 
 
+def issue_link_again(session: Session, link_hash_pk: str) -> None:
+    """The session's current link under another token hash (the link key rotated): same generation, same expiry."""
+    link = JoinLink(
+        link_hash_pk, "LINK", agency_id=session.agency_id, visit_id=session.visit_id,
+        generation=int(session.link_generation), expires_at=session.expires_at, expires_ttl=session.expires_at,
+    )
+    commit([("put", link, [], None)])
+
+
 def record_invite(session: Session, at: datetime, actor: str, emailed: bool) -> None:
     """Record an emailed invite (R09's last-sent time) or a copied link on the session and timeline.
 

