@@ -45,8 +45,8 @@ def acks(stack: VisitsStack) -> tuple[Ack, ...]:
 
     sandbox = json.dumps(stack.resolve(stack.api.sandbox_recipient_arns), separators=(",", ":"))
     api = stack.api
-    access, execution = (stack.resolve(stack.get_logical_id(g.node.default_child))  # type: ignore[arg-type]
-                         for g in (api.access_logs, api.execution_logs))
+    access = stack.resolve(stack.get_logical_id(api.access_logs.node.default_child))  # type: ignore[arg-type]
+    execution = f"{_LOGS}API-Gateway-Execution-Logs_*"
     return (
         Ack(
             "Api/AppPolicy",
@@ -80,9 +80,10 @@ def acks(stack: VisitsStack) -> tuple[Ack, ...]:
         ),
         Ack(
             "Api/ApiGatewayLogsPolicy",
-            (_iam5(f"{_LOGS}<{access}>:log-stream:*"), _iam5(f"{_LOGS}<{execution}>:log-stream:*")),
-            "API Gateway names its access-log and execution-log streams itself; each wildcard is limited to one "
-            "of the API's two log groups.",
+            (_iam5(f"{_LOGS}<{access}>:log-stream:*"), _iam5(execution), _iam5(f"{execution}:log-stream:*")),
+            "API Gateway names its log streams itself: the access-log wildcard is limited to the API's access log "
+            "group. The account-wide logging role writes every API's execution logs, whose group names hold the "
+            "API id (naming this API's group would be a dependency cycle: stage, account setting, policy).",
         ),
         Ack(
             "Api/SandboxRecipientsPolicy",
@@ -190,12 +191,6 @@ DEPLOYED_ACKS: tuple[DeployedAck, ...] = (
         ("RestAPI",),
         "Requests are validated by the app, which answers 400 with the product's {Code, Message} body naming "
         "the field; API Gateway's validators would answer in another format.",
-    ),
-    DeployedAck(
-        "AwsSolutions-APIG3",
-        ("RestAPIv1Stage",),
-        "The web ACL is on the CloudFront distribution in front of the API (CLOUDFRONT scope), where the "
-        "join rate limits apply; the stage is also throttled.",
     ),
     DeployedAck(
         "HIPAA.Security-APIGWCacheEnabledAndEncrypted",

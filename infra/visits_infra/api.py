@@ -313,6 +313,9 @@ class VisitsApi(Construct):
             description="Lets API Gateway write the virtual-visits API's access and execution logs",
         )
         push_role.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        # The execution log group's name holds the API's id, and the stage waits for this policy (through the
+        # account setting): naming the group here would be a dependency cycle. The account-level role serves
+        # every API of the account and Region anyway, so it may write every API's execution logs.
         groups = [
             stack.format_arn(
                 service="logs",
@@ -320,7 +323,7 @@ class VisitsApi(Construct):
                 resource_name=name,
                 arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
             )
-            for name in (self.execution_logs.log_group_name, self.access_logs.log_group_name)
+            for name in ("API-Gateway-Execution-Logs_*", self.access_logs.log_group_name)
         ]
         push_policy = iam.ManagedPolicy(
             self,

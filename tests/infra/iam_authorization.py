@@ -159,6 +159,19 @@ class Renderer:
 
     template: dict[str, Any]
 
+    def render_many(self, value: Any) -> list[str]:
+        """A value that may be a list: a list, `Fn::Split`, or a `Ref` to a CommaDelimitedList parameter."""
+        if isinstance(value, list):
+            return [item for v in value for item in self.render_many(v)]
+        if isinstance(value, dict) and "Fn::Split" in value:
+            separator, source = value["Fn::Split"]
+            return self.render(source).split(separator)
+        if isinstance(value, dict) and "Ref" in value:
+            parameter = self.template.get("Parameters", {}).get(value["Ref"], {})
+            if parameter.get("Type") == "CommaDelimitedList":
+                return [f"param-{value['Ref'].lower()}-{i}" for i in (1, 2)]
+        return [self.render(value)]
+
     def render(self, value: Any) -> str:
         if isinstance(value, str):
             return value
@@ -172,7 +185,7 @@ class Renderer:
             return self._get_att(logical_id, attribute)
         if fn == "Fn::Join":
             separator, parts = arg
-            return separator.join(self.render(p) for p in parts)
+            return str(separator).join(self.render_many(parts))
         if fn == "Fn::Sub":
             text, variables = (arg, {}) if isinstance(arg, str) else arg
             names = {k: self.render(v) for k, v in variables.items()}
@@ -298,7 +311,7 @@ def allow_statements(template: dict[str, Any], renderer: Renderer | None = None)
                     where,
                     str(statement.get("Sid", f"#{i}")),
                     tuple(_listify(statement["Action"])),
-                    tuple(renderer.render(r) for r in _listify(statement["Resource"])),
+                    tuple(renderer.render_many(statement["Resource"])),
                 )
             )
     return out

@@ -26,6 +26,7 @@ from tests.infra.iam_authorization import (
     action_info,
     allow_statements,
     denial,
+    expand,
     function_roles,
     resource_mismatches,
     role_statements,
@@ -39,6 +40,13 @@ UPDATE = "AWS_OPERATIONS_UPDATE"  # set to 1 on a full run to rewrite aws_operat
 
 def stored_operations() -> set[Operation]:
     return {Operation(*entry) for entry in json.loads(STORED.read_text())["operations"]}
+
+
+def write_operations(operations: set[Operation]) -> None:
+    """Rewrite the list, one operation a line, sorted (so a diff shows exactly what changed)."""
+    about = json.loads(STORED.read_text())["about"]
+    lines = ",\n".join(f"  {json.dumps(op.as_list())}" for op in sorted(operations))
+    STORED.write_text(f'{{\n "about": {json.dumps(about)},\n "operations": [\n{lines}\n ]\n}}\n')
 
 
 def _denials(synth: Synth, operations: set[Operation]) -> list[str]:
@@ -80,10 +88,44 @@ def test_each_operation_the_app_makes_is_granted_to_its_function(synth: Synth) -
     assert denials == [], "\n".join(denials)
 
 
-def _full_recording_run(request: pytest.FixtureRequest) -> bool:
-    """Did this session run every test module of the recording suites, unfiltered and without failures?"""
+# Granted to a function's role for the Lambda platform or for services acting for the function, so never
+# an AWS call of the app's own code: the X-Ray daemon, Lambda's log delivery and dead-letter queue, and
+# DynamoDB, Secrets Manager and SQS using the stack's KMS key on the caller's behalf.
+PLATFORM_ACTIONS = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "sqs:SendMessage",
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+}
+
+
+def test_every_grant_to_a_function_role_is_used(synth: Synth) -> None:
+    # Least privilege in the other direction: an action the app never calls is not granted.
+    template = synth.transformed
+    roles = function_roles(template)
+    used: dict[str, set[str]] = {role: set() for role in roles.values()}
+    for operation in stored_operations():
+        used[roles[operation.function]].add(operation.action.lower())
+    unused = sorted(
+        f"{role}/{statement.sid}: {action}"
+        for role in used
+        for statement in role_statements(template, role)
+        for pattern in statement.actions
+        for action in expand(pattern)
+        if action not in PLATFORM_ACTIONS and action.lower() not in used[role]
+    )
+    assert unused == [], "granted but never called (remove, or add the test that calls it):\n" + "\n".join(unused)
+
+
+def _ran_every_recording_module(request: pytest.FixtureRequest) -> bool:
+    """Did this session run every test module of the recording suites, unfiltered by -k or -m?"""
     config = request.config
-    if config.option.keyword or config.option.markexpr or request.session.testsfailed:
+    if config.option.keyword or config.option.markexpr:
         return False
     ran = {Path(str(item.fspath)).resolve() for item in request.session.items}
     wanted = {path.resolve() for suite in RECORDING_SUITES for path in (TESTS / suite).glob("test_*.py")}
@@ -95,10 +137,10 @@ def test_the_tests_recorded_only_listed_operations(request: pytest.FixtureReques
     assert request.node.get_closest_marker(RUN_LAST)
     recorded = set(RECORDER.operations)
     stored = stored_operations()
-    full = _full_recording_run(request)
-    if full and os.environ.get(UPDATE) == "1":
-        entries = [op.as_list() for op in sorted(recorded)]
-        STORED.write_text(json.dumps({**json.loads(STORED.read_text()), "operations": entries}, indent=1) + "\n")
+    every_module = _ran_every_recording_module(request)
+    full = every_module and not request.session.testsfailed
+    if every_module and os.environ.get(UPDATE) == "1":
+        write_operations(recorded)
         stored = recorded
     new = recorded - stored
     assert not new, (
