@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
@@ -50,7 +51,8 @@ def _function_names(app_module: ModuleType) -> dict[str, str]:
 def dynamodb_requests(operation: str, params: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(action, resource type, qualifier) of one DynamoDB call."""
     if operation == "TransactWriteItems":
-        kinds = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem"}
+        kinds = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                 "ConditionCheck": "ConditionCheckItem"}
         return sorted({(f"dynamodb:{kinds[kind]}", "table", "") for item in params.get("TransactItems", [])
                        for kind in item})
     if operation == "TransactGetItems":
@@ -110,6 +112,8 @@ class Recorder:
 
     def __init__(self) -> None:
         self.operations: set[Operation] = set()
+        self.calls = 0  # AWS calls seen (the app's and everyone else's)
+        self.seconds = 0.0  # time spent in the hook: what recording costs the test run
         self._lock = threading.Lock()
         self._names: tuple[int, dict[str, str]] | None = None
 
@@ -129,14 +133,17 @@ class Recorder:
         return found
 
     def before_parameter_build(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        started = time.perf_counter()
         function = self._entry_function(sys._getframe(1))
-        if function is None:
-            return
-        signing_name = model.service_model.signing_name or model.service_model.endpoint_prefix
-        requests = iam_requests(signing_name, model.name, params)
+        requests = []
+        if function is not None:
+            signing_name = model.service_model.signing_name or model.service_model.endpoint_prefix
+            requests = iam_requests(signing_name, model.name, params)
         with self._lock:
             for action, resource_type, qualifier in requests:
-                self.operations.add(Operation(function, action, resource_type, qualifier))
+                self.operations.add(Operation(str(function), action, resource_type, qualifier))
+            self.calls += 1
+            self.seconds += time.perf_counter() - started
 
 
 RECORDER = Recorder()

@@ -105,7 +105,7 @@ def acks(stack: VisitsStack) -> tuple[Ack, ...]:
             "automatic rotation needs a rotation function for a generic secret. docs/DEPLOY.md says how.",
         ),
         Ack(
-            "OriginVerify/Secret",
+            f"OriginVerify/{stack.origin.secret.node.id}",
             ("AwsSolutions::AwsSolutions-SMG4", "HIPAA.Security::HIPAA.Security-SecretsManagerRotationEnabled"),
             "The value only proves a request came through CloudFront (it grants no data access); both CloudFront "
             "and the API's web ACL read it at deploy time, so it changes with a deploy (docs/DEPLOY.md).",
@@ -170,8 +170,9 @@ DEPLOYED_ACKS: tuple[DeployedAck, ...] = (
     DeployedAck(
         "AwsSolutions-L1",
         _FUNCTIONS,
-        "The runtime is the Python the project builds, tests and packages its dependencies with (3.11, "
-        "supported by Lambda); Chalice picks it from that interpreter. Moving runtimes moves the toolchain.",
+        "The runtime is the Python the project builds, tests and packages its dependencies with (Chalice takes "
+        "it from that interpreter). 3.11 is supported by Lambda until 2027-06-30; the move to 3.13 is planned "
+        "and checked (docs/DEPLOY.md), and a test fails 90 days before the deprecation.",
     ),
     DeployedAck(
         "HIPAA.Security-LambdaInsideVPC",

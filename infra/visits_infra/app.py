@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "apiMemoryMb": 512,
     # Reserved concurrency of the API handler: about 3,000 requests/s at 60 ms each.
     "apiConcurrency": 200,
+    # Raise by one to replace the secret header CloudFront sends the API (docs/DEPLOY.md).
+    "originSecretGeneration": 1,
 }
 
 # Flags a new `cdk init` project would set.
@@ -132,7 +134,9 @@ class VisitsStack(cdk.Stack):
                 **self._sandbox_recipients(params),
             ),
         )
-        self.origin = OriginVerify(self, "OriginVerify", key=key)
+        self.origin = OriginVerify(
+            self, "OriginVerify", key=key, generation=int(_context(self, "originSecretGeneration"))
+        )
         api_domain = f"{self.api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}"
         cognito_origin = f"https://{self.auth.domain.domain_name}.auth.{self.region}.amazoncognito.com"
         self.hosting = Hosting(

@@ -23,11 +23,14 @@ FORBIDDEN_BODY = '{"Code":"FORBIDDEN","Message":"Use the app\'s own address."}'
 class OriginVerify(Construct):
     """The shared secret, and the regional web ACL that admits only requests carrying it."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey, generation: int = 1) -> None:
         super().__init__(scope, construct_id)
+        # A new generation is a new secret with a new value, which CloudFront and the web ACL take up in the
+        # same deploy (docs/DEPLOY.md, "Rotating the origin header"); a dynamic reference alone is not
+        # resolved again while the template stays the same.
         self.secret = secretsmanager.Secret(
             self,
-            "Secret",
+            "Secret" if generation == 1 else f"Secret{generation}",
             description="Header value CloudFront adds to API requests; the API's web ACL admits only it",
             encryption_key=kms.Key.from_key_arn(self, "SecretEncryption", key.key_arn),
             generate_secret_string=secretsmanager.SecretStringGenerator(

@@ -252,7 +252,7 @@ class Renderer:
             "AWS::WAFv2::WebACL": f"arn:{PARTITION}:wafv2:{REGION}:{ACCOUNT}:global/webacl/{logical_id}/id",
         }
         if kind not in arns:
-            raise ValueError(f"no sample ARN for {kind}.Arn ({logical_id}): add one to tests/infra/iam_authorization.py")
+            raise ValueError(f"no sample ARN for {kind}.Arn ({logical_id}): add it to tests/infra/iam_authorization.py")
         return arns[kind]
 
 

@@ -182,7 +182,8 @@ def test_cloudfront_sends_the_origin_secret_to_the_api_only(synth: Synth) -> Non
     origins = {o["Id"]: o for o in config["Origins"]}
     # Then the API origin carries the secret header (a dynamic reference: the value is not in the template)
     api_origin = origins[api["TargetOriginId"]]
-    assert api_origin["OriginCustomHeaders"] == [{"HeaderName": "X-Origin-Verify", "HeaderValue": _secret_reference(synth)}]
+    header = {"HeaderName": "X-Origin-Verify", "HeaderValue": _secret_reference(synth)}
+    assert api_origin["OriginCustomHeaders"] == [header]
     # And the bucket origin does not
     assert all("OriginCustomHeaders" not in o for i, o in origins.items() if i != api["TargetOriginId"])
 
@@ -217,3 +218,22 @@ def test_the_origin_secret_is_generated_and_encrypted_with_the_data_key(synth: S
     secret = synth.resource(synth.logical_id("AWS::SecretsManager::Secret", "OriginVerifySecret"))["Properties"]
     assert secret["GenerateSecretString"]["PasswordLength"] >= 32
     assert secret["KmsKeyId"] == {"Fn::GetAtt": [synth.logical_id("AWS::KMS::Key", "DataKey"), "Arn"]}
+
+
+def test_a_new_origin_secret_generation_is_a_new_secret_cloudfront_and_the_acl_both_use() -> None:
+    # Rotating the header (docs/DEPLOY.md): a new generation makes a new secret resource; both readers follow.
+    import aws_cdk as cdk
+    from aws_cdk import aws_kms as kms
+    from aws_cdk.assertions import Template
+    from visits_infra.origin import OriginVerify
+
+    stack = cdk.Stack(cdk.App(), "origin", env=cdk.Environment(region="us-east-1"))
+    origin = OriginVerify(stack, "OriginVerify", key=kms.Key(stack, "Key"), generation=2)
+    template = Template.from_stack(stack).to_json()
+    (secret,) = [k for k, v in template["Resources"].items() if v["Type"] == "AWS::SecretsManager::Secret"]
+    assert secret.startswith("OriginVerifySecret2")
+    assert stack.resolve(origin.header_value) == {
+        "Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": secret}, ":SecretString:::}}"]]}
+    (acl,) = [v for v in template["Resources"].values() if v["Type"] == "AWS::WAFv2::WebACL"]
+    match = acl["Properties"]["Rules"][0]["Statement"]["ByteMatchStatement"]
+    assert match["SearchString"] == stack.resolve(origin.header_value)

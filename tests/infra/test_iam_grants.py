@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,8 @@ def test_the_tests_recorded_only_listed_operations(request: pytest.FixtureReques
     if every_module and os.environ.get(UPDATE) == "1":
         write_operations(recorded)
         stored = recorded
+    sys.stdout.write(f"AWS call recording: {RECORDER.calls} calls, {len(recorded)} app operations, "
+                     f"{RECORDER.seconds:.2f} s in the hook\n")  # shown with -rP
     new = recorded - stored
     assert not new, (
         "The app made AWS operations that tests/infra/aws_operations.json does not list; grant them in "
@@ -152,4 +155,5 @@ def test_the_tests_recorded_only_listed_operations(request: pytest.FixtureReques
     )
     if full:
         stale = stored - recorded
-        assert not stale, "Listed operations no test made any more (remove them):\n" + "\n".join(map(str, sorted(stale)))
+        assert not stale, "Listed operations no test made any more (remove them):\n" + "\n".join(
+            map(str, sorted(stale)))

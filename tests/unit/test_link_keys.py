@@ -89,7 +89,7 @@ def test_a_cold_function_without_the_secret_fails_loudly(secrets: tuple[Any, Stu
     client, stubber = secrets
     stubber.add_client_error("get_secret_value", "AccessDeniedException", http_status_code=400)
     with pytest.raises(client.exceptions.ClientError):
-        LinkKeys(client=client, secret_id=SECRET).current
+        _ = LinkKeys(client=client, secret_id=SECRET).current
 
 
 def test_the_previous_key_is_read_once_per_current_version(secrets: tuple[Any, Stubber]) -> None:
