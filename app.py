@@ -196,6 +196,24 @@ def end_session(visit_id: str) -> Any:
     return hang_up(services(), _caller(), path_id(visit_id, "visit_id"), _now())
 
 
+@app.route("/api/visits/{visit_id}/guests", methods=["POST"], authorizer=authorize)
+@handles_errors
+def invite_guest(visit_id: str) -> Any:
+    """R38: invite the visit's one guest, by email or a link to copy."""
+    from chalicelib.logic.guests import invite_guest as invite
+
+    return invite(services(), _caller(), path_id(visit_id, "visit_id"), _body(p.GUEST_INVITE), _now())
+
+
+@app.route("/api/visits/{visit_id}/session/captions", methods=["POST"], authorizer=authorize)
+@handles_errors
+def session_captions(visit_id: str) -> Any:
+    """R39: live captions on or off in the call, for everyone in it."""
+    from chalicelib.logic.captions import for_caregiver
+
+    return for_caregiver(services(), _caller(), path_id(visit_id, "visit_id"), _body(p.CAPTIONS)["on"], _now())
+
+
 # Coordinator: agency data ---------------------------------------------------------------------------
 
 @app.route("/api/visits", methods=["POST"], authorizer=authorize)
@@ -319,6 +337,16 @@ def client_leave() -> Any:
     from chalicelib.logic.joining import client_leave as leave
 
     return leave(services(), _body(p.TOKEN)["token"], _now())
+
+
+@app.route("/api/join/captions", methods=["POST"])
+@handles_errors
+def client_captions() -> Any:
+    """R39: the client turns live captions on or off from the join page."""
+    from chalicelib.logic.captions import for_link
+
+    body = _body(p.LINK_CAPTIONS)
+    return for_link(services(), body["token"], body["on"], _now())
 
 
 @app.route("/api/openapi.json", methods=["GET"])

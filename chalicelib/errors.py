@@ -115,6 +115,12 @@ class NotAssignedToDocument(NotAssigned, status=403, code="NOT_ASSIGNED"):
     message = "You need to be assigned to the visit to document it."
 
 
+class NotAssignedToInviteGuest(NotAssigned, status=403, code="NOT_ASSIGNED"):
+    """R38: only the assigned caregiver invites a guest."""
+
+    message = "You need to be assigned to the visit to be able to invite a guest."
+
+
 class NotFound(DomainError, status=404, code="NOT_FOUND"):
     """Unknown, or another agency's: never 403, so ids cannot be probed (R25)."""
 
@@ -149,6 +155,18 @@ class NoSession(DomainError, status=409, code="NO_SESSION"):
     """R12."""
 
     message = "Send the invite to the client before joining the video session."
+
+
+class GuestNeedsSession(NoSession, status=409, code="NO_SESSION"):
+    """R38: a guest's link needs the session the client's invite creates."""
+
+    message = "Send the invite to the client before inviting a guest."
+
+
+class GuestExists(DomainError, status=409, code="GUEST_EXISTS"):
+    """R38: one guest per visit."""
+
+    message = "This visit already has a guest. A visit can have one guest."
 
 
 class SessionOver(DomainError, status=409, code="SESSION_OVER"):
@@ -241,6 +259,12 @@ class VisitNotVirtual(DomainError, status=422, code="VISIT_NOT_VIRTUAL"):
     message = "This visit is not a virtual visit."
 
 
+class CaptionsNotOffered(DomainError, status=422, code="CAPTIONS_NOT_AVAILABLE"):
+    """R39: the video provider cannot caption (the local stack); the pages leave the button out."""
+
+    message = "Captions are not available for this video call."
+
+
 class InvalidSchedule(DomainError, status=422, code="INVALID_SCHEDULE"):
     """A visit's times that no visit can have; the message names the field."""
 
@@ -277,6 +301,12 @@ class VideoUnavailable(DomainError, status=503, code="VIDEO_UNAVAILABLE"):
     """The video provider failed after its retries."""
 
     message = "The video service is busy just now. Please try again in a moment."
+
+
+class CaptionsUnavailable(DomainError, status=503, code="CAPTIONS_UNAVAILABLE"):
+    """R39: the video provider would not start or stop captions after its retries; nothing was changed."""
+
+    message = "Captions could not be changed just now. Please try again in a moment."
 
 
 # Not errors, but texts the API sends beside a success.

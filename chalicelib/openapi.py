@@ -70,10 +70,15 @@ SCHEMAS: dict[str, Any] = {
         "last_invite_sent_at": NULLABLE_TIME, "link_expires_at": NULLABLE_TIME,
         "client_present": {"type": "boolean"}, "employee_present": {"type": "boolean"},
         "invite_stale": {"type": "boolean"}, "invite_bounced": {"type": "boolean"},
-        "invite_warning": {"type": "string"},
+        "invite_warning": {"type": "string"}, "captions_on": {"type": "boolean"},
+        "guest": {"anyOf": [_ref("GuestStatus"), {"type": "null"}]},
         "ended_reason": {"type": ["string", "null"], "enum": [*(str(reason) for reason in EndReason), None]},
     }, ["state", "last_invite_sent_at", "link_expires_at", "client_present", "employee_present", "invite_stale",
         "invite_bounced", "ended_reason"]),
+    "GuestStatus": _obj({
+        "first_name": {"type": "string"}, "present": {"type": "boolean"}, "last_invite_sent_at": NULLABLE_TIME,
+        "invite_stale": {"type": "boolean"},
+    }),
     "ClientSummary": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "has_email": {"type": "boolean"},
                            "email_failing": {"type": "boolean"}}, ["id", "name", "has_email"]),
     "ScheduleEntry": _obj({
@@ -95,16 +100,19 @@ SCHEMAS: dict[str, Any] = {
     "JoinResponse": _obj({
         "provider": {"type": "string", "enum": ["chime", "local"]},
         "meeting": {"type": "object", "properties": {"MeetingId": {"type": "string"}}, "required": ["MeetingId"]},
-        "attendee": _ref("Attendee"), "client_present": {"type": "boolean"},
+        "attendee": _ref("Attendee"), "client_present": {"type": "boolean"}, "captions_on": {"type": "boolean"},
     }, ["provider", "meeting", "attendee"]),
     "ClientView": _obj({
         "agency_name": {"type": "string"}, "caregiver_first_name": {"type": "string"}, "start": TIME, "end": TIME,
         "time_zone": {"type": "string"},
         "state": {"type": "string", "enum": [str(s) for s in SessionState if s != SessionState.EXPIRED]},
         "caregiver_present": {"type": "boolean"},
-    }),
+        "role": {"type": "string", "enum": ["client", "guest"]},
+        "guest_first_name": {"type": ["string", "null"]}, "client_first_name": {"type": ["string", "null"]},
+    }, ["agency_name", "caregiver_first_name", "start", "end", "time_zone", "state", "caregiver_present"]),
     "AttendanceRow": {"type": "object", "required": ["visit_id", "no_show", "minutes_together"]},
     "ClientLeave": _obj({"state": {"type": "string"}}),
+    "LinkCaptions": _obj({"captions_on": {"type": "boolean"}, "state": {"type": "string"}}),
     "TimelineEntry": _obj({"at": TIME, "type": {"type": "string"}, "actor": {"type": "string"},
                            "detail": {"type": "string"}}, ["at", "type", "actor"]),
     "Me": _obj({"employee_id": {"type": "string"}, "name": {"type": "string"},
@@ -128,7 +136,9 @@ SCHEMAS: dict[str, Any] = {
     "DevEndedMeetings": _obj({"ended": {"type": "integer"}}),
     "SignalAccepted": _obj({"seq": {"type": "integer"}}),
     "PollResult": _obj({"messages": {"type": "array", "items": {"type": "object"}}, "next": {"type": "integer"},
-                        "present": {"type": "array", "items": {"type": "string"}}, "ended": {"type": "boolean"}}),
+                        "present": {"type": "array", "items": {"type": "string"}},
+                        "roster": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "ended": {"type": "boolean"}}),
 }
 
 # (method, path, summary, staff?, request fields, success status, response schema, error statuses)
@@ -164,6 +174,10 @@ OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, t
      _ref("SessionStatus"), STAFF_ERRORS),
     ("post", "/api/visits/{visit_id}/session/end", "Hang up (R20, R23)", True, None, 200,
      _ref("SessionStatus"), (*STAFF_ERRORS, 409)),
+    ("post", "/api/visits/{visit_id}/guests", "Invite the visit's one guest by email or link (R38)", True,
+     p.GUEST_INVITE, 200, _ref("InviteResponse"), (*STAFF_ERRORS, 409, 410, 413, 422, 503)),
+    ("post", "/api/visits/{visit_id}/session/captions", "Live captions on or off (R39)", True, p.CAPTIONS, 200,
+     _ref("SessionStatus"), (*STAFF_ERRORS, 409, 410, 422)),
     ("get", "/api/clients", "The agency's clients", True, None, 200, {"type": "array", "items": _ref("Client")},
      (401, 403)),
     ("post", "/api/clients", "Add a client", True, p.CLIENT_CREATE, 201, _ref("Client"), (400, 401, 403, 413)),
@@ -185,6 +199,8 @@ OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, t
      _ref("JoinResponse"), (400, 404, 409, 410, 413, 503)),
     ("post", "/api/join/leave", "The client hung up (R19)", False, p.TOKEN, 200, _ref("ClientLeave"),
      (400, 404, 410, 413)),
+    ("post", "/api/join/captions", "Live captions on or off from the join page (R39)", False, p.LINK_CAPTIONS, 200,
+     _ref("LinkCaptions"), (400, 404, 409, 410, 413, 422)),
     ("get", "/api/openapi.json", "This document", False, None, 200, {"type": "object"}, ()),
 ]
 DEV_OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, tuple[int, ...]]] = [
@@ -221,6 +237,9 @@ BODY_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/join"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
     ("post", "/api/join/attendee"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
     ("post", "/api/join/leave"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
+    ("post", "/api/join/captions"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50", "on": True},
+    ("post", "/api/visits/{visit_id}/session/captions"): {"on": True},
+    ("post", "/api/visits/{visit_id}/guests"): {"first_name": "Ann", "delivery": "link"},
     ("post", "/api/dev/login"): {"employee_id": "sunrise-maria"},
     ("post", "/api/dev/clock"): {"advance_minutes": 0},
     ("post", "/api/dev/end-meeting"): {"visit_id": "visit-1"},
@@ -234,7 +253,8 @@ VISIT_OPERATIONS = [("get", "/api/visits/{visit_id}"), ("patch", "/api/visits/{v
                     ("put", "/api/visits/{visit_id}/notes"), ("post", "/api/visits/{visit_id}/invite"),
                     ("post", "/api/visits/{visit_id}/clock-in"), ("post", "/api/visits/{visit_id}/clock-out"),
                     ("post", "/api/visits/{visit_id}/session/join"), ("post", "/api/visits/{visit_id}/session/leave"),
-                    ("post", "/api/visits/{visit_id}/session/end")]
+                    ("post", "/api/visits/{visit_id}/session/end"),
+                    ("post", "/api/visits/{visit_id}/session/captions"), ("post", "/api/visits/{visit_id}/guests")]
 # OpenAPI links: where an id in one response goes next (readers, and API fuzzers' stateful phase, follow them).
 LINKS: dict[tuple[str, str], tuple[str, str, list[tuple[str, str]]]] = {
     ("post", "/api/visits"): ("visit_id", "$response.body#/id", VISIT_OPERATIONS),

@@ -9,6 +9,15 @@ INVITE = {"delivery": Field("choice", choices=("email", "link"))}
 MAX_NOTES = 20000
 NOTES = {"notes": Field("text", max_len=MAX_NOTES)}
 TOKEN = {"token": Field("str", max_len=200)}
+CAPTIONS = {"on": Field("bool")}  # R39
+# R38: the visit's one guest, and how their link goes to them; their address is used to send it, never kept.
+GUEST_FIRST_NAME_MAX = 50
+GUEST_INVITE = {
+    "first_name": Field("str", max_len=GUEST_FIRST_NAME_MAX),
+    "delivery": Field("choice", choices=("email", "link")),
+    "email": Field("email", required=False, max_len=254),
+}
+LINK_CAPTIONS = {**TOKEN, **CAPTIONS}
 VISIT_CREATE = {
     "client_id": Field("id"),
     "employee_id": Field("id"),
@@ -47,7 +56,7 @@ SIGNAL = {
     "meeting_id": Field("str", max_len=100),
     "attendee_id": Field("str", max_len=100),
     "join_token": Field("str", max_len=100),
-    "type": Field("choice", choices=("hello", "offer", "answer", "bye")),
+    "type": Field("choice", choices=("hello", "offer", "answer", "bye", "pause")),
     "payload": Field("json", required=False),
     "page": Field("str", required=False, max_len=64),
 }

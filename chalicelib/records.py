@@ -44,6 +44,16 @@ class EventType(StrEnum):
     SESSION_ENDED = "session_ended"
     LINK_EXPIRED = "link_expired"
     VISIT_CHANGED = "visit_changed"
+    CAPTIONS_ON = "captions_on"
+    CAPTIONS_OFF = "captions_off"
+    GUEST_INVITED = "guest_invited"
+    GUEST_JOINED = "guest_joined"
+    GUEST_LEFT = "guest_left"
+
+
+# Who holds a join link (R38): the client, or the one guest the caregiver invited.
+CLIENT = "client"
+GUEST = "guest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +143,15 @@ class Session:
     ended_reason: str | None = None
     ended_at: datetime | None = None
     sweep_at: datetime | None = None  # when the sweep looks next; None once it has nothing left to do
+    captions_on: bool = False  # R39: live captions wanted in the call (kept as it was when the session ended)
+    # R38: the visit's one guest, with a link of their own (a nonce of their own, for one schedule version)
+    guest_first_name: str | None = None
+    guest_nonce: str | None = None
+    guest_generation: int | None = None
+    guest_sent_generation: int | None = None  # the schedule version of the guest link last delivered
+    guest_invited_at: datetime | None = None
+    guest_present: bool = False
+    guest_seen_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -141,12 +160,13 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class JoinLink:
-    """What a client link's token opens: one link generation of one visit, until it expires."""
+    """What a join link's token opens: one link generation of one visit, for its holder, until it expires."""
 
     agency_id: str
     visit_id: str
     generation: int
     expires_at: datetime
+    who: str = CLIENT  # R38: the client's link, or the guest's
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,13 +128,24 @@ class Sessions(Protocol):
 
     def link(self, link_digest: str) -> JoinLink | None: ...
 
-    def issue_link_again(self, session: Session, link_digest: str) -> None:
-        """The session's current link under another digest (the link key rotated): same generation and expiry."""
+    def issue_link_again(self, session: Session, link_digest: str, who: str = "client") -> None:
+        """The session's current link (the client's, or the guest's) under another digest (the link key rotated):
+        same generation and expiry."""
         ...
 
     def record_invite(self, session: Session, at: datetime, emailed: bool, event: TimelineEntry) -> Session:
         """Count a sent email (R09's last-sent time) or a copied link, and the generation delivered (Conflict if
         the session ended)."""
+        ...
+
+    def add_guest(self, session: Session, first_name: str, nonce: str, generation: int, expires_at: datetime,
+                  link_digest: str) -> Session:
+        """The visit's one guest and their own link, for one schedule version (R38) (Conflict if the session ended,
+        another guest was added, or another link was issued for them since the session was read)."""
+        ...
+
+    def record_guest_invite(self, session: Session, at: datetime, event: TimelineEntry) -> Session:
+        """The guest's link was delivered (emailed, texted or copied) (Conflict if the session ended)."""
         ...
 
     def add_event(self, agency_id: str, visit_id: str, event: TimelineEntry) -> None:
@@ -149,8 +160,8 @@ class Sessions(Protocol):
 
     def set_presence(self, session: Session, who: str, present: bool, at: datetime, event: TimelineEntry,
                      next_sweep: datetime | None = None) -> Session | None:
-        """Flip one side's presence; None when it already was so, the session ended, or a newer change was
-        applied (events arrive late, twice, or out of order)."""
+        """Flip one side's presence (the employee, the client or the guest); None when it already was so, the
+        session ended, or a newer change was applied (events arrive late, twice, or out of order)."""
         ...
 
     def meeting_gone(self, session: Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
@@ -158,6 +169,11 @@ class Sessions(Protocol):
         ...
 
     def mark_invite_bounced(self, agency_id: str, visit_id: str) -> None: ...
+
+    def set_captions(self, session: Session, on: bool, event: TimelineEntry) -> Session:
+        """Record that live captions are wanted or not (R39) (Conflict if the session ended or its meeting changed
+        since it was read)."""
+        ...
 
     def schedule_sweep(self, session: Session, at: datetime) -> None:
         """Ask the sweep to look at an open session again at `at`."""

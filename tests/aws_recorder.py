@@ -22,7 +22,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
-from tests.infra.iam_authorization import NO_RESOURCE_TYPE, UNRESOLVED, Operation
+from tests.infra.iam_authorization import NO_RESOURCE_TYPE, UNRESOLVED, Operation, action_info
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_FILE = str(ROOT / "app.py")
@@ -74,8 +74,11 @@ def ses_requests(operation: str, params: dict[str, Any]) -> list[tuple[str, str,
 
 
 def chime_requests(operation: str, params: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Chime SDK meetings: actions on an existing meeting are on its ARN; the others have no resource type."""
-    return [(f"chime:{operation}", "meeting" if params.get("MeetingId") else NO_RESOURCE_TYPE, "")]
+    """Chime SDK meetings: actions on an existing meeting are on its ARN, if IAM defines a meeting resource for the
+    action (the transcription actions name a meeting, yet have no resource type); the others have none."""
+    action = f"chime:{operation}"
+    on_meeting = params.get("MeetingId") and "meeting" in action_info(action).resource_types
+    return [(action, "meeting" if on_meeting else NO_RESOURCE_TYPE, "")]
 
 
 def sms_requests(operation: str, params: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -261,9 +261,26 @@ class MemorySessions:
     def link(self, link_digest: str) -> r.JoinLink | None:
         return self._t.links.get(link_digest)
 
-    def issue_link_again(self, session: r.Session, link_digest: str) -> None:
-        self._t.links[link_digest] = r.JoinLink(session.agency_id, session.visit_id, session.link_generation,
-                                                session.expires_at)
+    def issue_link_again(self, session: r.Session, link_digest: str, who: str = "client") -> None:
+        guest = who == r.GUEST
+        generation = (session.guest_generation if guest else None) or session.link_generation
+        self._t.links[link_digest] = r.JoinLink(session.agency_id, session.visit_id, generation, session.expires_at,
+                                                r.GUEST if guest else r.CLIENT)
+
+    def add_guest(self, session: r.Session, first_name: str, nonce: str, generation: int, expires_at: datetime,
+                  link_digest: str) -> r.Session:
+        current = self._current(session)
+        _required(current.is_open and current.guest_first_name in (None, first_name)
+                  and current.guest_nonce == session.guest_nonce)
+        self._t.links[link_digest] = r.JoinLink(session.agency_id, session.visit_id, generation, expires_at, r.GUEST)
+        return self._put(replace(current, guest_first_name=first_name, guest_nonce=nonce,
+                                 guest_generation=generation))
+
+    def record_guest_invite(self, session: r.Session, at: datetime, event: r.TimelineEntry) -> r.Session:
+        current = self._current(session)
+        _required(current.is_open)
+        generation = session.guest_generation or session.link_generation
+        return self._put(replace(current, guest_invited_at=at, guest_sent_generation=generation), event)
 
     def record_invite(self, session: r.Session, at: datetime, emailed: bool, event: r.TimelineEntry) -> r.Session:
         current = self._current(session)
@@ -294,14 +311,10 @@ class MemorySessions:
         current = self.get(session.agency_id, session.visit_id)
         if current is None or not current.is_open:
             return None
-        was, seen = ((current.employee_present, current.employee_seen_at) if who == "employee"
-                     else (current.client_present, current.client_seen_at))
+        was, seen = getattr(current, f"{who}_present"), getattr(current, f"{who}_seen_at")
         if was == present or (seen is not None and seen > at):
             return None
-        if who == "employee":
-            changed = replace(current, employee_present=present, employee_seen_at=at)
-        else:
-            changed = replace(current, client_present=present, client_seen_at=at)
+        changed = replace(current, **{f"{who}_present": present, f"{who}_seen_at": at})
         return self._put(changed if next_sweep is None else replace(changed, sweep_at=next_sweep), event)
 
     def meeting_gone(self, session: r.Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
@@ -309,13 +322,19 @@ class MemorySessions:
         if current is None or not current.is_open or current.meeting_id != meeting_id:
             return False
         self._put(replace(current, meeting_id=None, meeting=None, employee_present=False, client_present=False,
-                          employee_seen_at=at, client_seen_at=at, sweep_at=next_sweep))
+                          guest_present=False, employee_seen_at=at, client_seen_at=at, guest_seen_at=at,
+                          sweep_at=next_sweep))
         return True
 
     def mark_invite_bounced(self, agency_id: str, visit_id: str) -> None:
         current = self.get(agency_id, visit_id)
         if current is not None:
             self._put(replace(current, invite_bounced=True))
+
+    def set_captions(self, session: r.Session, on: bool, event: r.TimelineEntry) -> r.Session:
+        current = self._current(session)
+        _required(current.is_open and current.meeting_id == session.meeting_id)
+        return self._put(replace(current, captions_on=on), event)
 
     def schedule_sweep(self, session: r.Session, at: datetime) -> None:
         current = self.get(session.agency_id, session.visit_id)
@@ -333,7 +352,8 @@ class MemorySessions:
     def end(self, session: r.Session, ending: r.Ending, at: datetime, event: r.TimelineEntry) -> r.Session:
         current = self.check_end(session, ending, at)
         ended = replace(current, state=ending.state, ended_reason=str(ending.reason), ended_at=at,
-                        employee_present=False, client_present=False, meeting_to_delete=current.meeting_id,
+                        employee_present=False, client_present=False, guest_present=False,
+                        meeting_to_delete=current.meeting_id,
                         sweep_at=at if current.meeting_id else None)
         return self._put(ended, event)
 
@@ -350,7 +370,8 @@ class MemorySessions:
             # As the sweep index projects it (models.SWEEP_FIELDS): the other fields hold their defaults.
             yield r.Session(s.agency_id, s.visit_id, s.state, s.expires_at, meeting_id=s.meeting_id,
                           meeting_to_delete=s.meeting_to_delete, employee_present=s.employee_present,
-                          client_present=s.client_present, sweep_at=s.sweep_at)
+                          client_present=s.client_present, sweep_at=s.sweep_at, captions_on=s.captions_on,
+                          guest_present=s.guest_present)
 
 
 class RecordingMailer:

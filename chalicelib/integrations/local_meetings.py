@@ -2,7 +2,8 @@
 
 It stands in for Chime on a laptop with no AWS account. Media never touches the server: the two
 browsers exchange SDP offers and answers (each with its host ICE candidates) through this mailbox, then talk
-directly.
+directly: two browsers, or three as a small mesh (the caregiver, the client and a guest, R38), each message for
+everyone or for one attendee (the pages address it in its payload).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class LocalMeetings:
     """Meetings held in this process; the same calls as Chime, plus signal and poll."""
 
     provider = "local"
+    captions = False  # R39: nothing here transcribes; the pages leave the Captions button out
 
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._meetings: dict[str, _Meeting] = {}
@@ -129,6 +131,12 @@ class LocalMeetings:
             now = self._now()
             return {a.external_user_id for a in meeting.attendees.values() if a.present(now)}
 
+    def start_transcription(self, meeting_id: str, language_code: str) -> None:
+        raise NotImplementedError("the local provider has no live transcription")
+
+    def stop_transcription(self, meeting_id: str) -> None:
+        """Nothing to stop: no transcription ever runs here."""
+
     def _live(self, meeting_id: str) -> _Meeting:
         meeting = self._meetings.get(meeting_id)
         if meeting is None or meeting.ended:
@@ -180,6 +188,9 @@ class LocalMeetings:
                     attendee.polling[page] -= 1
             attendee.seen(page, self._now())
             now = self._now()
-            present = [a.attendee_id for a in meeting.attendees.values() if a.present(now)]
+            here = [a for a in meeting.attendees.values() if a.present(now)]
+            # The roster names each attendee's role by its external user id (employee-, client-, guest-): a call of
+            # three is a mesh, and each page labels each person it connects to (R38).
             return {"messages": mine, "next": max([after, *[m["seq"] for m in mine]]),
-                    "present": present, "ended": meeting.ended}
+                    "present": [a.attendee_id for a in here],
+                    "roster": {a.attendee_id: a.external_user_id for a in here}, "ended": meeting.ended}

@@ -39,6 +39,13 @@ class Meetings(Protocol):
 
     def list_attendees(self, meeting_id: str) -> set[str]: ...
 
+    # R39: live captions. `captions` says whether this provider can caption at all (the local one cannot).
+    captions: bool
+
+    def start_transcription(self, meeting_id: str, language_code: str) -> None: ...
+
+    def stop_transcription(self, meeting_id: str) -> None: ...
+
 
 def meeting_external_id(visit_id: str) -> str:
     """A meeting's ExternalMeetingId: the visit's opaque id, nothing personal."""
@@ -49,6 +56,7 @@ class ChimeMeetings:
     """Amazon Chime SDK Meetings, with retries on throttling and server errors."""
 
     provider = "chime"
+    captions = True
 
     def __init__(self, client: ChimeSDKMeetingsClient | Any, media_region: str, attempts: int = 3,
                  sleep: Callable[[float], None] = time.sleep) -> None:
@@ -114,5 +122,23 @@ class ChimeMeetings:
         """End the meeting for everyone; a meeting already gone counts as deleted."""
         try:
             self._call(lambda: self._client.delete_meeting(MeetingId=meeting_id))
+        except MeetingGone:
+            return
+
+    def start_transcription(self, meeting_id: str, language_code: str) -> None:
+        """Start live transcription (Amazon Transcribe, in a Region near the meeting's) into the attendees' data
+        channel (R39); partial results are stabilised, so captions do not flicker as much for slow readers."""
+        self._call(lambda: self._client.start_meeting_transcription(
+            MeetingId=meeting_id,
+            TranscriptionConfiguration={"EngineTranscribeSettings": {
+                "LanguageCode": language_code, "Region": "auto",  # type: ignore[typeddict-item]
+                "EnablePartialResultsStabilization": True, "PartialResultsStability": "high",
+            }},
+        ))
+
+    def stop_transcription(self, meeting_id: str) -> None:
+        """Stop live transcription; a meeting already gone has none (its end stopped it)."""
+        try:
+            self._call(lambda: self._client.stop_meeting_transcription(MeetingId=meeting_id))
         except MeetingGone:
             return

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import NoSession, VideoUnavailable
 from chalicelib.logic.access import Caller, load_visit, require_assigned
+from chalicelib.logic.captions import stop_at_end
 from chalicelib.logic.retry import reads, retry_on_conflict
 from chalicelib.logic.views import effective_state, session_status
 from chalicelib.observability import count, log
@@ -51,8 +52,10 @@ def end_session(services: Services, session: Session, reason: EndReason, now: da
 
 
 def after_end(services: Services, ended: Session) -> None:
-    """What follows every end: the metric, and the meeting deleted (or left to the sweep if the provider fails)."""
+    """What follows every end: the metric, captions stopped, and the meeting deleted (or left to the sweep if the
+    provider fails)."""
     count("SessionsEnded", reason=str(ended.ended_reason))
+    stop_at_end(services, ended)  # R39: captions stop before anything else, whether or not the delete works
     delete_meeting(services, ended)
 
 

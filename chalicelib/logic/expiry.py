@@ -42,7 +42,7 @@ def sweep_one(services: Services, due: Session, now: datetime, result: SweepResu
         if due.expires_at > now:
             # Not expired: it is here because it looked in-call with no recent event (reconciliation),
             # or because a time change moved its expiry after the index was read.
-            if due.employee_present or due.client_present:
+            if due.employee_present or due.client_present or due.guest_present:
                 result.reconciled += reconcile(services, due, now)
             else:
                 services.sessions.schedule_sweep(due, due.expires_at)

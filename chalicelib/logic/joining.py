@@ -1,4 +1,5 @@
-"""Joining and leaving the call: the caregiver (R11-R15, R24) and the client (R16, R19, R24)."""
+"""Joining and leaving the call: the caregiver (R11-R15, R24), and the client (R16, R19, R24) or their guest (R38),
+whose link follows the client's rules."""
 
 from __future__ import annotations
 
@@ -6,28 +7,25 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import (
-    ClientLinkExpired,
     ClientSessionOver,
     InvalidLink,
     NoSession,
     NotAssignedToJoin,
     NotClockedIn,
-    NotFound,
     SessionOver,
 )
-from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
+from chalicelib.logic.captions import follow_meeting
 from chalicelib.logic.invitations import ensure_open
+from chalicelib.logic.link_holders import by_token
 from chalicelib.logic.meeting_access import join_meeting
 from chalicelib.logic.presence import change_presence
 from chalicelib.logic.views import attendee_view, client_page, effective_state, session_status
 from chalicelib.observability import count
-from chalicelib.records import NOT_INVITED, Session, SessionState, VisitBundle
+from chalicelib.records import GUEST, NOT_INVITED, Session, SessionState
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
-
-CLIENT = "client"
 
 
 def employee_join(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
@@ -40,12 +38,14 @@ def employee_join(services: Services, caller: Caller, visit_id: str, now: dateti
         raise NotClockedIn()  # R11
     if session is None or effective_state(session, now) == NOT_INVITED:
         raise NoSession()  # R12
-    session, meeting, attendee = join_meeting(services, session, f"employee-{caller.employee_id}", True)
+    joined, meeting, attendee = join_meeting(services, session, f"employee-{caller.employee_id}", True)
+    follow_meeting(services, session, joined, visit)  # R39: captions on a replaced meeting too
+    session = joined
     if change_presence(services, session, "employee", True, now, caller.actor) is None:
         _still_open(services, session, SessionOver)
     count("Joins", side="employee")
     return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee),
-            "client_present": session.client_present}
+            "client_present": session.client_present, "captions_on": session.captions_on}
 
 
 def employee_leave(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
@@ -66,52 +66,40 @@ def _still_open(services: Services, session: Session, error: type[SessionOver]) 
     return fresh
 
 
-def _by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundle, Session]:
-    """The visit behind a client link, if the link is of the visit's current time and not expired (R10, R13)."""
-    link = services.sessions.link(links.digest(token)) if links.looks_like_token(token) else None
-    if link is None:
-        raise InvalidLink()
-    try:
-        bundle = services.visits.bundle(link.agency_id, link.visit_id)
-    except NotFound:
-        raise InvalidLink() from None
-    session = bundle.session
-    current = bundle.visit.schedule_version == link.generation
-    if session is None or not current or session.link_generation != link.generation:
-        raise InvalidLink()
-    if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
-        raise ClientLinkExpired()
-    return bundle, session
-
-
 def client_view(services: Services, token: str, now: datetime) -> dict[str, Any]:
-    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else."""
-    bundle, session = _by_token(services, token, now)
+    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else; for a
+    guest (R38), also the client's first name, for the client's tile."""
+    bundle, session, who = by_token(services, token, now)
     visit = bundle.visit
-    found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
+    found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id,
+                                      client_id=visit.client_id if who == GUEST else None)
     if found.agency is None or found.employee is None:
         raise InvalidLink()
-    return client_page(found.agency, found.employee, visit, session)
+    return client_page(found.agency, found.employee, visit, session, who, found.client)
 
 
 def client_join(services: Services, token: str, now: datetime) -> dict[str, Any]:
-    """Meeting credentials for the client; the same attendee on every rejoin (R24)."""
-    _, session = _by_token(services, token, now)
+    """Meeting credentials for the client, or their guest; the same attendee on every rejoin (R24). Neither starts
+    the call: both wait for the caregiver (R16, R38)."""
+    bundle, session, who = by_token(services, token, now)
     if session.state == SessionState.OVER:
         raise ClientSessionOver()  # R20, R23
-    session, meeting, attendee = join_meeting(services, session, f"client-{session.visit_id}",
-                                              may_start=session.state == SessionState.ACTIVE)
-    if change_presence(services, session, CLIENT, True, now, CLIENT) is None:
+    joined, meeting, attendee = join_meeting(services, session, f"{who}-{session.visit_id}",
+                                             may_start=session.state == SessionState.ACTIVE)
+    follow_meeting(services, session, joined, bundle.visit)  # R39: captions on a replaced meeting too
+    session = joined
+    if change_presence(services, session, who, True, now, who) is None:
         _still_open(services, session, ClientSessionOver)
-    count("Joins", side="client")
-    return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee)}
+    count("Joins", side=who)
+    return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee),
+            "captions_on": session.captions_on}
 
 
 def client_leave(services: Services, token: str, now: datetime) -> dict[str, Any]:
-    """The client hung up or closed the page: presence only; the session stays open (R19, R23)."""
-    _, session = _by_token(services, token, now)
+    """The client (or the guest) hung up or closed the page: presence only; the session stays open (R19, R23, R38)."""
+    _, session, who = by_token(services, token, now)
     if session.is_open:
-        left = change_presence(services, session, CLIENT, False, now, CLIENT)
+        left = change_presence(services, session, who, False, now, who)
         if left is not None:
             return {"state": effective_state(left, now)}  # the write's condition held: still open
     fresh = services.sessions.get(session.agency_id, session.visit_id) or session

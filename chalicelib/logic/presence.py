@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.errors import VideoUnavailable
 from chalicelib.integrations.meetings import MeetingGone
 from chalicelib.observability import log
-from chalicelib.records import EventType, Session, TimelineEntry
+from chalicelib.records import CLIENT, GUEST, EventType, Session, TimelineEntry
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
@@ -17,7 +17,13 @@ RECONCILE_AFTER = timedelta(minutes=10)
 RECONCILE_RETRY = timedelta(minutes=1)
 ATTENDEE_EVENTS = {"chime:AttendeeJoined": True, "chime:AttendeeLeft": False, "chime:AttendeeDropped": False}
 PRESENCE_EVENTS = {("employee", True): EventType.EMPLOYEE_JOINED, ("employee", False): EventType.EMPLOYEE_LEFT,
-                   ("client", True): EventType.CLIENT_JOINED, ("client", False): EventType.CLIENT_LEFT}
+                   ("client", True): EventType.CLIENT_JOINED, ("client", False): EventType.CLIENT_LEFT,
+                   (GUEST, True): EventType.GUEST_JOINED, (GUEST, False): EventType.GUEST_LEFT}
+
+
+def present_sides(session: Session) -> dict[str, bool]:
+    """Who the session believes is in the call, by side."""
+    return {"employee": session.employee_present, CLIENT: session.client_present, GUEST: session.guest_present}
 
 
 def next_sweep(session: Session, at: datetime, someone_present: bool) -> datetime:
@@ -29,15 +35,16 @@ def change_presence(services: Services, session: Session, who: str, present: boo
                     detail: str | None = None) -> Session | None:
     """Record that one side joined or left, with its timeline line (R26); None when it changed nothing (already so,
     the session ended, or a newer change was applied first)."""
-    other = session.client_present if who == "employee" else session.employee_present
+    other = any(here for side, here in present_sides(session).items() if side != who)
     event = TimelineEntry(at, PRESENCE_EVENTS[(who, present)], actor, detail)
     return services.sessions.set_presence(session, who, present, at, event, next_sweep(session, at, present or other))
 
 
 def side_of(session: Session, external_user_id: str) -> tuple[str, str] | None:
     """Which side an attendee is, and the actor to record, from the non-personal external user id we gave it."""
-    if external_user_id == f"client-{session.visit_id}":
-        return "client", "client"
+    for holder in (CLIENT, GUEST):  # R38: the guest's attendee is `guest-<visit>`, as the client's is `client-<visit>`
+        if external_user_id == f"{holder}-{session.visit_id}":
+            return holder, holder
     if external_user_id.startswith("employee-") and len(external_user_id) > len("employee-"):
         return "employee", "employee:" + external_user_id[len("employee-"):]
     return None
@@ -96,13 +103,13 @@ def reconcile(services: Services, session: Session, now: datetime) -> bool:
         services.sessions.schedule_sweep(session, min(session.expires_at, now + RECONCILE_RETRY))
         return False
     still = False
-    for who, believed in (("employee", session.employee_present), ("client", session.client_present)):
+    for who, believed in present_sides(session).items():
         if not believed:
             continue
         if any((side_of(session, i) or ("", ""))[0] == who for i in in_call):
             still = True
         else:
-            actor = "client" if who == "client" else "system"
+            actor = who if who in (CLIENT, GUEST) else "system"
             event = TimelineEntry(now, PRESENCE_EVENTS[(who, False)], actor, "reconciled")
             services.sessions.set_presence(session, who, False, now, event)
     services.sessions.schedule_sweep(session, next_sweep(session, now, still))

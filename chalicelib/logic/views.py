@@ -8,6 +8,8 @@ from typing import Any
 from chalicelib.clock import iso
 from chalicelib.errors import INVITE_BOUNCED
 from chalicelib.records import (
+    CLIENT,
+    GUEST,
     NOT_INVITED,
     OPEN_STATES,
     Agency,
@@ -42,7 +44,7 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
     if session is None or state == NOT_INVITED:
         return {"state": NOT_INVITED, "last_invite_sent_at": None, "link_expires_at": None,
                 "client_present": False, "employee_present": False, "invite_stale": False,
-                "ended_reason": None, "invite_bounced": False}
+                "ended_reason": None, "invite_bounced": False, "captions_on": False, "guest": None}
     open_ = state in OPEN_STATES
     return {
         "state": state,
@@ -53,7 +55,22 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
         "invite_stale": open_ and sent_generation(session) != visit.schedule_version,
         "ended_reason": session.ended_reason or (str(EndReason.EXPIRED) if state == SessionState.EXPIRED else None),
         "invite_bounced": session.invite_bounced,
+        "captions_on": session.captions_on and open_,
+        "guest": guest_status(session, visit, open_),
         **({"invite_warning": INVITE_BOUNCED} if session.invite_bounced else {}),
+    }
+
+
+def guest_status(session: Session, visit: Visit, open_: bool) -> dict[str, Any] | None:
+    """R38: the visit's guest, if one was invited: their first name, whether they are in the call, when their link
+    was last delivered, and whether a time change retired it (R10)."""
+    if session.guest_first_name is None:
+        return None
+    return {
+        "first_name": session.guest_first_name,
+        "present": session.guest_present and open_,
+        "last_invite_sent_at": iso(session.guest_invited_at),
+        "invite_stale": open_ and session.guest_sent_generation not in (None, visit.schedule_version),
     }
 
 
@@ -120,9 +137,11 @@ def timeline_view(events: list[TimelineEntry]) -> list[dict[str, Any]]:
             for e in events]
 
 
-def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session) -> dict[str, Any]:
-    """R16: the agency, the caregiver's first name and the visit time, and nothing else about the visit."""
-    return {
+def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session, who: str = CLIENT,
+                client: Client | None = None) -> dict[str, Any]:
+    """R16: the agency, the caregiver's first name and the visit time, and nothing else about the visit; the first
+    names of the others in the call, for their tiles (R38): the guest's, and for the guest the client's."""
+    page = {
         "agency_name": agency.name,
         "caregiver_first_name": first_name(caregiver.name),
         "start": iso(visit.start),
@@ -130,7 +149,12 @@ def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Sess
         "time_zone": agency.time_zone,
         "state": str(session.state),
         "caregiver_present": session.employee_present and session.is_open,
+        "role": who,
+        "guest_first_name": session.guest_first_name if who == CLIENT else None,
     }
+    if who == GUEST:
+        page["client_first_name"] = first_name(client.name) if client else None
+    return page
 
 
 def attendee_view(attendee: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from chalicelib.persistence.models import (
     VisitItem,
 )
 from chalicelib.records import (
+    CLIENT,
     Agency,
     Client,
     Employee,
@@ -69,11 +70,16 @@ def session_of(item: SessionItem) -> Session:
         client_present=bool(item.client_present), employee_seen_at=item.employee_seen_at,
         client_seen_at=item.client_seen_at, invite_bounced=bool(item.invite_bounced),
         ended_reason=item.ended_reason, ended_at=item.ended_at, sweep_at=item.sweep_at,
+        captions_on=bool(item.captions_on), guest_first_name=item.guest_first_name, guest_nonce=item.guest_nonce,
+        guest_generation=None if item.guest_generation is None else int(item.guest_generation),
+        guest_sent_generation=None if item.guest_sent_generation is None else int(item.guest_sent_generation),
+        guest_invited_at=item.guest_invited_at, guest_present=bool(item.guest_present),
+        guest_seen_at=item.guest_seen_at,
     )
 
 
 def link_of(item: LinkItem) -> JoinLink:
-    return JoinLink(item.agency_id, item.visit_id, int(item.generation), item.expires_at)
+    return JoinLink(item.agency_id, item.visit_id, int(item.generation), item.expires_at, item.who or CLIENT)
 
 
 def entry_of(item: EventItem) -> TimelineEntry:

@@ -19,7 +19,7 @@ from pynamodb.models import Model
 TABLE_PLACEHOLDER = "virtual-visits"
 # What the sweep needs from the index, so it reads each due session once.
 SWEEP_FIELDS = ["kind", "agency_id", "visit_id", "state", "meeting_id", "meeting_to_delete", "expires_at",
-                "employee_present", "client_present"]
+                "employee_present", "client_present", "captions_on", "guest_present"]
 
 
 def _by_start(index_name: str, key: str, doc: str) -> Any:
@@ -146,6 +146,15 @@ class SessionItem(Item, OfVisit, discriminator="session"):
     ended_at = UTCDateTimeAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
     sweep_at = UTCDateTimeAttribute(null=True)
+    captions_on = BooleanAttribute(null=True)  # R39; absent until captions were first turned on
+    # R38: the one guest (absent until invited); their first name is shown on the call's tiles, nothing else is kept
+    guest_first_name = UnicodeAttribute(null=True)
+    guest_nonce = UnicodeAttribute(null=True)
+    guest_generation = NumberAttribute(null=True)
+    guest_sent_generation = NumberAttribute(null=True)
+    guest_invited_at = UTCDateTimeAttribute(null=True)
+    guest_present = BooleanAttribute(null=True)
+    guest_seen_at = UTCDateTimeAttribute(null=True)
 
 
 class LinkItem(Item, OfVisit, discriminator="link"):
@@ -154,6 +163,7 @@ class LinkItem(Item, OfVisit, discriminator="link"):
     generation = NumberAttribute()
     expires_at = UTCDateTimeAttribute()
     expires_ttl = TTLAttribute()
+    who = UnicodeAttribute(null=True)  # R38: "guest" for the guest's link; absent for the client's
 
 
 class MeetingPointer(Item, OfVisit, discriminator="meeting"):

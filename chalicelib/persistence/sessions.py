@@ -15,6 +15,7 @@ from chalicelib.persistence.convert import event_item, link_of, session_of, sess
 from chalicelib.persistence.models import LinkItem, MeetingPointer, OpenSessions, SessionItem
 from chalicelib.persistence.transactions import Op, commit, conditional_update, translated
 from chalicelib.records import (
+    GUEST,
     OPEN_STATES,
     Ending,
     JoinLink,
@@ -39,10 +40,20 @@ def _event(session: Session, event: TimelineEntry) -> Op:
     return ("put", event_item(session.agency_id, session.visit_id, event), [], None)
 
 
-def _link(link_digest: str, visit: Visit, expires_at: datetime) -> Op:
-    item = LinkItem(keys.link_pk(link_digest), keys.LINK_SK, agency_id=visit.agency_id, visit_id=visit.visit_id,
-                    generation=visit.schedule_version, expires_at=expires_at, expires_ttl=expires_at)
+def _link(link_digest: str, visit: Visit, expires_at: datetime, who: str | None = None) -> Op:
+    return _link_of(link_digest, visit.agency_id, visit.visit_id, visit.schedule_version, expires_at, who)
+
+
+def _link_of(link_digest: str, agency_id: str, visit_id: str, generation: int, expires_at: datetime,
+             who: str | None) -> Op:
+    item = LinkItem(keys.link_pk(link_digest), keys.LINK_SK, agency_id=agency_id, visit_id=visit_id,
+                    generation=generation, expires_at=expires_at, expires_ttl=expires_at, who=who)
     return ("put", item, [], None)
+
+
+PRESENCE = {"employee": (SessionItem.employee_present, SessionItem.employee_seen_at),
+            "client": (SessionItem.client_present, SessionItem.client_seen_at),
+            GUEST: (SessionItem.guest_present, SessionItem.guest_seen_at)}
 
 
 def end_ops(session: Session, ending: Ending, at: datetime, event: TimelineEntry) -> tuple[list[Op], Session]:
@@ -56,6 +67,7 @@ def end_ops(session: Session, ending: Ending, at: datetime, event: TimelineEntry
     actions = [
         SessionItem.state.set(str(ending.state)), SessionItem.ended_reason.set(str(ending.reason)),
         SessionItem.ended_at.set(at), SessionItem.employee_present.set(False), SessionItem.client_present.set(False),
+        SessionItem.guest_present.set(False),
     ]
     same_meeting: Any
     if session.meeting_id:
@@ -66,7 +78,8 @@ def end_ops(session: Session, ending: Ending, at: datetime, event: TimelineEntry
         same_meeting = SessionItem.meeting_id.does_not_exist()
     expiry = (SessionItem.expires_at <= at) if ending.state == SessionState.EXPIRED else (SessionItem.expires_at > at)
     ended = replace(session, state=ending.state, ended_reason=str(ending.reason), ended_at=at,
-                    employee_present=False, client_present=False, meeting_to_delete=session.meeting_id,
+                    employee_present=False, client_present=False, guest_present=False,
+                    meeting_to_delete=session.meeting_id,
                     sweep_at=at if session.meeting_id else None)
     return [("update", _ref(session), actions, _is_open() & same_meeting & expiry), _event(session, event)], ended
 
@@ -121,11 +134,32 @@ class DynamoSessions:
         return replace(session, link_generation=visit.schedule_version, link_nonce=nonce, expires_at=expires_at,
                        sweep_at=expires_at)
 
-    def issue_link_again(self, session: Session, link_digest: str) -> None:
-        item = LinkItem(keys.link_pk(link_digest), keys.LINK_SK, agency_id=session.agency_id,
-                        visit_id=session.visit_id, generation=session.link_generation,
-                        expires_at=session.expires_at, expires_ttl=session.expires_at)
-        commit([("put", item, [], None)])
+    def issue_link_again(self, session: Session, link_digest: str, who: str = "client") -> None:
+        guest = who == GUEST
+        generation = session.guest_generation if guest else session.link_generation
+        commit([_link_of(link_digest, session.agency_id, session.visit_id, generation or session.link_generation,
+                         session.expires_at, GUEST if guest else None)])
+
+    def add_guest(self, session: Session, first_name: str, nonce: str, generation: int, expires_at: datetime,
+                  link_digest: str) -> Session:
+        same_guest = SessionItem.guest_first_name.does_not_exist() | (SessionItem.guest_first_name == first_name)
+        same_link = (SessionItem.guest_nonce == session.guest_nonce if session.guest_nonce
+                     else SessionItem.guest_nonce.does_not_exist())
+        commit([
+            ("update", _ref(session), [
+                SessionItem.guest_first_name.set(first_name), SessionItem.guest_nonce.set(nonce),
+                SessionItem.guest_generation.set(generation),
+            ], _is_open() & same_guest & same_link),
+            _link_of(link_digest, session.agency_id, session.visit_id, generation, expires_at, GUEST),
+        ])
+        return replace(session, guest_first_name=first_name, guest_nonce=nonce, guest_generation=generation)
+
+    def record_guest_invite(self, session: Session, at: datetime, event: TimelineEntry) -> Session:
+        generation = session.guest_generation or session.link_generation
+        commit([("update", _ref(session), [SessionItem.guest_invited_at.set(at),
+                                           SessionItem.guest_sent_generation.set(generation)],
+                 _is_open()), _event(session, event)])
+        return replace(session, guest_invited_at=at, guest_sent_generation=generation)
 
     def link(self, link_digest: str) -> JoinLink | None:
         bound()
@@ -178,8 +212,7 @@ class DynamoSessions:
 
     def set_presence(self, session: Session, who: str, present: bool, at: datetime, event: TimelineEntry,
                      next_sweep: datetime | None = None) -> Session | None:
-        attr = SessionItem.employee_present if who == "employee" else SessionItem.client_present
-        seen = SessionItem.employee_seen_at if who == "employee" else SessionItem.client_seen_at
+        attr, seen = PRESENCE[who]
         actions: list[Any] = [attr.set(present), seen.set(at)]
         if next_sweep is not None:
             actions.append(SessionItem.sweep_at.set(next_sweep))
@@ -188,24 +221,30 @@ class DynamoSessions:
             commit([("update", _ref(session), actions, condition), _event(session, event)])
         except Conflict:
             return None
-        if who == "employee":
-            changed = replace(session, employee_present=present, employee_seen_at=at)
-        else:
-            changed = replace(session, client_present=present, client_seen_at=at)
+        changes: dict[str, Any] = {f"{who}_present": present, f"{who}_seen_at": at}
+        changed = replace(session, **changes)
         return changed if next_sweep is None else replace(changed, sweep_at=next_sweep)
 
     def meeting_gone(self, session: Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
         bound()
         return conditional_update(_ref(session), [
             SessionItem.meeting_id.remove(), SessionItem.meeting.remove(), SessionItem.employee_present.set(False),
-            SessionItem.client_present.set(False), SessionItem.employee_seen_at.set(at),
-            SessionItem.client_seen_at.set(at), SessionItem.sweep_at.set(next_sweep),
+            SessionItem.client_present.set(False), SessionItem.guest_present.set(False),
+            SessionItem.employee_seen_at.set(at), SessionItem.client_seen_at.set(at),
+            SessionItem.guest_seen_at.set(at), SessionItem.sweep_at.set(next_sweep),
         ], _is_open() & (SessionItem.meeting_id == meeting_id))
 
     def mark_invite_bounced(self, agency_id: str, visit_id: str) -> None:
         bound()
         conditional_update(session_ref(agency_id, visit_id), [SessionItem.invite_bounced.set(True)],
                            SessionItem.pk.exists())
+
+    def set_captions(self, session: Session, on: bool, event: TimelineEntry) -> Session:
+        same_meeting = (SessionItem.meeting_id == session.meeting_id if session.meeting_id
+                        else SessionItem.meeting_id.does_not_exist())
+        commit([("update", _ref(session), [SessionItem.captions_on.set(on)], _is_open() & same_meeting),
+                _event(session, event)])
+        return replace(session, captions_on=on)
 
     def schedule_sweep(self, session: Session, at: datetime) -> None:
         bound()

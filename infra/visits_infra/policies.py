@@ -26,9 +26,9 @@ CHIME_MEETING_ACTIONS = [
     "chime:ListAttendees",
 ]
 # Chime SDK actions without resource types: IAM matches them only on Resource "*" (the meeting does not exist
-# yet, or the service defines no resource for them). CreateMeetingWithAttendees, StartMeetingTranscription and
-# StopMeetingTranscription belong here too, when the app starts calling them (docs/INFRA.md).
-CHIME_UNSCOPED_ACTIONS = ["chime:CreateMeeting"]
+# yet, or the service defines no resource for them: the live captions of R39 act on the meeting, yet IAM defines
+# no resource type for them). CreateMeetingWithAttendees belongs here too, when the app starts calling it.
+CHIME_UNSCOPED_ACTIONS = ["chime:CreateMeeting", "chime:StartMeetingTranscription", "chime:StopMeetingTranscription"]
 XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
 SECRET_ACTIONS = ["secretsmanager:GetSecretValue"]
 LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -58,7 +58,7 @@ def meetings_statement(meetings_arn: str) -> iam.PolicyStatement:
 
 
 def new_meetings_statement() -> iam.PolicyStatement:
-    """Creating a meeting: chime:CreateMeeting has no resource type, so IAM matches it only on "*"."""
+    """Creating a meeting and its captions: these actions have no resource type, so IAM matches them only on "*"."""
     return iam.PolicyStatement(sid="ChimeNewMeetings", actions=CHIME_UNSCOPED_ACTIONS, resources=["*"])
 
 

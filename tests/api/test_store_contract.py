@@ -226,3 +226,20 @@ def test_the_sweep_index_holds_what_is_due_as_projected_until_its_meeting_is_del
     s.meeting_deleted(ended, "m1")
     assert [x.visit_id for x in s.due_for_sweep(EXPIRES + timedelta(days=1), 10)] == ["v2"]
     assert s.get("ag1", "v1").meeting_to_delete is None and due.visit_id == "v1"
+
+
+def test_r39_captions_are_recorded_on_the_open_session_and_its_meeting_only(stores):
+    s = stores.sessions
+    session = a_session(stores, a_visit(stores))
+    joined = s.attach_meeting(session, {"MeetingId": "m1"}, None)
+    on = s.set_captions(joined, True, line(EventType.CAPTIONS_ON))
+    assert on.captions_on and s.get("ag1", "v1").captions_on
+    with pytest.raises(Conflict):  # read before the meeting was attached: another meeting now
+        s.set_captions(session, False, line(EventType.CAPTIONS_OFF))
+    # The sweep's index carries it, so an expiry stops what is running
+    [due] = list(s.due_for_sweep(EXPIRES, 10))
+    assert due.captions_on is True
+    ended = s.end(on, Ending(SessionState.OVER, EndReason.HANG_UP), NOW, line(EventType.SESSION_ENDED))
+    assert ended.captions_on is True  # as it was at the end: the end path stops them
+    with pytest.raises(Conflict):  # never on an ended session
+        s.set_captions(ended, False, line(EventType.CAPTIONS_OFF))

@@ -103,8 +103,10 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
     assert statements["ChimeMeetings"]["Resource"] == _arn(
         "arn:", PARTITION, ":chime:us-east-1:", ACCOUNT, ":meeting/*"
     )
-    # CreateMeeting has no resource type: IAM matches it only on "*" (tests/infra/test_iam_grants.py).
-    assert statements["ChimeNewMeetings"]["Action"] == "chime:CreateMeeting"
+    # CreateMeeting and the captions' transcription (R39) have no resource type: IAM matches them only on "*"
+    # (tests/infra/test_iam_grants.py).
+    assert statements["ChimeNewMeetings"]["Action"] == [
+        "chime:CreateMeeting", "chime:StartMeetingTranscription", "chime:StopMeetingTranscription"]
     assert statements["ChimeNewMeetings"]["Resource"] == "*"
     assert statements["LinkKey"]["Action"] == "secretsmanager:GetSecretValue"
     assert statements["LinkKey"]["Resource"] == {"Ref": synth.logical_id("AWS::SecretsManager::Secret", "LinkKey")}

@@ -13,11 +13,13 @@ import { getToken } from '../auth';
 import { HEARTBEAT_MS, openCallChannel } from '../callChannel';
 import type { CallNews } from '../callChannel';
 import { knownZone, readerLocale } from '../format';
+import type { Participant } from '../media/participants';
 import { CallRunner, createMediaElements } from '../media/runner';
 import type { RunnerEvent } from '../media/runner';
 import { createPoller } from '../poller';
 import { createStore } from '../store';
 import { Guard } from '../ui/Guard';
+import type { Names } from '../ui/Stage';
 import { clientTexts } from '../texts/client';
 import { t } from '../texts/staff';
 import { initialCall, inMeeting, reduceCall, sessionPollMs } from './state';
@@ -32,6 +34,10 @@ const where = { path: { visit_id: visitId }, token };
 /** The agency's zone for R15's time (from GET /api/me); the reader's locale (R44). */
 let zone = 'UTC';
 const locale = readerLocale();
+/** The first names on the tiles (R38): the client's and the guest's, from the visit. */
+const names: Names = {};
+/** This window's attendee in the meeting. */
+let self: string | null = null;
 
 const store = createStore<CallState, CallEvent>(initialCall, (state, event) => reduceCall(state, event, t), changed);
 const dispatch = store.dispatch;
@@ -39,9 +45,10 @@ const runner = new CallRunner(
   {
     join: () => api('post', '/api/visits/{visit_id}/session/join', where),
     leave: (unloading) => api('post', '/api/visits/{visit_id}/session/leave', { ...where, keepalive: unloading }),
+    captions: (on) => api('post', '/api/visits/{visit_id}/session/captions', { ...where, body: { on } }),
   },
   onRunnerEvent,
-  createMediaElements({ remote: t.remoteViewCaregiver, self: texts.selfView }),
+  createMediaElements({ self: texts.selfView }),
 );
 const poller = createPoller(async () => dispatch({ type: 'status', status: await api('get', '/api/visits/{visit_id}/session', where) }));
 const channel = openCallChannel((message) => {
@@ -67,8 +74,28 @@ function changed(state: CallState, previous: CallState): void {
 /** The runner's events are the page's own (allowed, devices blocked, started, peer, stage, meeting gone). */
 function onRunnerEvent(event: RunnerEvent): void {
   dispatch(event);
-  if (event.type === 'started') poller.now();
+  if (event.type === 'started') {
+    self = event.join.attendee.attendee_id;
+    poller.now();
+  }
+  if (event.type === 'participants') learnNames(event.list);
   if (event.type === 'meeting-gone') void recheck();
+}
+
+function firstName(full: string): string {
+  return full.trim().split(/\s+/)[0] ?? '';
+}
+
+/** The client's and the guest's first names, from the visit (R38). */
+async function loadNames(): Promise<void> {
+  const visit = await api('get', '/api/visits/{visit_id}', where);
+  if (visit.client.name) names.client = firstName(visit.client.name);
+  draw();
+}
+
+/** Someone the window cannot name yet joined (a guest invited during the call): ask the visit once more. */
+function learnNames(list: Participant[]): void {
+  if (list.some((p) => p.role !== 'employee' && !names[p.role])) void loadNames().catch(() => undefined);
 }
 
 async function join(): Promise<void> {
@@ -137,7 +164,7 @@ const actions: CallActions = {
 function draw(): void {
   render(
     <Guard text={texts.genericError}>
-      <CallView state={store.get()} zone={zone} locale={locale} texts={texts} elements={runner.elements} actions={actions} />
+      <CallView state={store.get()} zone={zone} locale={locale} texts={texts} elements={runner.elements} names={names} self={self} actions={actions} />
     </Guard>,
     document.getElementById('app') as HTMLElement,
   );
@@ -155,6 +182,7 @@ async function start(): Promise<void> {
       draw();
     })
     .catch(() => undefined);
+  void loadNames().catch(() => undefined);
   await join();
 }
 

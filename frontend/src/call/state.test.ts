@@ -5,6 +5,9 @@ import { en as t } from '../texts/staff';
 import { MAX_MEDIA_REJOINS, SESSION_POLL_MS, initialCall, inMeeting, nextSteps, reduceCall, sessionPollMs } from './state';
 import type { CallEvent, CallState } from './state';
 
+const CLIENT = { attendeeId: 'a-client', role: 'client' as const };
+const GUEST = { attendeeId: 'a-guest', role: 'guest' as const };
+
 const reduce = (state: CallState, ...events: CallEvent[]): CallState => events.reduce((s, e) => reduceCall(s, e, t), state);
 const status = (state: SessionStatus['state'], sentAt: string | null = '2026-11-25T19:30:00Z'): SessionStatus => ({
   state,
@@ -30,15 +33,29 @@ describe('call window: checking → waiting → in call → left → final', () 
 
   it('test_r15_r19_waiting_until_the_client_comes_then_left_when_they_go', () => {
     expect(inCall.phase).toBe('waiting');
-    const joined = reduce(inCall, { type: 'peer', present: true });
+    const joined = reduce(inCall, { type: 'participants', list: [CLIENT] });
     expect(joined.phase).toBe('in-call');
-    const left = reduce(joined, { type: 'peer', present: false });
+    const left = reduce(joined, { type: 'participants', list: [] });
     expect(left.phase).toBe('left');
-    expect(reduce(left, { type: 'peer', present: true }).phase).toBe('in-call');
+    expect(reduce(left, { type: 'participants', list: [CLIENT] }).phase).toBe('in-call');
     // a client who never came is still awaited, not "left"
-    expect(reduce(inCall, { type: 'peer', present: false }).phase).toBe('waiting');
+    expect(reduce(inCall, { type: 'participants', list: [] }).phase).toBe('waiting');
     // the API's join answer says the client is already there
     expect(reduce(initialCall, { type: 'allowed' }, { type: 'started', join: joinAnswer(true) }).phase).toBe('in-call');
+  });
+
+  it('test_r38_a_guest_has_a_tile_and_their_leaving_changes_no_phase', () => {
+    // a guest alone with the caregiver: the client is still awaited (R15), the guest is in
+    const guestOnly = reduce(inCall, { type: 'participants', list: [GUEST] });
+    expect(guestOnly.phase).toBe('waiting');
+    expect(inMeeting(guestOnly) && guestOnly.call.guest).toBe('in');
+    const three = reduce(guestOnly, { type: 'participants', list: [GUEST, CLIENT] });
+    expect(three.phase).toBe('in-call');
+    // the guest leaves: said, and nothing else changes (R38: a guest leaving ends nothing)
+    const guestLeft = reduce(three, { type: 'participants', list: [CLIENT] });
+    expect(guestLeft.phase).toBe('in-call');
+    expect(inMeeting(guestLeft) && guestLeft.call.guest).toBe('left');
+    expect(inMeeting(guestLeft) && reduce(guestLeft, { type: 'participants', list: [CLIENT, GUEST] })).toMatchObject({ call: { guest: 'in' } });
   });
 
   it('test_r20_hang_up_asks_first_and_the_end_is_final', () => {
@@ -50,7 +67,7 @@ describe('call window: checking → waiting → in call → left → final', () 
     expect(inMeeting(failed) && [failed.call.confirm, failed.call.error]).toEqual(['open', 'No network']);
     const over = reduce(asking, { type: 'hang-up-confirm' }, { type: 'status', status: status('over') });
     expect(over).toEqual({ phase: 'final', reason: 'over', message: t.sessionOverEmployee });
-    expect(reduce(over, { type: 'peer', present: true }, { type: 'meeting-gone' })).toBe(over);
+    expect(reduce(over, { type: 'participants', list: [CLIENT] }, { type: 'meeting-gone' })).toBe(over);
   });
 
   it('test_r22_r13_an_end_or_expiry_elsewhere_shows_the_right_text', () => {

@@ -1,7 +1,7 @@
 /**
  * The caregiver's call window as one state and the events that change it (pure: tested in state.test.ts).
  *
- *   checking ──allowed──▶ devices ──started──▶ waiting ◀──▶ in call ──peer gone──▶ left
+ *   checking ──allowed──▶ devices ──started──▶ waiting ◀──▶ in call ──client gone──▶ left
  *      │  ▲                  │                    └────────────┴──────────────────────┘
  *      │  └──── retry ─── blocked                                │ meeting gone
  *      │                                                          ▼
@@ -9,9 +9,12 @@
  *
  * `checking` asks the API (the first join, and again when the meeting went away); no camera is asked
  * for before the API allowed the join (R42). Every final state says why and offers the next step (R43).
+ * The phase follows the client (R15, R19); a guest (R38) has a tile of their own, and their leaving is said
+ * but changes no phase: it ends nothing.
  */
 import type { SessionStatus } from '../api/types';
 import type { DeviceProblem } from '../media/devices';
+import { present } from '../media/participants';
 import type { RunnerEvent } from '../media/runner';
 import { initialStage, reduceStage } from '../ui/stageState';
 import type { StageState } from '../ui/stageState';
@@ -33,6 +36,8 @@ export interface InCall {
   confirm: 'closed' | 'open' | 'ending';
   error: string | null;
   rejoins: number;
+  /** R38: whether a guest is in the call, or was and left (they can rejoin with their link). */
+  guest: 'none' | 'in' | 'left';
 }
 
 export type CallState =
@@ -109,6 +114,7 @@ export function reduceCall(state: CallState, event: CallEvent, texts: FinalTexts
         confirm: 'closed',
         error: null,
         rejoins,
+        guest: 'none',
       };
       return { phase: event.join.client_present ? 'in-call' : 'waiting', call };
     }
@@ -136,9 +142,12 @@ function reduceInCall(state: Extract<CallState, { phase: Presence }>, event: Cal
   const call = state.call;
   const next = (changes: Partial<InCall>, phase: Presence = state.phase): CallState => ({ phase, call: { ...call, ...changes } });
   switch (event.type) {
-    case 'peer':
-      if (event.present) return next({}, 'in-call');
-      return next({}, state.phase === 'in-call' ? 'left' : state.phase);
+    case 'participants': {
+      const guestIn = present(event.list, 'guest');
+      const guest = guestIn ? 'in' : call.guest === 'none' ? 'none' : 'left';
+      if (present(event.list, 'client')) return next({ guest }, 'in-call');
+      return next({ guest }, state.phase === 'in-call' ? 'left' : state.phase);
+    }
     case 'stage': {
       const stage = reduceStage(call.stage, event.event);
       // A connection that came up means the last rejoin worked.

@@ -6,7 +6,8 @@ import { t } from '../texts/staff';
 import { timeOfDay } from '../format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { DeviceStep } from '../ui/DeviceProblem';
-import { Stage } from '../ui/Stage';
+import { Stage, nameOf } from '../ui/Stage';
+import type { Names } from '../ui/Stage';
 import { inMeeting, nextSteps } from './state';
 import type { CallState, InCall, NextStep } from './state';
 
@@ -28,6 +29,10 @@ export interface CallViewProps {
   locale: string;
   texts: ClientTexts;
   elements: CallElements;
+  /** The first names of the client and the guest, for their tiles (R38). */
+  names: Names;
+  /** This window's own attendee (its captions read "You"). */
+  self: string | null;
   actions: CallActions;
 }
 
@@ -89,7 +94,7 @@ function Panel({ state, texts, actions }: { state: CallState; texts: ClientTexts
   }
 }
 
-export function CallView({ state, zone, locale, texts, elements, actions }: CallViewProps) {
+export function CallView({ state, zone, locale, texts, elements, names, self, actions }: CallViewProps) {
   return (
     <>
       <header class="topbar">
@@ -104,6 +109,8 @@ export function CallView({ state, zone, locale, texts, elements, actions }: Call
             texts={texts}
             elements={elements}
             stage={state.call.stage}
+            names={names}
+            selfAttendeeId={self}
             live
             onControl={actions.control}
             onHangUp={actions.hangUp}
@@ -126,6 +133,11 @@ export function CallView({ state, zone, locale, texts, elements, actions }: Call
             {state.phase === 'left' && (
               <p class="notice" role="status" data-testid="client-left">
                 {t.clientLeft}
+              </p>
+            )}
+            {state.call.guest === 'left' && (
+              <p class="notice" role="status" data-testid="guest-left">
+                {t.guestLeft(nameOf(names, 'guest', texts))}
               </p>
             )}
             {state.call.confirm === 'closed' && state.call.error && (

@@ -32,12 +32,15 @@ const dispatch = store.dispatch;
 const hooks: RunnerHooks = {
   join: () => api('post', '/api/join/attendee', { body }),
   leave: (unloading) => api('post', '/api/join/leave', { body, keepalive: unloading }),
+  captions: (on) => api('post', '/api/join/captions', { body: { ...body, on } }),
 };
 const elements: JoinElements = { preview: previewVideo(), meter: levelMeter() };
 /** The call runner and stage (join/call.ts), loaded once the client starts the device check. */
 let call: CallPart | null = null;
 let loadingCall: Promise<CallPart> | null = null;
 const poller = createPoller(look);
+/** This page's attendee in the meeting (its own captions read "You"). */
+let self: string | null = null;
 /** The device check's camera and microphone, until the runner takes them or the page lets them go. */
 let preview: { stream: MediaStream; stopMeter: () => void } | null = null;
 
@@ -57,7 +60,7 @@ function levelMeter(): HTMLMeterElement {
 function loadCall(): Promise<CallPart> {
   loadingCall ??= import('./call').then(
     ({ CallRunner, Stage, createMediaElements }) =>
-      (call = { runner: new CallRunner(hooks, onRunnerEvent, createMediaElements({ remote: texts.remoteView, self: texts.selfView })), Stage }),
+      (call = { runner: new CallRunner(hooks, onRunnerEvent, createMediaElements({ self: texts.selfView })), Stage }),
     (err: unknown) => {
       loadingCall = null; // the next Join tries again
       throw err;
@@ -104,6 +107,7 @@ async function look(): Promise<void> {
 /** The runner's events are the page's own (devices blocked, started, peer, stage, meeting gone). */
 function onRunnerEvent(event: RunnerEvent): void {
   if (event.type === 'allowed') return releasePreview(true); // the runner holds camera and microphone from here
+  if (event.type === 'started') self = event.join.attendee.attendee_id;
   dispatch(event);
   // The caregiver hung up or clocked out, the link expired, or the provider ended an idle meeting: the
   // API says which; an open session is waited for and joined again (shouldJoin).
@@ -167,7 +171,7 @@ const actions: JoinActions = {
 function draw(): void {
   render(
     <Guard text={texts.genericError}>
-      <JoinView state={store.get()} texts={texts} locale={locale} elements={elements} call={call} actions={actions} />
+      <JoinView state={store.get()} texts={texts} locale={locale} elements={elements} call={call} self={self} actions={actions} />
     </Guard>,
     document.getElementById('app') as HTMLElement,
   );

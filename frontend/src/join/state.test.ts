@@ -5,6 +5,9 @@ import { en as texts } from '../texts/client';
 import { IDLE_POLL_MS, STATE_POLL_MS, caregiverAwaited, holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
 import type { JoinEvent, JoinState } from './state';
 
+const CAREGIVER = { attendeeId: 'a-caregiver', role: 'employee' as const };
+const GUEST = { attendeeId: 'a-guest', role: 'guest' as const };
+
 const reduce = (state: JoinState, ...events: JoinEvent[]): JoinState => events.reduce((s, e) => reduceJoin(s, e, texts), state);
 const view = (changes: Partial<ClientView> = {}): ClientView => ({
   agency_name: 'Sunrise Home Care',
@@ -88,10 +91,14 @@ describe('join page: checking → ready → joining → waiting → in call → 
   });
 
   it('test_r19_in_the_call_the_client_can_hang_up_and_rejoin', () => {
-    const inCall = reduce(checked, { type: 'join' }, { type: 'started', join: joinAnswer(false) }, { type: 'peer', present: true });
+    const inCall = reduce(checked, { type: 'join' }, { type: 'started', join: joinAnswer(false) }, { type: 'participants', list: [CAREGIVER] });
     expect(inCall.phase).toBe('in-call');
     expect(caregiverAwaited(inCall)).toBe(false);
-    expect(reduce(inCall, { type: 'peer', present: false })).toMatchObject({ phase: 'waiting', inMeeting: true });
+    expect(reduce(inCall, { type: 'participants', list: [] })).toMatchObject({ phase: 'waiting', inMeeting: true });
+    // R38: a guest alone with the client does not make a call: they wait for the caregiver together
+    const inMeeting = reduce(checked, { type: 'join' }, { type: 'started', join: joinAnswer(false) });
+    expect(reduce(inMeeting, { type: 'participants', list: [GUEST] })).toMatchObject({ phase: 'waiting', inMeeting: true });
+    expect(reduce(inMeeting, { type: 'participants', list: [GUEST, CAREGIVER] }).phase).toBe('in-call');
     const left = reduce(inCall, { type: 'hung-up' });
     expect(left.phase).toBe('left');
     expect(reduce(left, { type: 'join' })).toMatchObject({ phase: 'joining', previewing: false });

@@ -13,6 +13,7 @@
  */
 import type { ClientView } from '../api/types';
 import type { DeviceProblem } from '../media/devices';
+import { present } from '../media/participants';
 import type { RunnerEvent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
 import { initialStage, reduceStage } from '../ui/stageState';
@@ -127,10 +128,13 @@ export function reduceJoin(state: JoinState, event: JoinEvent, texts: ClientText
     case 'started':
       if (state.phase !== 'joining') return state;
       return { phase: 'waiting', info: state.info, previewing: false, inMeeting: true, stage: initialStage };
-    case 'peer':
-      if (state.phase === 'waiting' && state.inMeeting && event.present) return { phase: 'in-call', info: state.info, stage: state.stage };
-      if (state.phase === 'in-call' && !event.present) return { ...state, phase: 'waiting', previewing: false, inMeeting: true };
+    case 'participants': {
+      // In the call once the caregiver is (R16, R38): a client and a guest alone together wait for them.
+      const caregiver = present(event.list, 'employee');
+      if (state.phase === 'waiting' && state.inMeeting && caregiver) return { phase: 'in-call', info: state.info, stage: state.stage };
+      if (state.phase === 'in-call' && !caregiver) return { ...state, phase: 'waiting', previewing: false, inMeeting: true };
       return state;
+    }
     case 'stage':
       if (state.phase === 'in-call' || (state.phase === 'waiting' && state.inMeeting)) return { ...state, stage: reduceStage(state.stage, event.event) };
       return state;

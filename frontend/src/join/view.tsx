@@ -36,6 +36,8 @@ export interface JoinViewProps {
   locale: string;
   elements: JoinElements;
   call: CallPart | null;
+  /** This page's attendee in the meeting (its own captions read "You"). */
+  self: string | null;
   actions: JoinActions;
 }
 
@@ -78,7 +80,7 @@ function JoinButton({ texts, busy, onJoin }: { texts: ClientTexts; busy: boolean
   );
 }
 
-function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale' | 'call'>) {
+function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale' | 'call' | 'self'>) {
   switch (state.phase) {
     case 'checking':
       return <p class="loading">{texts.loading}</p>;
@@ -172,7 +174,7 @@ function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale'
 }
 
 export function JoinView(props: JoinViewProps) {
-  const { state, texts, locale, call, actions } = props;
+  const { state, texts, locale, call, self, actions } = props;
   const info = 'info' in state ? state.info : null;
   const inCall = state.phase === 'in-call' || (state.phase === 'waiting' && state.inMeeting);
   return (
@@ -187,7 +189,16 @@ export function JoinView(props: JoinViewProps) {
         <Panel {...props} />
       </div>
       {inCall && call && (
-        <call.Stage texts={texts} elements={call.runner.elements} stage={state.stage} live onControl={actions.control} onHangUp={actions.hangUp} />
+        <call.Stage
+          texts={texts}
+          elements={call.runner.elements}
+          stage={state.stage}
+          names={{ employee: info?.caregiver_first_name }}
+          selfAttendeeId={self}
+          live
+          onControl={actions.control}
+          onHangUp={actions.hangUp}
+        />
       )}
     </main>
   );

@@ -2,14 +2,28 @@
  * Chime provider: the real amazon-chime-sdk-js, built from the API's join response
  * (a CreateMeeting `Meeting` object and a CreateAttendee-shaped attendee).
  * This module is only ever loaded by dynamic import, so it is its own chunk.
+ *
+ * - Everyone in the meeting (R38): presence comes with each attendee's external user id, whose prefix says
+ *   their role; each remote video tile plays in that person's own element.
+ * - Captions (R39): the SDK's transcription controller delivers Chime's transcript events (the data messages
+ *   of topic `aws:chime:transcription`); its TranscriptionStatus says when captions start and stop, and each
+ *   Transcript's results become caption lines.
+ * - A weak connection (R40): the SDK's connection-health policies say when the link is too poor for video
+ *   (`connectionDidSuggestStopVideo`, `connectionDidBecomePoor`); the page warns, and the remote videos are
+ *   paused (`pauseVideoTile`: Chime stops sending them), so the sound keeps the bandwidth, until
+ *   `connectionDidBecomeGood`. A tile the SDK's own downlink policy pauses shows as paused too.
  */
 import {
   ConsoleLogger,
+  DataMessage,
   DefaultDeviceController,
   DefaultMeetingSession,
   LogLevel,
   MeetingSessionConfiguration,
   MeetingSessionStatusCode,
+  Transcript,
+  TranscriptionStatus,
+  TranscriptionStatusType,
   VoiceFocusDeviceTransformer,
 } from 'amazon-chime-sdk-js';
 import type {
@@ -17,11 +31,17 @@ import type {
   AudioVideoFacade,
   AudioVideoObserver,
   MeetingSessionStatus,
+  TranscriptEvent,
   VideoTileState,
   VoiceFocusTransformDevice,
 } from 'amazon-chime-sdk-js';
+// The SDK's own wire format for transcripts, for the browser tests' hook below (the SDK bundles it anyway).
+import { SdkTranscriptFrame, SdkTranscriptItem, SdkTranscriptionStatus } from 'amazon-chime-sdk-js/build/signalingprotocol/SignalingProtocol';
 import type { CallDiagnostics, CallEvents, CallSession, CallSessionOptions, ConnectionState } from './CallSession';
+import { partsOf } from './captions';
 import { nextCamera, stopStream } from './devices';
+import { roleOf } from './participants';
+import type { Participant } from './participants';
 
 /**
  * The meeting as Chime's CreateMeeting returns it: the API passes it through whole, and its OpenAPI
@@ -39,8 +59,13 @@ const MEETING_GONE = new Set<MeetingSessionStatusCode>([
   MeetingSessionStatusCode.AudioAttendeeRemoved,
 ]);
 
+/** Transcription statuses after which captions are running, and after which they are not. */
+const CAPTIONS_RUNNING = new Set<TranscriptionStatusType>([TranscriptionStatusType.STARTED, TranscriptionStatusType.RESUMED]);
+const CAPTIONS_STOPPED = new Set<TranscriptionStatusType>([TranscriptionStatusType.STOPPED, TranscriptionStatusType.FAILED]);
+
 export class ChimeCallSession implements CallSession {
   readonly provider = 'chime' as const;
+  readonly captionsAvailable = true;
   readonly meetingSession: DefaultMeetingSession;
   private readonly audioVideo: AudioVideoFacade;
   private readonly events: CallEvents;
@@ -57,7 +82,11 @@ export class ChimeCallSession implements CallSession {
   private videoDeviceId: string | null = null;
   private videoEnabled = true;
   private state: ConnectionState = 'connecting';
-  private readonly presentPeers = new Set<string>();
+  /** Who else is here, by attendee id. */
+  private readonly present = new Map<string, Participant>();
+  /** Remote tiles this page paused because its link was weak (R40), to resume when it is good again. */
+  private readonly weakPaused = new Set<number>();
+  private weak = false;
   private stopped = false;
   private readonly observer: AudioVideoObserver;
 
@@ -83,12 +112,17 @@ export class ChimeCallSession implements CallSession {
       audioVideoDidStartConnecting: (reconnecting: boolean) => this.setConnection(reconnecting ? 'reconnecting' : 'connecting'),
       audioVideoDidStart: () => this.setConnection('connected'),
       audioVideoDidStop: (status: MeetingSessionStatus) => this.didStop(status),
-      connectionDidBecomePoor: () => this.setConnection('reconnecting'),
-      connectionDidSuggestStopVideo: () => this.setConnection('reconnecting'),
-      connectionDidBecomeGood: () => this.setConnection('connected'),
+      connectionDidBecomePoor: () => this.setWeak(true),
+      connectionDidSuggestStopVideo: () => this.setWeak(true),
+      connectionDidBecomeGood: () => this.setWeak(false),
       videoTileDidUpdate: (tile: VideoTileState) => this.tileUpdated(tile),
-      videoTileWasRemoved: () => this.events.remoteVideo(this.remoteTileShowing()),
+      videoTileWasRemoved: (tileId: number) => this.tileRemoved(tileId),
     };
+    // The browser tests feed the SDK's own transcription path from here (tests/browser/test_captions.py).
+    const testing = window as unknown as { __VV_TEST_HOOKS__?: boolean; __vvChime?: unknown };
+    if (testing.__VV_TEST_HOOKS__) {
+      testing.__vvChime = { meetingSession: this.meetingSession, DataMessage, SdkTranscriptFrame, SdkTranscriptItem, SdkTranscriptionStatus };
+    }
   }
 
   async start(): Promise<void> {
@@ -98,7 +132,9 @@ export class ChimeCallSession implements CallSession {
     this.cameras = await this.audioVideo.listVideoInputDevices();
     this.audioVideo.addObserver(this.observer);
     this.audioVideo.realtimeSubscribeToAttendeeIdPresence(this.presenceChanged);
-    this.audioVideo.bindAudioElement(this.elements.remoteAudio).catch(() => undefined);
+    this.audioVideo.transcriptionController?.subscribeToTranscriptEvent(this.transcriptReceived);
+    // Chime mixes everyone's sound into one stream: one element plays it.
+    this.audioVideo.bindAudioElement(this.elements.audioOf('meeting')).catch(() => undefined);
     await this.audioVideo.startAudioInput(await this.audioInputDevice());
     this.videoDeviceId = this.cameras[0]?.deviceId ?? null;
     if (this.videoDeviceId) await this.audioVideo.startVideoInput(this.videoDeviceId);
@@ -139,6 +175,7 @@ export class ChimeCallSession implements CallSession {
     this.stopped = true;
     stopStream(this.checkStream); // already stopped once started; not when stopped before
     this.audioVideo.realtimeUnsubscribeToAttendeeIdPresence(this.presenceChanged);
+    this.audioVideo.transcriptionController?.unsubscribeFromTranscriptEvent(this.transcriptReceived);
     this.audioVideo.stopLocalVideoTile();
     this.audioVideo.stop();
     this.audioVideo.removeObserver(this.observer);
@@ -147,7 +184,7 @@ export class ChimeCallSession implements CallSession {
     await this.voiceFocusDevice?.stop();
     this.audioVideo.unbindAudioElement();
     this.elements.localVideo.srcObject = null;
-    this.elements.remoteVideo.srcObject = null;
+    for (const attendeeId of this.present.keys()) this.elements.videoOf(attendeeId).srcObject = null;
     this.setConnection('stopped');
   }
 
@@ -165,6 +202,7 @@ export class ChimeCallSession implements CallSession {
       connection: this.state,
       echoReduction: this.echoReduction,
       liveLocalTracks: tracks.filter((track) => track.readyState === 'live').length,
+      weak: this.weak,
     };
   }
 
@@ -197,14 +235,24 @@ export class ChimeCallSession implements CallSession {
     }
   }
 
-  private readonly presenceChanged = (attendeeId: string, present: boolean): void => {
-    // Content-share attendees carry a suffix; only people count.
-    if (attendeeId === this.selfAttendeeId || attendeeId.includes('#content')) return;
-    const before = this.presentPeers.size > 0;
-    if (present) this.presentPeers.add(attendeeId);
-    else this.presentPeers.delete(attendeeId);
-    const after = this.presentPeers.size > 0;
-    if (after !== before) this.events.peerPresence(after);
+  private readonly presenceChanged = (attendeeId: string, present: boolean, externalUserId?: string): void => {
+    // Content shares and anyone not of this visit carry no role; only people count.
+    const role = roleOf(externalUserId);
+    if (attendeeId === this.selfAttendeeId || role === null) return;
+    if (present === this.present.has(attendeeId)) return;
+    if (present) this.present.set(attendeeId, { attendeeId, role });
+    else this.present.delete(attendeeId);
+    this.events.participants([...this.present.values()]);
+  };
+
+  /** R39: the SDK's transcript events: whether captions run, and what is said. */
+  private readonly transcriptReceived = (event: TranscriptEvent): void => {
+    if (event instanceof TranscriptionStatus) {
+      if (CAPTIONS_RUNNING.has(event.type)) this.events.captions({ type: 'status', on: true });
+      else if (CAPTIONS_STOPPED.has(event.type)) this.events.captions({ type: 'status', on: false });
+    } else if (event instanceof Transcript) {
+      for (const part of partsOf(event.results)) this.events.captions({ type: 'part', part });
+    }
   };
 
   private tileUpdated(tile: VideoTileState): void {
@@ -213,13 +261,42 @@ export class ChimeCallSession implements CallSession {
       this.audioVideo.bindVideoElement(tile.tileId, this.elements.localVideo);
       return;
     }
-    if (tile.isContent) return;
-    this.audioVideo.bindVideoElement(tile.tileId, this.elements.remoteVideo);
-    this.events.remoteVideo(tile.active);
+    const attendeeId = tile.boundAttendeeId;
+    if (tile.isContent || !attendeeId) return;
+    this.audioVideo.bindVideoElement(tile.tileId, this.elements.videoOf(attendeeId));
+    if (this.weak && !tile.paused) {
+      this.weakPaused.add(tile.tileId);
+      this.audioVideo.pauseVideoTile(tile.tileId);
+      return;
+    }
+    this.events.videoPaused(attendeeId, tile.paused);
+    this.events.remoteVideo(attendeeId, tile.active && !tile.paused);
   }
 
-  private remoteTileShowing(): boolean {
-    return this.audioVideo.getAllRemoteVideoTiles().some((tile) => tile.state().active);
+  private tileRemoved(tileId: number): void {
+    this.weakPaused.delete(tileId);
+    for (const attendeeId of this.present.keys()) {
+      const showing = this.audioVideo.getAllRemoteVideoTiles().some((t) => t.state().boundAttendeeId === attendeeId && t.state().active);
+      this.events.remoteVideo(attendeeId, showing);
+    }
+  }
+
+  /** R40: the link is too weak for video (or good again): say so, and pause the remote videos to keep the sound. */
+  private setWeak(weak: boolean): void {
+    if (weak === this.weak) return;
+    this.weak = weak;
+    this.events.weak(weak);
+    if (weak) {
+      for (const tile of this.audioVideo.getAllRemoteVideoTiles()) {
+        const state = tile.state();
+        if (state.tileId === null || state.isContent || state.paused) continue;
+        this.weakPaused.add(state.tileId);
+        this.audioVideo.pauseVideoTile(state.tileId);
+      }
+    } else {
+      for (const tileId of this.weakPaused) this.audioVideo.unpauseVideoTile(tileId);
+      this.weakPaused.clear();
+    }
   }
 
   private didStop(status: MeetingSessionStatus): void {

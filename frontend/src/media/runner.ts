@@ -5,8 +5,9 @@
  *   join never opens a device;
  * - the media session and the device stream, released exactly once whatever ends them (a hang-up, the
  *   meeting going away, a refused device, the page closing);
- * - the stage's three media elements, made once, so a re-render never loses a playing video;
- * - the controls (mute, camera on/off, switch camera, sound) as one set of intents both pages send;
+ * - the stage's media elements (the self-view, and each remote person's video and sound), each made once, so
+ *   a re-render never loses a playing video;
+ * - the controls (mute, camera on/off, switch camera, captions, sound) as one set of intents both pages send;
  * - closing or reloading the page (R24): the session stops and the API hears "left" with a keepalive
  *   request; nothing ends.
  * The page hears what happens as RunnerEvents and decides (for example, whether a meeting that went away
@@ -14,9 +15,10 @@
  */
 import type { JoinResponse } from '../api/types';
 import type { StageEvent, StageState } from '../ui/stageState';
-import type { CallDiagnostics, CallElements, CallSession, ConnectionState } from './CallSession';
+import type { CallDiagnostics, CallElements, CallEvents, CallSession } from './CallSession';
 import { deviceProblem, openDevices, stopStream } from './devices';
 import type { DeviceProblem } from './devices';
+import type { Participant } from './participants';
 import { openCallSession } from './providers';
 
 export interface RunnerHooks {
@@ -24,34 +26,58 @@ export interface RunnerHooks {
   join(): Promise<JoinResponse>;
   /** Tells the API this side left; `unloading` while the page goes away (a keepalive request). */
   leave(unloading: boolean): Promise<unknown>;
+  /** R39: asks the API to turn captions on or off for the call; rejects with the API's refusal. */
+  captions(on: boolean): Promise<unknown>;
 }
 
 export type RunnerEvent =
   | { type: 'allowed' }
   | { type: 'devices-blocked'; problem: DeviceProblem }
   | { type: 'started'; join: JoinResponse }
-  | { type: 'peer'; present: boolean }
+  | { type: 'participants'; list: Participant[] }
   | { type: 'meeting-gone' }
   | { type: 'stage'; event: StageEvent };
 
-export type StageIntent = 'mute' | 'camera' | 'switch-camera' | 'sound' | 'fullscreen';
+export type StageIntent = 'mute' | 'camera' | 'switch-camera' | 'captions' | 'sound' | 'fullscreen';
 
 /** The video and audio elements the media plays into; the stage shows them, the runner keeps them. */
-export function createMediaElements(labels: { remote: string; self: string }): CallElements {
+export function createMediaElements(labels: { self: string }): CallElements {
   const video = (className: string, label: string): HTMLVideoElement => {
     const el = document.createElement('video');
     el.className = className;
     el.autoplay = true;
-    el.muted = true; // sound plays through the audio element; the self-view must never echo
+    el.muted = true; // sound plays through the audio elements; the self-view must never echo
     el.playsInline = true;
     el.setAttribute('playsinline', '');
     el.setAttribute('aria-label', label);
     return el;
   };
-  const remoteAudio = document.createElement('audio');
-  remoteAudio.autoplay = true;
-  remoteAudio.className = 'remote-audio';
-  return { remoteVideo: video('remote-video', labels.remote), localVideo: video('self-view', labels.self), remoteAudio };
+  const videos = new Map<string, HTMLVideoElement>();
+  const audios = new Map<string, HTMLAudioElement>();
+  return {
+    localVideo: video('self-view', labels.self),
+    videoOf(attendeeId) {
+      let el = videos.get(attendeeId);
+      if (!el) {
+        el = video('remote-video', '');
+        el.dataset.attendee = attendeeId;
+        videos.set(attendeeId, el);
+      }
+      return el;
+    },
+    audioOf(attendeeId) {
+      let el = audios.get(attendeeId);
+      if (!el) {
+        el = document.createElement('audio');
+        el.autoplay = true;
+        el.className = 'remote-audio';
+        el.dataset.attendee = attendeeId;
+        audios.set(attendeeId, el);
+      }
+      return el;
+    },
+    audios: () => [...audios.values()],
+  };
 }
 
 export class CallRunner {
@@ -116,6 +142,7 @@ export class CallRunner {
     this.session = this.last = session;
     this.showSelf(true);
     this.emit({ type: 'started', join });
+    this.emit({ type: 'stage', event: { type: 'captions-available', available: session.captionsAvailable, on: join.captions_on ?? false } });
     try {
       await session.start();
     } catch (err) {
@@ -142,6 +169,7 @@ export class CallRunner {
     if (intent === 'sound') return this.playSound();
     if (intent === 'fullscreen') return this.toggleFullscreen();
     if (!session) return;
+    if (intent === 'captions') return this.toggleCaptions(stage);
     if (intent === 'mute') {
       session.setMuted(!stage.muted);
       this.emit({ type: 'stage', event: { type: 'muted', muted: !stage.muted } });
@@ -167,9 +195,21 @@ export class CallRunner {
     }
   }
 
+  /** R39: captions for the call, through the API (which starts them for everyone); the provider confirms. */
+  private async toggleCaptions(stage: StageState): Promise<void> {
+    const on = !stage.captions.on;
+    this.emit({ type: 'stage', event: { type: 'captions-busy' } });
+    try {
+      await this.hooks.captions(on);
+      this.emit({ type: 'stage', event: { type: 'captions', on } });
+    } catch (err) {
+      this.emit({ type: 'stage', event: { type: 'captions-failed', message: err instanceof Error ? err.message : String(err) } });
+    }
+  }
+
   /** The stage that shows this runner's video (it goes fullscreen, controls and all). */
   private stageElement(): Element | null {
-    return this.elements.remoteVideo.closest('.stage');
+    return this.elements.localVideo.closest('.stage');
   }
 
   private toggleFullscreen(): void {
@@ -182,16 +222,25 @@ export class CallRunner {
     this.elements.localVideo.classList.toggle('self-view-off', !on);
   }
 
-  private sessionEvents() {
+  private sessionEvents(): CallEvents {
     const own = (): boolean => this.session !== null;
+    const stage = (event: StageEvent): void => {
+      if (own()) this.emit({ type: 'stage', event });
+    };
     return {
-      peerPresence: (present: boolean) => own() && this.emit({ type: 'peer', present }),
-      remoteVideo: (showing: boolean) => {
+      participants: (list) => {
         if (!own()) return;
-        this.emit({ type: 'stage', event: { type: 'remote-video', showing } });
-        if (showing) void this.playSound();
+        stage({ type: 'participants', list });
+        this.emit({ type: 'participants', list });
       },
-      connection: (state: ConnectionState) => own() && this.emit({ type: 'stage', event: { type: 'connection', state } }),
+      remoteVideo: (attendeeId, showing) => {
+        stage({ type: 'remote-video', attendeeId, showing });
+        if (showing && own()) void this.playSound();
+      },
+      videoPaused: (attendeeId, paused) => stage({ type: 'video-paused', attendeeId, paused }),
+      connection: (state) => stage({ type: 'connection', state }),
+      weak: (weak) => stage({ type: 'weak', weak }),
+      captions: (event) => stage(event.type === 'status' ? { type: 'captions', on: event.on } : { type: 'caption', part: event.part }),
       ended: () => {
         // The provider stopped the session itself; the page asks the API what that means.
         if (!own()) return;
@@ -204,10 +253,10 @@ export class CallRunner {
   }
 
   private async playSound(): Promise<void> {
-    const audio = this.elements.remoteAudio;
-    if (!audio.srcObject || !audio.paused) return;
+    const waiting = this.elements.audios().filter((audio) => audio.srcObject && audio.paused);
+    if (waiting.length === 0) return;
     try {
-      await audio.play();
+      await Promise.all(waiting.map((audio) => audio.play()));
       this.emit({ type: 'stage', event: { type: 'sound-blocked', blocked: false } });
     } catch {
       this.emit({ type: 'stage', event: { type: 'sound-blocked', blocked: true } });

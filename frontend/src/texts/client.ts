@@ -52,6 +52,17 @@ export const en = {
   turnOnSound: 'Turn on sound',
   noOtherCamera: 'There is no other camera to switch to.',
   reconnecting: 'The connection dropped. Reconnecting…',
+  you: 'You',
+  videoOf: (name: string) => `Video of ${name}`,
+  // R38: a tile whose person's first name the page does not know is named by their part in the visit
+  roles: { employee: 'Caregiver', client: 'Client', guest: 'Guest' },
+  // R40
+  weakConnection: 'Your connection is weak. Turning off video can keep the sound clear.',
+  turnOffMyVideo: 'Turn off my video',
+  videoPaused: 'Video paused to keep the sound clear.',
+  // R39
+  captions: 'Captions',
+  captionsWaiting: 'Captions are on. What is said appears here.',
 
   /** Plain-word steps to unblock camera and microphone, per browser (R14). */
   guidance: {

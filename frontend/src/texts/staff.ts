@@ -107,6 +107,8 @@ export const en = {
   resendInviteShort: 'Resend invite', // R15
   inviteResent: 'The invite was sent again.',
   clientLeft: 'The client has left the session. They can rejoin with the same link.', // R19
+  // R38: a guest leaving ends nothing
+  guestLeft: (name: string) => `${name} (guest) has left the call. They can rejoin with their link.`,
   hangUpConfirm:
     'Hang up and end the virtual session? You will not be able to start another video session for this visit.', // R20
   cancel: 'Cancel',
@@ -117,7 +119,6 @@ export const en = {
     'The link to the virtual session has expired. Create a new visit and send a new invite to the client.',
   // The meeting kept ending while the session was open: joining again is the caregiver's choice.
   videoLost: 'The video call stopped. Press Join video session in the visit to join again.',
-  remoteViewCaregiver: 'Video of the client',
   notSignedIn: 'Sign in to the staff app in the main window, then press Join video session again.',
   noVisit: 'No visit was given. Open the call from the visit dialog.',
   // R43: the next step on every page that ends

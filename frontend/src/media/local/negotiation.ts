@@ -1,22 +1,25 @@
 /**
- * The local provider's peer connection and how two pages agree on one: a variant of "perfect
- * negotiation" (the WebRTC specification's pattern, as MDN describes it). Perfect negotiation lets either
- * side offer, and resolves two offers crossing ("glare") with a polite peer that rolls its own back. Here
- * glare cannot happen: of the two attendees, the one with the smaller attendee id makes every offer, and
- * the other asks for one by saying `hello`. What it keeps of the pattern is that either side can start
- * again at any time (arrival, reload, rejoin, a failed connection) and the two still end on one connection.
+ * The local provider's connection with one other page, and how the two agree on it: a variant of "perfect
+ * negotiation" (the WebRTC specification's pattern, as MDN describes it). A call of three (R38) is a small
+ * mesh: one Negotiation per other attendee, each with its own peer connection, video and sound.
  *
- * Every message carries the sender's random per-page id (`page`):
- * - a page that arrives, or that finds its connection broken, says `hello` with the offer id of the
- *   connection it still has (`has`, or null); a `hello` whose `has` is the connection the receiver holds,
- *   alive, changes nothing; otherwise the offerer offers and the answerer says `hello` back;
- * - offers and answers carry their ICE candidates in the SDP (gathering host candidates takes
- *   milliseconds), so no candidate can arrive before the offer it belongs to (no trickle);
+ * Perfect negotiation lets either side offer, and resolves two offers crossing ("glare") with a polite peer
+ * that rolls its own back. Here glare cannot happen: of two attendees, the one with the smaller attendee id
+ * makes every offer, and the other asks for one by saying `hello`. What it keeps of the pattern is that either
+ * side can start again at any time (arrival, reload, rejoin, a failed connection) and the two still end on one
+ * connection.
+ *
+ * Every message carries the sender's random per-page id (`page`), and every message meant for one peer its
+ * attendee id (`to`):
+ * - a page that arrives says `hello` to everyone; a page that finds one connection broken says it to that peer,
+ *   with the offer id of the connection it still has (`has`, or null); a `hello` whose `has` is the connection
+ *   the receiver holds, alive, changes nothing; otherwise the offerer offers and the answerer says `hello` back;
+ * - offers and answers carry their ICE candidates in the SDP (gathering host candidates takes milliseconds),
+ *   so no candidate can arrive before the offer it belongs to (no trickle);
  * - an answer to an older offer is dropped, so rejoins and reloads (R19, R24) end in one connection;
- * - a `bye` from a page other than the peer's current one (a reloaded page's late goodbye) is ignored.
- *
- * Presence: the server lists an attendee while one of its pages polls. A peer counts as gone on its
- * `bye`, or when the server stops listing it and no media flows.
+ * - a `bye` from a page other than the peer's current one (a reloaded page's late goodbye) is ignored;
+ * - `pause` asks the peer to stop (or start again) sending its video to this page: a link too weak for video
+ *   keeps its sound (R40).
  */
 import type { CallElements } from '../CallSession';
 import { allowedCandidatesOnly } from './candidates';
@@ -26,17 +29,19 @@ import type { SignalMessage, SignalType } from './signaling';
 const GATHER_TIMEOUT_MS = 2000;
 
 export interface NegotiationEvents {
-  peerPresence(present: boolean): void;
   remoteVideo(showing: boolean): void;
+  /** The peer said goodbye (its current page). */
+  gone(): void;
   /** The peer connection's state changed: the session works out its banner again. */
   changed(): void;
 }
 
 export interface NegotiationOptions {
   me: string;
+  peer: string;
   page: string;
   loopbackOnly: boolean;
-  elements: Pick<CallElements, 'remoteVideo' | 'remoteAudio'>;
+  elements: Pick<CallElements, 'videoOf' | 'audioOf'>;
   /** The local camera and microphone, as they are now (a camera change replaces the video track). */
   localStream(): MediaStream;
   send(type: SignalType, payload: Record<string, unknown>): Promise<void>;
@@ -69,14 +74,18 @@ async function gatheredDescription(pc: RTCPeerConnection): Promise<string> {
 }
 
 export class Negotiation {
-  peerPresent = false;
   mediaPath: string | null = null;
   private pc: RTCPeerConnection | null = null;
   private offerId: string | null = null;
-  private peerId: string | null = null;
   private peerPage: string | null = null;
+  /** R40: the peer asked this page not to send it video. */
+  private videoHeld = false;
 
   constructor(private readonly options: NegotiationOptions) {}
+
+  get peer(): string {
+    return this.options.peer;
+  }
 
   /** The media connection's state, if there is one. */
   get connectionState(): RTCPeerConnectionState | undefined {
@@ -87,59 +96,70 @@ export class Negotiation {
     return this.pc?.connectionState === 'connected';
   }
 
-  /** Says this page is here, and which connection it still holds. */
+  /** Says this page is here to the peer, and which connection it still holds. */
   async hello(): Promise<void> {
-    await this.options.send('hello', { page: this.options.page, has: this.pcAlive() ? this.offerId : null });
+    await this.send('hello', { has: this.pcAlive() ? this.offerId : null });
   }
 
   async handle(message: SignalMessage): Promise<void> {
     const payload = message.payload ?? {};
     const page = typeof payload.page === 'string' ? payload.page : null;
-    trace('got', message.type, payload.offer_id ?? payload.has ?? '');
+    trace('got', message.type, message.from, payload.offer_id ?? payload.has ?? '');
     switch (message.type) {
       case 'hello':
-        this.heardFrom(message.from, page);
+        this.peerPage = page;
         if (payload.has && payload.has === this.offerId && this.pcAlive()) return; // already on one connection
-        if (this.isOfferer(message.from)) await this.makeOffer();
+        if (this.isOfferer()) await this.makeOffer();
         else await this.hello();
         return;
       case 'offer':
-        this.heardFrom(message.from, page);
+        this.peerPage = page;
         await this.acceptOffer(String(payload.offer_id), String(payload.sdp));
         return;
       case 'answer':
         if (payload.offer_id !== this.offerId || !this.pc || this.pc.signalingState !== 'have-local-offer') return;
         await this.pc.setRemoteDescription({ type: 'answer', sdp: this.usable(String(payload.sdp)) });
         return;
+      case 'pause':
+        this.videoHeld = payload.paused === true;
+        await this.applyVideoHold();
+        return;
       case 'bye':
         // A reloaded page's goodbye can arrive after its successor's hello: only the current page's counts.
-        if (message.from !== this.peerId || (page && this.peerPage && page !== this.peerPage)) return;
-        this.peerGone();
+        if (page && this.peerPage && page !== this.peerPage) return;
+        this.close();
+        this.peerPage = null;
+        this.options.events.gone();
         return;
     }
   }
 
-  /** The server's list of who is polling: a peer it no longer lists, with no media flowing, has gone. */
-  followPresence(present: string[]): void {
-    const others = present.filter((id) => id !== this.options.me);
-    if (others.length > 0) {
-      this.peerId ??= others[0];
-      this.setPeerPresent(true);
-    } else if (this.peerPresent && !this.mediaFlowing) {
-      trace('peer not heard from');
-      this.peerGone();
-    }
-  }
-
-  /** Back from a signaling outage with no working connection: ask for a fresh one. */
-  async recover(): Promise<void> {
-    if (this.peerPresent && !this.mediaFlowing) await this.restart();
+  /** Back from a signaling outage, or the connection failed: ask for a fresh one. */
+  async restart(): Promise<void> {
+    if (this.isOfferer()) await this.makeOffer();
+    else await this.hello();
   }
 
   /** Sends `track` (or nothing) in place of the current one of its kind, without a new negotiation. */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     const transceiver = this.pc?.getTransceivers().find((t) => t.receiver.track.kind === kind);
     if (transceiver) await transceiver.sender.replaceTrack(track);
+  }
+
+  /** R40: asks the peer to stop (true) or start again (false) sending its video to this page. */
+  async askToPauseVideo(paused: boolean): Promise<void> {
+    await this.send('pause', { paused });
+  }
+
+  /** Whether this page sends video on this connection (it has a camera track, and the peer did not hold it). */
+  get sendingVideo(): boolean {
+    const sender = this.pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+    return !!sender?.track && !this.videoHeld;
+  }
+
+  /** The connection's statistics (R40), or null without a working connection. */
+  async stats(): Promise<RTCStatsReport | null> {
+    return this.mediaFlowing && this.pc ? this.pc.getStats() : null;
   }
 
   close(): void {
@@ -150,37 +170,17 @@ export class Negotiation {
     this.pc = null;
     this.offerId = null;
     this.mediaPath = null;
-    this.options.elements.remoteVideo.srcObject = null;
-    this.options.elements.remoteAudio.srcObject = null;
+    this.options.elements.videoOf(this.peer).srcObject = null;
+    this.options.elements.audioOf(this.peer).srcObject = null;
     this.options.events.remoteVideo(false);
   }
 
-  private heardFrom(peer: string, page: string | null): void {
-    this.peerId = peer;
-    this.peerPage = page;
-    this.setPeerPresent(true);
+  private send(type: SignalType, payload: Record<string, unknown>): Promise<void> {
+    return this.options.send(type, { ...payload, to: this.peer, page: this.options.page });
   }
 
-  private setPeerPresent(present: boolean): void {
-    if (present === this.peerPresent) return;
-    this.peerPresent = present;
-    this.options.events.peerPresence(present);
-  }
-
-  private peerGone(): void {
-    this.close();
-    this.peerPage = null;
-    this.setPeerPresent(false);
-    this.options.events.changed();
-  }
-
-  private isOfferer(peer: string): boolean {
-    return this.options.me < peer;
-  }
-
-  private async restart(): Promise<void> {
-    if (this.peerId && this.isOfferer(this.peerId)) await this.makeOffer();
-    else await this.hello();
+  private isOfferer(): boolean {
+    return this.options.me < this.peer;
   }
 
   private pcAlive(): boolean {
@@ -192,33 +192,45 @@ export class Negotiation {
     return allowedCandidatesOnly(sdp, this.options.loopbackOnly);
   }
 
+  /** Sends video on this connection, or holds it back while the peer's link is too weak for it (R40). */
+  private async applyVideoHold(): Promise<void> {
+    const sender = this.pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    if (!parameters.encodings?.length) return;
+    parameters.encodings.forEach((encoding) => (encoding.active = !this.videoHeld));
+    await sender.setParameters(parameters).catch((err: unknown) => trace('video hold failed', err));
+    trace('video', this.videoHeld ? 'held' : 'sent', 'to', this.peer);
+  }
+
   private newPeer(offerId: string): RTCPeerConnection {
     this.close();
     const pc = new RTCPeerConnection({ iceServers: [], iceCandidatePoolSize: 0 });
     this.pc = pc;
     this.offerId = offerId;
-    const { remoteVideo, remoteAudio } = this.options.elements;
+    const video = this.options.elements.videoOf(this.peer);
+    const audio = this.options.elements.audioOf(this.peer);
     const remoteStream = new MediaStream();
     pc.ontrack = (event) => {
       if (this.pc !== pc) return;
       remoteStream.addTrack(event.track);
       if (event.track.kind === 'video') {
-        remoteVideo.srcObject = new MediaStream(remoteStream.getVideoTracks());
-        remoteVideo.onloadeddata = () => this.options.events.remoteVideo(true);
-        void remoteVideo.play().catch(() => undefined);
+        video.srcObject = new MediaStream(remoteStream.getVideoTracks());
+        video.onloadeddata = () => this.options.events.remoteVideo(true);
+        void video.play().catch(() => undefined);
       } else {
-        remoteAudio.srcObject = new MediaStream(remoteStream.getAudioTracks());
-        void remoteAudio.play().catch(() => undefined);
+        audio.srcObject = new MediaStream(remoteStream.getAudioTracks());
+        void audio.play().catch(() => undefined);
       }
     };
     pc.onconnectionstatechange = () => {
       if (this.pc !== pc) return;
       const state = pc.connectionState;
-      trace('connection', state);
+      trace('connection', this.peer, state);
       if (state === 'connected') {
-        this.setPeerPresent(true);
         void this.readMediaPath(pc);
-      } else if (state === 'failed' && this.peerPresent) {
+        void this.applyVideoHold();
+      } else if (state === 'failed') {
         void this.restart().catch(() => undefined);
       }
       this.options.events.changed();
@@ -246,7 +258,7 @@ export class Negotiation {
     await pc.setLocalDescription(await pc.createOffer());
     const sdp = this.usable(await gatheredDescription(pc));
     if (this.pc !== pc) return; // a newer negotiation took over while candidates gathered
-    await this.options.send('offer', { offer_id: offerId, sdp, page: this.options.page });
+    await this.send('offer', { offer_id: offerId, sdp });
   }
 
   private async acceptOffer(offerId: string, sdp: string): Promise<void> {
@@ -256,7 +268,7 @@ export class Negotiation {
     await pc.setLocalDescription(await pc.createAnswer());
     const answer = this.usable(await gatheredDescription(pc));
     if (this.pc !== pc) return;
-    await this.options.send('answer', { offer_id: offerId, sdp: answer, page: this.options.page });
+    await this.send('answer', { offer_id: offerId, sdp: answer });
   }
 
   /** Where the media actually flows: the selected candidate pair. */

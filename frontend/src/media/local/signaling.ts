@@ -1,12 +1,12 @@
 /**
- * The local provider's signaling transport: messages to the other page through the local API
+ * The local provider's signaling transport: messages to the other pages through the local API
  * (`/api/media/local/signal`) and a long poll for what it said (`/api/media/local/poll`, 4 s, which is
  * also this page's presence heartbeat). It knows nothing of WebRTC; negotiation.ts decides what to say.
  * After a failed poll the next one does not wait, so a recovery shows at once.
  */
 import { ApiError, api } from '../../api/client';
 
-export type SignalType = 'hello' | 'offer' | 'answer' | 'bye';
+export type SignalType = 'hello' | 'offer' | 'answer' | 'bye' | 'pause';
 
 export interface SignalMessage {
   seq: number;
@@ -26,8 +26,8 @@ export interface Credentials {
 /** What one poll brought, in the order the transport hands it over. */
 export interface TransportHandler {
   message(message: SignalMessage): Promise<void>;
-  /** The attendees the server heard from lately; `recovered` after a signaling outage. */
-  present(ids: string[], recovered: boolean): Promise<void>;
+  /** The attendees the server heard from lately, each with its external user id; `recovered` after an outage. */
+  present(roster: Record<string, string>, recovered: boolean): Promise<void>;
   /** The meeting is gone (ended, or this attendee is no longer in it). */
   ended(): void;
   /** The count of polls failed in a row changed. */
@@ -35,6 +35,11 @@ export interface TransportHandler {
 }
 
 const POLL_WAIT_MS = 4000;
+
+/** Who the server lists as present, with their external user ids (an older server lists ids only). */
+function rosterOf(response: { present: string[]; roster?: Record<string, string> }): Record<string, string> {
+  return Object.fromEntries(response.present.map((id) => [id, response.roster?.[id] ?? '']));
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,10 +67,10 @@ export class SignalingTransport {
    * The first look: skips what was said before this page arrived (it was meant for an earlier page of
    * ours) and says who is there. Returns null when the meeting is already gone.
    */
-  async arrive(): Promise<string[] | null> {
+  async arrive(): Promise<Record<string, string> | null> {
     const first = await this.poll(0);
     this.after = first.next;
-    return first.ended ? null : first.present;
+    return first.ended ? null : rosterOf(first);
   }
 
   /** Polls until stopped, handing each batch to `handler` in order. */
@@ -91,12 +96,14 @@ export class SignalingTransport {
       this.after = response.next;
       for (const message of response.messages as unknown as SignalMessage[]) {
         if (this.stopped) return;
-        if (message.from === this.credentials.attendee_id) continue;
+        const to = message.payload?.to;
+        // A mesh: each message is for everyone (hello, bye) or for one page's attendee (`to`).
+        if (message.from === this.credentials.attendee_id || (typeof to === 'string' && to !== this.credentials.attendee_id)) continue;
         await handler.message(message);
       }
       if (this.stopped) return;
       if (response.ended) return handler.ended();
-      await handler.present(response.present, recovered);
+      await handler.present(rosterOf(response), recovered);
     }
   }
 

@@ -1,0 +1,44 @@
+"""Who holds a join link, and what it opens: the client's link (R10, R13, R16) or the guest's (R38), one generation of
+one visit. The guest's link follows every rule of the client's: it needs the session, dies with a time change (R10),
+expires with the session (R13) and with its end (R23)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from chalicelib.errors import ClientLinkExpired, ClientSessionOver, InvalidLink, NotFound
+from chalicelib.logic import links
+from chalicelib.records import CLIENT, GUEST, Session, SessionState, VisitBundle
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
+
+
+def by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundle, Session, str]:
+    """The visit behind a link, its session and who holds it, if the link is of the visit's current time and not
+    expired (R10, R13)."""
+    link = services.sessions.link(links.digest(token)) if links.looks_like_token(token) else None
+    if link is None:
+        raise InvalidLink()
+    try:
+        bundle = services.visits.bundle(link.agency_id, link.visit_id)
+    except NotFound:
+        raise InvalidLink() from None
+    session = bundle.session
+    current = bundle.visit.schedule_version == link.generation
+    generation = None if session is None else session.guest_generation if link.who == GUEST else session.link_generation
+    if session is None or not current or generation != link.generation:
+        raise InvalidLink()
+    if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
+        raise ClientLinkExpired()
+    return bundle, session, GUEST if link.who == GUEST else CLIENT
+
+
+def require_open(session: Session | None, now: datetime) -> Session:
+    """The link holder's session, if it is still open: the client's texts for an end (R20, R23) or expiry (R13)."""
+    if session is None or session.state == SessionState.OVER:
+        raise ClientSessionOver()
+    if session.state == SessionState.EXPIRED or now >= session.expires_at:
+        raise ClientLinkExpired()
+    return session
