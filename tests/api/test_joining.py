@@ -98,8 +98,10 @@ def test_r16_client_page_shows_agency_caregiver_first_name_and_time_only(make_vi
     response = flow.client("view", token)
     assert response.status_code == 200
     body = response.json_body
+    # (R38: the page's own role, and a guest's first name for their tile once one is invited)
     assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "state",
-                         "caregiver_present"}
+                         "caregiver_present", "role", "guest_first_name"}
+    assert body["role"] == "client" and body["guest_first_name"] is None
     assert body["agency_name"] == "Sunrise Home Care"
     assert body["caregiver_first_name"] == "Maria"
     assert body["start"] == iso(NOW - timedelta(minutes=10))

@@ -41,6 +41,12 @@ ARRIVE = """
 """
 
 
+def joined(page: Page) -> None:
+    """Waits until the page's Chime session runs: it listens for presence and transcripts, and opened the camera."""
+    page.wait_for_function("() => window.__vvChime && window.vvCallDiagnostics?.()?.provider === 'chime'")
+    page.wait_for_function("() => window.__vvTracks.some(t => t.kind === 'video' && t.readyState === 'live')")
+
+
 def status(page: Page, kind: str) -> None:
     """A TranscriptionStatus event, as Chime sends it when transcription starts or stops."""
     code = page.evaluate(f"() => window.__vvChime.SdkTranscriptionStatus.Type.{kind}")
@@ -106,7 +112,7 @@ def test_r39_captions_in_the_call_are_large_high_contrast_and_turn_on_and_off(
     page.goto("/join#captions-test-token")
     page.get_by_role("button", name="Check camera and microphone").click()
     page.get_by_role("button", name="Join", exact=True).click()
-    page.wait_for_function("() => window.__vvChime && window.vvCallDiagnostics?.()?.provider === 'chime'")
+    joined(page)
     page.evaluate(ARRIVE, [CAREGIVER_ID, "employee-sunrise-james"])
     page.evaluate(ARRIVE, [GUEST_ID, "guest-v-0123456789"])
     expect(page.get_by_test_id("tile-employee")).to_contain_text("James")
@@ -164,8 +170,9 @@ def test_r39_captions_started_by_the_caregiver_reach_the_client_page(new_context
     page.goto("/join#captions-test-token")
     page.get_by_role("button", name="Check camera and microphone").click()
     page.get_by_role("button", name="Join", exact=True).click()
-    page.wait_for_function("() => window.__vvChime && window.vvCallDiagnostics?.()?.provider === 'chime'")
+    joined(page)
     page.evaluate(ARRIVE, [CAREGIVER_ID, "employee-sunrise-james"])
+    expect(page.get_by_test_id("tile-employee")).to_contain_text("James")
 
     # When the caregiver turns captions on (Chime tells every attendee) and speaks
     status(page, "STARTED")

@@ -16,9 +16,9 @@ import { createPoller } from '../poller';
 import { createStore } from '../store';
 import { clientTexts } from '../texts/client';
 import { Guard } from '../ui/Guard';
-import { holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
+import { holdsPreview, infoOf, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
 import type { JoinEvent, JoinState } from './state';
-import { JoinView } from './view';
+import { JoinView, namesOf } from './view';
 import type { CallPart, JoinActions, JoinElements } from './view';
 
 const texts = clientTexts.en;
@@ -109,6 +109,11 @@ function onRunnerEvent(event: RunnerEvent): void {
   if (event.type === 'allowed') return releasePreview(true); // the runner holds camera and microphone from here
   if (event.type === 'started') self = event.join.attendee.attendee_id;
   dispatch(event);
+  // Someone the page cannot name yet joined (a guest invited during the call): one look at the link tells.
+  if (event.type === 'participants') {
+    const names = namesOf(infoOf(store.get()));
+    if (event.list.some((p) => !names[p.role])) poller.now();
+  }
   // The caregiver hung up or clocked out, the link expired, or the provider ended an idle meeting: the
   // API says which; an open session is waited for and joined again (shouldJoin).
   if (event.type === 'meeting-gone') poller.now();

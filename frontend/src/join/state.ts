@@ -69,7 +69,7 @@ export function linkToken(hash: string): string | null {
   return /^[A-Za-z0-9_-]{1,200}$/.test(token) ? token : null;
 }
 
-function infoOf(state: JoinState): ClientView | null {
+export function infoOf(state: JoinState): ClientView | null {
   return 'info' in state ? state.info : null;
 }
 

@@ -5,7 +5,7 @@ import type { CallRunner, StageIntent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
 import { DeviceStep } from '../ui/DeviceProblem';
 import { Mount } from '../ui/Mount';
-import type { Stage } from '../ui/Stage';
+import type { Names, Stage } from '../ui/Stage';
 import { caregiverAwaited } from './state';
 import type { JoinState } from './state';
 
@@ -173,6 +173,12 @@ function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale'
   }
 }
 
+/** The first names this page knows for the tiles (R38): the caregiver's, and the guest's or the client's. */
+export function namesOf(info: ClientView | null): Names {
+  if (!info) return {};
+  return { employee: info.caregiver_first_name, client: info.client_first_name ?? undefined, guest: info.guest_first_name ?? undefined };
+}
+
 export function JoinView(props: JoinViewProps) {
   const { state, texts, locale, call, self, actions } = props;
   const info = 'info' in state ? state.info : null;
@@ -193,7 +199,7 @@ export function JoinView(props: JoinViewProps) {
           texts={texts}
           elements={call.runner.elements}
           stage={state.stage}
-          names={{ employee: info?.caregiver_first_name }}
+          names={namesOf(info)}
           selfAttendeeId={self}
           live
           onControl={actions.control}
