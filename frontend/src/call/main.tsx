@@ -90,6 +90,7 @@ function firstName(full: string): string {
 async function loadNames(): Promise<void> {
   const visit = await api('get', '/api/visits/{visit_id}', where);
   if (visit.client.name) names.client = firstName(visit.client.name);
+  if (visit.session.guest) names.guest = visit.session.guest.first_name;
   draw();
 }
 

@@ -75,6 +75,23 @@ export const en = {
   youAreInCall: 'You are in the video session.',
   clientWaiting: 'The client is waiting for you.', // R35
   clientHasNoEmail: 'This client has no email address. Use "Copy invite link" instead.',
+  // R38: a guest in the call (a family member or an interpreter), with a link of their own
+  guestHeading: 'Guest',
+  guestIntro: 'A family member or an interpreter can join the call with a link of their own.',
+  guestFirstName: "Guest's first name",
+  guestEmail: "Guest's email address",
+  guestEmailHint: 'Only to send the link; it is not kept.',
+  emailGuestLink: "Email the guest's link",
+  copyGuestLink: "Copy the guest's link",
+  guestLinkSent: "The guest's link was sent.",
+  guestLinkCopied: "The guest's link was copied.",
+  guestClipboardFallback: 'Copy this link and send it to the guest:',
+  guestInCall: (name: string) => `${name} (guest) is in the call.`,
+  guestNotInCall: (name: string) => `${name} (guest) is not in the call.`,
+  guestInvitedAt: (time: string) => `Guest's link sent at ${time}.`,
+  guestInviteStale: "The visit time changed. Send the guest's link again.",
+  guestNameNeeded: "Enter the guest's first name.",
+  guestEmailNeeded: "Enter the guest's email address to email the link.",
   notes: 'Visit notes',
   saveNotes: 'Save notes',
   notesSaved: 'Notes saved.',
@@ -91,6 +108,11 @@ export const en = {
     client_left: 'Client left the video session',
     session_ended: 'Video session ended',
     link_expired: 'Link expired',
+    guest_invited: 'Guest invited', // R38
+    guest_joined: 'Guest joined the video session',
+    guest_left: 'Guest left the video session',
+    captions_on: 'Captions turned on', // R39
+    captions_off: 'Captions turned off',
   } as Record<string, string>,
   popupBlocked: 'Your browser blocked the call window. Allow pop-ups for this site and try again.',
 

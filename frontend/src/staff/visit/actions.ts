@@ -3,7 +3,7 @@ import { errorText } from '../../api/client';
 import { t } from '../../texts/staff';
 import type { Store } from '../../store';
 import { loadServiceNames, staffApi } from '../session';
-import type { Action, DialogEvent, DialogState } from './state';
+import type { Action, DialogEvent, DialogState, GuestDelivery } from './state';
 
 export interface DialogActions {
   load(): Promise<void>;
@@ -12,6 +12,8 @@ export interface DialogActions {
   invite(): Promise<void>;
   copyLink(): Promise<void>;
   join(): void;
+  /** R38: the visit's one guest, their link by email or copied. */
+  inviteGuest(delivery: GuestDelivery, firstName: string, email: string): Promise<void>;
   saveNotes(notes: string): Promise<void>;
   openTimeline(): Promise<void>;
 }
@@ -19,6 +21,14 @@ export interface DialogActions {
 export function dialogActions(visitId: string, store: Store<DialogState, DialogEvent>, onChange: () => void): DialogActions {
   const where = { path: { visit_id: visitId } };
   const dispatch = store.dispatch;
+  const copy = async (url: string): Promise<string | null> => {
+    try {
+      await navigator.clipboard.writeText(url);
+      return null;
+    } catch {
+      return url; // clipboard refused (permissions, insecure origin): the link to copy by hand
+    }
+  };
   const run = async (action: Action, call: () => Promise<DialogEvent>): Promise<void> => {
     dispatch({ type: 'busy', action });
     try {
@@ -65,6 +75,16 @@ export function dialogActions(visitId: string, store: Store<DialogState, DialogE
           fallback = url; // clipboard refused (permissions, insecure origin): the link to copy by hand
         }
         return { type: 'invited', session: result.session, feedback: 'link-copied', fallback };
+      }),
+    inviteGuest: (delivery, firstName, email) =>
+      run('guest', async () => {
+        if (!firstName.trim()) return { type: 'failed', message: t.guestNameNeeded };
+        if (delivery === 'email' && !email.trim()) return { type: 'failed', message: t.guestEmailNeeded };
+        const body = { first_name: firstName, delivery, ...(delivery === 'email' ? { email: email.trim() } : {}) };
+        const result = await staffApi('post', '/api/visits/{visit_id}/guests', { ...where, body });
+        if (delivery === 'email') return { type: 'guest-invited', session: result.session, feedback: 'guest-sent', fallback: null };
+        const fallback = await copy(result.join_url ?? '');
+        return { type: 'guest-invited', session: result.session, feedback: 'guest-copied', fallback };
       }),
     join() {
       // Opened synchronously in the click, so no pop-up blocker steps in. The call window joins, tells this

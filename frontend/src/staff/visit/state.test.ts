@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionStatus, Visit } from '../../api/types';
 import { STALE_MS } from '../../callChannel';
 import { en as t } from '../../texts/staff';
-import { LINK_GRACE_MS, REFRESH_MS, following, initialDialog, offered, reduceDialog, refreshMs, statusKey, statusLines } from './state';
+import { LINK_GRACE_MS, REFRESH_MS, following, guestLines, initialDialog, offered, reduceDialog, refreshMs, statusKey, statusLines } from './state';
 import type { DialogEvent, DialogState } from './state';
 
 const NOW = Date.parse('2026-11-25T19:40:00Z');
@@ -89,6 +89,7 @@ describe('visit dialog', () => {
       join: true,
       clockIn: true,
       clockOut: false,
+      guest: false, // R38: a guest's link needs the session the client's invite makes
     });
     expect(offered(loaded(), NOW).invite).toBe('resend'); // R09
     const clockedIn = loaded(visit({ clock_in_at: '2026-11-25T19:31:00Z' }));
@@ -97,7 +98,7 @@ describe('visit dialog', () => {
       expect(offered(loaded(visit({ session: session({ state }) })), NOW)).toMatchObject({ invite: null, copy: false, join: false });
     }
     const clockedOut = loaded(visit({ clock_in_at: '2026-11-25T19:31:00Z', clock_out_at: '2026-11-25T20:00:00Z' }));
-    expect(offered(clockedOut, NOW)).toEqual({ invite: null, copy: false, join: false, clockIn: false, clockOut: false });
+    expect(offered(clockedOut, NOW)).toEqual({ invite: null, copy: false, join: false, clockIn: false, clockOut: false, guest: false });
     // R13: past the link's end, no invite or join any more, even before the API said "expired"
     const late = Date.parse('2026-11-25T20:30:00Z') + LINK_GRACE_MS;
     expect(offered(loaded(), late)).toMatchObject({ invite: null, join: false });
@@ -128,5 +129,36 @@ describe('visit dialog', () => {
     expect(byHand.copyFallback).toBe('https://x/join#t');
     const failed = reduce(loaded(), { type: 'busy', action: 'invite' }, { type: 'failed', message: 'The client does not have an email address.' });
     expect([failed.busy, failed.error]).toEqual([null, 'The client does not have an email address.']);
+  });
+
+  it('test_r38_the_guest_is_invited_once_the_session_exists_and_only_while_it_is_open', () => {
+    expect(offered(loaded(), NOW).guest).toBe(true);
+    expect(offered(loaded(visit({ session: session({ state: 'active' }) })), NOW).guest).toBe(true);
+    for (const state of ['over', 'expired'] as const) {
+      expect(offered(loaded(visit({ session: session({ state }) })), NOW).guest).toBe(false);
+    }
+    const late = Date.parse('2026-11-25T20:30:00Z') + LINK_GRACE_MS; // R13
+    expect(offered(loaded(), late).guest).toBe(false);
+  });
+
+  it('test_r38_the_dialog_says_who_the_guest_is_where_they_are_and_when_their_link_went', () => {
+    expect(guestLines(loaded(), t, time)).toEqual([]);
+    const guest = { first_name: 'Ann', present: false, last_invite_sent_at: '2026-11-25T19:35:00Z', invite_stale: false };
+    const invited = loaded(visit({ session: session({ guest }) }));
+    expect(guestLines(invited, t, time)).toEqual(['Ann (guest) is not in the call.', "Guest's link sent at 19:35."]);
+    const inCall = loaded(visit({ session: session({ state: 'active', guest: { ...guest, present: true } }) }));
+    expect(guestLines(inCall, t, time)[0]).toBe('Ann (guest) is in the call.');
+    const moved = loaded(visit({ session: session({ guest: { ...guest, invite_stale: true } }) })); // R10
+    expect(guestLines(moved, t, time)).toContain(t.guestInviteStale);
+  });
+
+  it('test_r38_a_guest_invite_reports_what_came_back', () => {
+    const guest = { first_name: 'Ann', present: false, last_invite_sent_at: null, invite_stale: false };
+    const sent = reduce(loaded(), { type: 'busy', action: 'guest' }, { type: 'guest-invited', session: session({ guest }), feedback: 'guest-sent', fallback: null });
+    expect([sent.busy, sent.feedback, sent.visit?.session.guest?.first_name]).toEqual([null, 'guest-sent', 'Ann']);
+    const byHand = reduce(loaded(), { type: 'guest-invited', session: session({ guest }), feedback: 'guest-copied', fallback: 'https://x/join#g' });
+    expect([byHand.guestFallback, byHand.copyFallback]).toEqual(['https://x/join#g', null]);
+    // a new try clears the link shown by hand
+    expect(reduce(byHand, { type: 'busy', action: 'guest' }).guestFallback).toBeNull();
   });
 });

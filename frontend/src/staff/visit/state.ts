@@ -20,8 +20,10 @@ export const REFRESH_MS = 3000;
 /** R13: the link, and with it every invite and join, ends 15 minutes after the visit's scheduled end. */
 export const LINK_GRACE_MS = 15 * 60 * 1000;
 
-export type Action = 'clock-in' | 'clock-out' | 'invite' | 'copy' | 'notes';
-export type Feedback = 'invite-sent' | 'link-copied' | 'notes-saved' | 'call-opened';
+export type Action = 'clock-in' | 'clock-out' | 'invite' | 'copy' | 'notes' | 'guest';
+export type Feedback = 'invite-sent' | 'link-copied' | 'notes-saved' | 'call-opened' | 'guest-sent' | 'guest-copied';
+/** How a guest's link goes to them (R38). */
+export type GuestDelivery = 'email' | 'link';
 
 export interface CallFollow {
   phase: CallPhase;
@@ -39,6 +41,8 @@ export interface DialogState {
   feedback: Feedback | null;
   /** The join link to copy by hand, when the clipboard was refused. */
   copyFallback: string | null;
+  /** The guest's link to copy by hand, when the clipboard was refused (R38). */
+  guestFallback: string | null;
   error: string | null;
   /** The clock-out's warning (R22), as the API wrote it. */
   warning: string | null;
@@ -53,6 +57,7 @@ export type DialogEvent =
   | { type: 'busy'; action: Action }
   | { type: 'clocked'; visit: Visit; warning: string | null }
   | { type: 'invited'; session: SessionStatus; feedback: 'invite-sent' | 'link-copied'; fallback: string | null }
+  | { type: 'guest-invited'; session: SessionStatus; feedback: 'guest-sent' | 'guest-copied'; fallback: string | null }
   | { type: 'notes-saved' }
   | { type: 'failed'; message: string }
   | { type: 'call-opening'; at: number }
@@ -71,6 +76,7 @@ export const initialDialog: DialogState = {
   busy: null,
   feedback: null,
   copyFallback: null,
+  guestFallback: null,
   error: null,
   warning: null,
   timeline: null,
@@ -97,11 +103,19 @@ export function reduceDialog(state: DialogState, event: DialogEvent): DialogStat
     case 'session':
       return withSession(state, event.session);
     case 'busy':
-      return { ...state, ...quiet, busy: event.action, copyFallback: event.action === 'copy' ? null : state.copyFallback };
+      return {
+        ...state,
+        ...quiet,
+        busy: event.action,
+        copyFallback: event.action === 'copy' ? null : state.copyFallback,
+        guestFallback: event.action === 'guest' ? null : state.guestFallback,
+      };
     case 'clocked':
       return { ...state, ...quiet, visit: event.visit, warning: event.warning };
     case 'invited':
       return { ...withSession(state, event.session), ...quiet, feedback: event.feedback, copyFallback: event.fallback };
+    case 'guest-invited':
+      return { ...withSession(state, event.session), ...quiet, feedback: event.feedback, guestFallback: event.fallback };
     case 'notes-saved':
       return { ...state, ...quiet, feedback: 'notes-saved' };
     case 'failed':
@@ -149,12 +163,14 @@ export interface Offered {
   join: boolean;
   clockIn: boolean;
   clockOut: boolean;
+  /** R38: inviting the visit's one guest, once the client's invite made the session, while it is open. */
+  guest: boolean;
 }
 
 /** What the dialog offers: only actions that can still succeed (R43). */
 export function offered(state: DialogState, now: number): Offered {
   const visit = state.visit;
-  if (!visit) return { invite: null, copy: false, join: false, clockIn: false, clockOut: false };
+  if (!visit) return { invite: null, copy: false, join: false, clockIn: false, clockOut: false, guest: false };
   const session = visit.session.state;
   const linkOver = now >= new Date(visit.end).getTime() + LINK_GRACE_MS;
   const open = visit.virtual && session !== 'over' && session !== 'expired' && !linkOver && !visit.clock_out_at;
@@ -164,6 +180,7 @@ export function offered(state: DialogState, now: number): Offered {
     join: open,
     clockIn: !visit.clock_in_at && !visit.clock_out_at,
     clockOut: Boolean(visit.clock_in_at) && !visit.clock_out_at,
+    guest: open && session !== 'none',
   };
 }
 
@@ -211,4 +228,21 @@ export function statusLines(state: DialogState, now: number, texts: StatusTexts,
 /** The phase to put on the status line for tests and styles: the call's while it speaks, else the session's. */
 export function statusKey(state: DialogState, now: number): string {
   return following(state, now) && state.call ? `call-${state.call.phase}` : sessionState(state);
+}
+
+/** The guest's line (R38): who they are, whether they are in the call, and when their link last went out. */
+export interface GuestTexts {
+  guestInCall(name: string): string;
+  guestNotInCall(name: string): string;
+  guestInvitedAt(time: string): string;
+  guestInviteStale: string;
+}
+
+export function guestLines(state: DialogState, texts: GuestTexts, time: (iso: string) => string): string[] {
+  const guest = state.visit?.session.guest;
+  if (!guest) return [];
+  const lines = [guest.present ? texts.guestInCall(guest.first_name) : texts.guestNotInCall(guest.first_name)];
+  if (guest.last_invite_sent_at) lines.push(texts.guestInvitedAt(time(guest.last_invite_sent_at)));
+  if (guest.invite_stale) lines.push(texts.guestInviteStale);
+  return lines;
 }

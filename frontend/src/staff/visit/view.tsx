@@ -9,8 +9,8 @@ import { t } from '../../texts/staff';
 import { VirtualIcon } from '../../ui/VirtualIcon';
 import type { Staff } from '../session';
 import type { DialogActions } from './actions';
-import { offered, statusKey, statusLines } from './state';
-import type { DialogState } from './state';
+import { guestLines, offered, statusKey, statusLines } from './state';
+import type { DialogState, GuestDelivery } from './state';
 
 export interface DialogViewProps {
   state: DialogState;
@@ -45,16 +45,66 @@ function Timeline({ state, staff, actions }: Pick<DialogViewProps, 'state' | 'st
 }
 
 /** The join link in a field, selected once, when the clipboard was refused. */
-function CopyByHand({ link }: { link: string }) {
+function CopyByHand({ link, label = t.clipboardFallback, id = 'invite-link' }: { link: string; label?: string; id?: string }) {
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => field.current?.select(), [link]);
   return (
     <div class="link-fallback">
-      <label for="invite-link" class="label">
-        {t.clipboardFallback}
+      <label for={id} class="label">
+        {label}
       </label>
-      <input type="text" readOnly class="input" id="invite-link" value={link} ref={field} />
+      <input type="text" readOnly class="input" id={id} value={link} ref={field} />
     </div>
+  );
+}
+
+/** R38: the visit's one guest: who they are and where they are, and their link by email or to copy. */
+function GuestInvite({ state, staff, actions }: Pick<DialogViewProps, 'state' | 'staff' | 'actions'>) {
+  const name = useRef<HTMLInputElement>(null);
+  const email = useRef<HTMLInputElement>(null);
+  const guest = state.visit?.session.guest ?? null;
+  const busy = state.busy !== null;
+  const send = (delivery: GuestDelivery) =>
+    void actions.inviteGuest(delivery, guest?.first_name ?? name.current?.value ?? '', email.current?.value ?? '');
+  const feedback = state.feedback === 'guest-sent' ? t.guestLinkSent : state.feedback === 'guest-copied' && !state.guestFallback ? t.guestLinkCopied : '';
+  return (
+    <section class="guest-section" aria-labelledby="guest-heading" data-testid="guest">
+      <h4 id="guest-heading">{t.guestHeading}</h4>
+      {guest ? (
+        <p class="guest-status" data-testid="guest-status">
+          {guestLines(state, t, (iso) => timeOfDay(iso, staff.zone, staff.locale)).join(' ')}
+        </p>
+      ) : (
+        <p class="muted">{t.guestIntro}</p>
+      )}
+      {!guest && (
+        <>
+          <label for="guest-name" class="label">
+            {t.guestFirstName}
+          </label>
+          <input type="text" class="input" id="guest-name" ref={name} maxLength={50} autoComplete="off" />
+        </>
+      )}
+      <label for="guest-email" class="label">
+        {t.guestEmail}
+      </label>
+      <input type="email" class="input" id="guest-email" ref={email} maxLength={254} autoComplete="off" aria-describedby="guest-email-hint" />
+      <p class="muted" id="guest-email-hint">
+        {t.guestEmailHint}
+      </p>
+      <div class="actions">
+        <button type="button" class="btn" data-testid="email-guest" disabled={busy} onClick={() => send('email')}>
+          {t.emailGuestLink}
+        </button>
+        <button type="button" class="btn" data-testid="copy-guest" disabled={busy} onClick={() => send('link')}>
+          {t.copyGuestLink}
+        </button>
+      </div>
+      <p class="feedback" role="status" data-testid="guest-feedback">
+        {feedback}
+      </p>
+      {state.guestFallback && <CopyByHand link={state.guestFallback} label={t.guestClipboardFallback} id="guest-link" />}
+    </section>
   );
 }
 
@@ -156,6 +206,7 @@ export function DialogView({ state, staff, now, actions, onClose }: DialogViewPr
                 {feedback}
               </p>
               {state.copyFallback && <CopyByHand link={state.copyFallback} />}
+              {offer.guest && <GuestInvite state={state} staff={staff} actions={actions} />}
             </section>
           )}
         </>
