@@ -83,7 +83,8 @@ def test_r38_a_guest_needs_the_session_and_the_assigned_caregiver(api, tokens, m
     # Before the client's invite there is no session to join
     response = invite_guest(api, tokens, vid)
     assert response.status_code == 409
-    assert response.json_body == {"Code": "NO_SESSION", "Message": "Send the invite to the client before inviting a guest."}
+    assert response.json_body == {"Code": "NO_SESSION",
+                                  "Message": "Send the invite to the client before inviting a guest."}
     flow.link(vid)
     # Only the assigned caregiver invites (R05); another agency's visit is not found (R25)
     assert invite_guest(api, tokens, vid, who="emp2").json_body["Code"] == "NOT_ASSIGNED"

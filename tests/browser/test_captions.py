@@ -32,7 +32,8 @@ FEED = """
   const { meetingSession, DataMessage, SdkTranscriptFrame } = window.__vvChime;
   const data = SdkTranscriptFrame.encode({ events }).finish();
   const realtime = meetingSession.audioVideo.realtimeController;
-  realtime.realtimeReceiveDataMessage(new DataMessage(Date.now(), 'aws:chime:transcription', data, 'aws:chime:transcription', 'aws:chime:transcription'));
+  const topic = 'aws:chime:transcription';
+  realtime.realtimeReceiveDataMessage(new DataMessage(Date.now(), topic, data, topic, topic));
 }
 """
 ARRIVE = """
@@ -141,7 +142,8 @@ def test_r39_captions_in_the_call_are_large_high_contrast_and_turn_on_and_off(
     # ... large and high-contrast: at least 24 px, bold, and 7:1 or better (WCAG AAA) against the band
     line = band.locator(".caption-line").first
     style = line.evaluate("""el => { const s = getComputedStyle(el), b = getComputedStyle(el.parentElement);
-        return { size: parseFloat(s.fontSize), weight: Number(s.fontWeight), color: s.color, background: b.backgroundColor,
+        return { size: parseFloat(s.fontSize), weight: Number(s.fontWeight), color: s.color,
+                 background: b.backgroundColor,
                  speaker: getComputedStyle(el.querySelector('.caption-speaker')).color }; }""")
     assert style["size"] >= 24 and style["weight"] >= 700, style
     assert contrast(style["color"], style["background"]) >= 7, style
@@ -161,7 +163,9 @@ def test_r39_captions_in_the_call_are_large_high_contrast_and_turn_on_and_off(
     expect(page.get_by_test_id("captions")).to_have_count(0)
 
 
-def test_r39_captions_started_by_the_caregiver_reach_the_client_page(new_context: Callable[..., BrowserContext]) -> None:
+def test_r39_captions_started_by_the_caregiver_reach_the_client_page(
+    new_context: Callable[..., BrowserContext],
+) -> None:
     # Given a client in a Chime call who never pressed Captions
     context = new_context(phone=True)
     context.add_init_script(TEST_HOOKS)
