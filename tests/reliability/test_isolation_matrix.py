@@ -53,6 +53,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/api/visits/{visit_id}/session/join"): (200, 403, 403, 404, 404, *UNAUTHENTICATED),
     ("POST", "/api/visits/{visit_id}/session/leave"): (200, 403, 403, 404, 404, *UNAUTHENTICATED),
     ("POST", "/api/visits/{visit_id}/session/end"): (200, 403, 403, 404, 404, *UNAUTHENTICATED),
+    # R38: the visit's guest is invited by the assigned caregiver only. R39: captions likewise; the local provider
+    # cannot caption, so the rightful caller passes every access check and gets 422 CAPTIONS_NOT_AVAILABLE.
+    ("POST", "/api/visits/{visit_id}/guests"): (200, 403, 403, 404, 404, *UNAUTHENTICATED),
+    ("POST", "/api/visits/{visit_id}/session/captions"): (422, 403, 403, 404, 404, *UNAUTHENTICATED),
     ("GET", "/api/clients"): (403, 403, 200, 403, 200, *UNAUTHENTICATED),
     ("POST", "/api/clients"): (403, 403, 201, 403, 201, *UNAUTHENTICATED),
     ("PATCH", "/api/clients/{client_id}"): (403, 403, 200, 404, 404, *UNAUTHENTICATED),
@@ -66,7 +70,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
 # What each route needs to find in place so that its rightful caller succeeds.
 SETUP = {
     "/session/join": "ready", "/session/leave": "joined", "/session/end": "invited", "/clock-out": "clocked_in",
-    "/session": "invited", "/timeline": "invited",
+    "/session": "invited", "/timeline": "invited", "/guests": "invited", "/session/captions": "joined",
 }
 WEEK = {"from": iso(NOW - timedelta(days=3)), "to": iso(NOW + timedelta(days=3))}
 # Agency 1's names, emails and ids: none may appear in an answer to a caller of agency 2.
@@ -150,6 +154,8 @@ class Matrix:
                                       "start": iso(NOW), "end": iso(NOW + timedelta(hours=1)), "virtual": True},
             ("PUT", "/api/visits/{visit_id}/notes"): {"notes": "Took the morning medication."},
             ("POST", "/api/visits/{visit_id}/invite"): {"delivery": "link"},
+            ("POST", "/api/visits/{visit_id}/guests"): {"first_name": "Ann", "delivery": "link"},
+            ("POST", "/api/visits/{visit_id}/session/captions"): {"on": True},
             ("POST", "/api/clients"): {"name": f"New Client {n}"},
             ("PATCH", "/api/clients/{client_id}"): {"preferred_language": "es"},
             ("POST", "/api/employees"): {"name": f"New Employee {n}", "email": f"new{n}@example.test",

@@ -12,7 +12,10 @@ SPEC.md says must happen, checks every answer against it, and after every step c
   time, what a call writes carries that call's time, and each state change writes its line (R26);
 - every email sent matches an `invite_sent` line on the timeline, and carries the link of its time;
 - terminal states stay terminal: once `over` or `expired`, always that, with the same reason;
-- the session status (state, staleness, last invite, expiry, end reason) is what the model says.
+- the session status (state, staleness, last invite, expiry, end reason) is what the model says;
+- the guest (R38) follows the client's rules: their link needs the session, dies with a time change, expires with the
+  session and is refused once it ended; it waits for the caregiver, and the guest leaving ends nothing. Every guest
+  email matches a `guest_invited` line and carries the guest's link of its time; there is one guest per visit.
 
 `make reliability` (RELIABILITY_FULL=1) runs 100 examples x 50 steps; `make test` runs a small, real sample.
 Figures of the last run are written to test-output/reliability/lifecycle.json.
@@ -53,6 +56,7 @@ OPEN = ("invited", "active")
 TERMINAL = ("over", "expired")
 DIRECTORY_PARTITIONS = {"AGENCY#ag1", "AGENCY#ag2"}
 CLIENT_EMAIL = "eleanor.rigby@mail.example.test"
+GUEST_EMAIL = "ann.rigby@family.example.test"
 
 TEXT = {
     "INVALID_LINK": "This link is no longer valid. Please ask your care provider for a new invitation.",
@@ -63,6 +67,7 @@ TEXT = {
     "CLIENT_SESSION_OVER": "Your caregiver has ended the session. You can now close this page.",
     "NOT_CLOCKED_IN": "You must clock in to the visit before you can join the video session.",
     "NO_SESSION": "Send the invite to the client before joining the video session.",
+    "GUEST_NEEDS_SESSION": "Send the invite to the client before inviting a guest.",
 }
 
 
@@ -76,6 +81,10 @@ class ModelSession:
     sent_gen: int  # the schedule version of the link the client last received
     last_invite: datetime | None = None
     ended_reason: str | None = None
+    guest: str | None = None  # R38: the guest's first name, once invited
+    guest_gen: int | None = None  # the schedule version of the guest's current link
+    guest_sent_gen: int | None = None
+    guest_invited_at: datetime | None = None
 
 
 class Figures:
@@ -145,6 +154,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.vid = ""
         self.session: ModelSession | None = None
         self.links: dict[int, str] = {}  # schedule version -> the link token of that version
+        self.guest_links: dict[int, str] = {}  # R38: the same, for the guest's links
+        self.guest_emails = 0
         self.version = 1
         self.assigned = "emp1"
         self.clocked_in = self.clocked_out = False
@@ -210,6 +221,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.delete_pending = True
         self.browser_leaves(f"employee-{self.assigned}")  # both windows show that the session is over (R20)
         self.browser_leaves(f"client-{self.vid}")
+        self.browser_leaves(f"guest-{self.vid}")
 
     def browser_leaves(self, who: str, dropped: bool = False) -> None:
         self.chime.disconnect(who, self.now(), dropped)
@@ -226,8 +238,10 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @initialize(with_email=st.sampled_from([True, True, True, False]),
                 start_in=st.integers(min_value=-40, max_value=30), minutes=st.sampled_from([30, 60]),
-                progress=st.sampled_from([0, 1, 2, 3, 4, 4, 4, 4]), delivery=st.sampled_from(["email", "link"]))
-    def create_visit(self, with_email: bool, start_in: int, minutes: int, progress: int, delivery: str) -> None:
+                progress=st.sampled_from([0, 1, 2, 3, 4, 4, 4, 4]), delivery=st.sampled_from(["email", "link"]),
+                with_guest=st.booleans())
+    def create_visit(self, with_email: bool, start_in: int, minutes: int, progress: int, delivery: str,
+                     with_guest: bool) -> None:
         """A fresh visit, taken some way into the lifecycle through the same checked rules (short runs reach
         the call too: invite, clock in, caregiver joins, client joins)."""
         self.client_id = "cli1" if with_email else "cli2"
@@ -242,6 +256,11 @@ class LifecycleMachine(RuleBasedStateMachine):
                  lambda: self.employee_join(False), lambda: self.client_join_current()]
         for step in steps[:progress]:
             step()
+        if with_guest and progress >= 1:  # R38: half the visits have a guest too, in the call if the client is
+            self.invite_guest("Ann", "link", False)
+            token = self.guest_links.get(self.version)
+            if progress == 4 and token is not None:
+                self.guest_join_with(token, self.version)
 
     def client_join_current(self) -> None:
         token = self.links.get(self.version)
@@ -315,6 +334,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             s.expires_at = end + GRACE
         if self.links:  # R10: the newest link sent so far stops working at once
             old = self.links[max(self.links)]
+            self.expect(self.call("POST", "/api/join", {"token": old}), 404, "INVALID_LINK", "INVALID_LINK")
+        if self.guest_links:  # R38, R10: the guest's too
+            old = self.guest_links[max(self.guest_links)]
             self.expect(self.call("POST", "/api/join", {"token": old}), 404, "INVALID_LINK", "INVALID_LINK")
 
     @varied
@@ -488,6 +510,102 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.ran("client_network_drops")
         self.browser_leaves(f"client-{self.vid}", dropped=True)
 
+    # The guest (R38): a link of their own that follows every rule of the client's -----------------------------
+
+    @varied
+    @rule(name=st.sampled_from(["Ann", "Ann", "ann", "Ben"]), delivery=st.sampled_from(["link", "link", "email"]),
+          as_other=st.sampled_from([False, False, False, True]))
+    def invite_guest(self, name: str, delivery: str, as_other: bool) -> None:
+        self.ran("invite_guest")
+        body = {"first_name": name, "delivery": delivery, **({"email": GUEST_EMAIL} if delivery == "email" else {})}
+        response = self.call("POST", f"/api/visits/{self.vid}/guests", body, self.caller(as_other))
+        s = self.session
+        if as_other:
+            self.expect(response, 403, "NOT_ASSIGNED")
+            return
+        if s is not None and s.state == "over":
+            self.expect(response, 409, "SESSION_OVER", "SESSION_OVER")
+            return
+        if self.link_dead():
+            self.expect(response, 410, "LINK_EXPIRED", "LINK_EXPIRED")
+            return
+        if s is None:
+            self.expect(response, 409, "NO_SESSION", "GUEST_NEEDS_SESSION")
+            return
+        if s.guest is not None and s.guest.casefold() != name.casefold():
+            self.expect(response, 409, "GUEST_EXISTS")  # one guest per visit
+            return
+        body = self.expect(response, 200)
+        s.guest = s.guest or name
+        if s.guest_gen != self.version:  # a first invite, or the time changed since (R10): a fresh link
+            s.guest_gen = self.version
+        s.guest_sent_gen, s.guest_invited_at = s.guest_gen, self.now()
+        if delivery == "email":
+            sent = [m for m in self.emails() if m["To"] == GUEST_EMAIL]
+            assert len(sent) == self.guest_emails + 1, "exactly one email per emailed guest invite"
+            self.guest_emails += 1
+            text = email_parts(sent[-1])[0]
+            assert "Rigby" not in text and "Eleanor" not in text, "the guest's email says nothing of the client"
+            token = token_of(re.search(r"https://\S+/join#\S{43}", text).group(0))  # type: ignore[union-attr]
+        else:
+            token = token_of(body["join_url"])
+        self.expect_events.append("guest_invited")
+        assert token not in self.links.values(), "the guest's link is their own"
+        known = self.guest_links.get(s.guest_gen)
+        assert known in (None, token), "R09: a resend of the same schedule sends the guest the same link"
+        assert token not in [t for g, t in self.guest_links.items() if g != s.guest_gen], "R10: a fresh link"
+        self.guest_links[s.guest_gen] = token
+
+    def pick_guest_link(self, data: Any) -> tuple[str, int | None]:
+        options: list[tuple[str, int | None]] = [(t, g) for g, t in self.guest_links.items()]
+        options.append(("B" * 43, None))
+        return data.draw(st.sampled_from(options), label="guest link")
+
+    def guest_link_outcome(self, gen: int | None) -> tuple[int, str, str] | None:
+        s = self.session
+        if gen is None or s is None or gen != self.version or gen != s.guest_gen:
+            return 404, "INVALID_LINK", "INVALID_LINK"
+        if s.state == "expired" or self.now() >= s.expires_at:
+            return 410, "LINK_EXPIRED", "CLIENT_LINK_EXPIRED"
+        return None
+
+    @varied
+    @rule(data=st.data())
+    def guest_join(self, data: Any) -> None:
+        self.guest_join_with(*self.pick_guest_link(data))
+
+    def guest_join_with(self, token: str, gen: int | None) -> None:
+        self.ran("guest_join")
+        response = self.call("POST", "/api/join/attendee", {"token": token})
+        refused = self.guest_link_outcome(gen)
+        s = self.session
+        if refused is not None:
+            self.expect(response, *refused)
+        elif s is not None and s.state == "over":
+            self.expect(response, 409, "SESSION_OVER", "CLIENT_SESSION_OVER")
+        elif s is not None and s.state == "invited":
+            self.expect(response, 409, "WAITING_FOR_CAREGIVER")  # the guest waits for the caregiver too
+        elif self.chime.down:
+            self.expect(response, 503, "VIDEO_UNAVAILABLE")
+        else:
+            body = self.expect(response, 200)
+            assert body["attendee"]["external_user_id"] == f"guest-{self.vid}"
+            Figures.rules["guest_in_call"] += 1
+            assert self.chime.connect(body["meeting"]["MeetingId"], f"guest-{self.vid}", self.now())
+
+    @varied
+    @rule(data=st.data())
+    def guest_leave(self, data: Any) -> None:
+        self.ran("guest_leave")
+        token, gen = self.pick_guest_link(data)
+        response = self.call("POST", "/api/join/leave", {"token": token})
+        refused = self.guest_link_outcome(gen)
+        if refused is not None:
+            self.expect(response, *refused)
+            return
+        assert self.expect(response, 200)["state"] == self.effective()  # R38: a guest leaving ends nothing
+        self.browser_leaves(f"guest-{self.vid}")
+
     # Chime's events: in order, out of order, twice, or never ----------------------------------------------
 
     def deliver(self, detail: dict[str, Any]) -> None:
@@ -605,6 +723,15 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert status["ended_reason"] == reason, status
         if state not in OPEN:
             assert not status["client_present"] and not status["employee_present"], status
+        guest = status["guest"]
+        if s.guest is None:
+            assert guest is None, status
+        else:
+            assert guest is not None and guest["first_name"] == s.guest, status
+            assert guest["last_invite_sent_at"] == iso(s.guest_invited_at) if s.guest_invited_at else True, status
+            assert guest["invite_stale"] == (state in OPEN and s.guest_sent_gen != self.version), status  # R10
+            if state not in OPEN:
+                assert not guest["present"], status
 
     def check_terminal(self, status: dict[str, Any]) -> None:
         observed = (status["state"], status["ended_reason"])
@@ -624,7 +751,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         if self.session is not None and self.session.state in TERMINAL and not self.delete_pending:
             assert not live, "an ended session leaves no live meeting behind"
         if stored is not None and stored.state in TERMINAL:
-            assert not stored.employee_present and not stored.client_present
+            assert not stored.employee_present and not stored.client_present and not stored.guest_present
             if not self.delete_pending:
                 assert stored.meeting_to_delete is None and stored.sweep_at is None, "left the sweep index"
 
@@ -642,9 +769,14 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.timeline = current
 
     def check_emails(self, events: list[Any]) -> None:
-        sent = self.emails()
+        sent = [m for m in self.emails() if m["To"] == CLIENT_EMAIL]
         invites = sum(1 for e in events if e.type == "invite_sent")
         assert len(sent) == invites == self.emails_checked, ("every email matches an invite", len(sent), invites)
+        to_guest = [m for m in self.emails() if m["To"] == GUEST_EMAIL]
+        guest_invites = sum(1 for e in events if e.type == "guest_invited" and e.detail == "email")
+        assert len(to_guest) == guest_invites == self.guest_emails, ("every guest email matches its line",
+                                                                      len(to_guest), guest_invites)
+        assert len(self.emails()) == len(sent) + len(to_guest), "no email to anyone else"
 
     def teardown(self) -> None:
         Figures.chime_calls += len(self.chime.calls)

@@ -249,6 +249,76 @@ def test_hang_up_racing_joins_leaves_nothing_live_after_the_end(stack: Stack) ->
         tried("hang-up vs 49 joining threads", "joins before the end, then refused" if got_in else "end first")
 
 
+def test_r38_50_concurrent_guest_invites_give_one_guest_and_one_link(stack: Stack) -> None:
+    for round_ in range(ROUNDS):
+        # Given an invited session with no guest yet
+        vid, client_token = stack.ready_visit()
+        mails_before = len(stack.call("GET", "/api/dev/outbox").body)
+        # When the caregiver invites the guest 50 times at once, by email and by copied link; in odd rounds half the
+        # calls name another guest
+        names = ["Ann" if i % 2 == 0 or round_ % 2 == 0 else "Ben" for i in range(THREADS)]
+        calls = [Call("POST", f"/api/visits/{vid}/guests",
+                      {"first_name": name, "delivery": "email" if i % 4 == 1 else "link",
+                       "email": "ann@family.example.test"}, CAREGIVER) for i, name in enumerate(names)]
+        replies = [r[0] for r in race(stack, calls)]
+        # Then one name won: its invites all succeeded, the other name's were refused as a second guest
+        winners = {name for name, r in zip(names, replies, strict=True) if r.status == 200}
+        assert len(winners) == 1, winners
+        winner = winners.pop()
+        for name, reply in zip(names, replies, strict=True):
+            assert reply.status == (200 if name == winner else 409), reply.body
+            if reply.status == 409:
+                assert reply.body["Code"] == "GUEST_EXISTS", reply.body
+        # And every link copied or emailed is the same one, the guest's own, and it opens the visit as the guest
+        ok = [(c, r) for c, r in zip(calls, replies, strict=True) if r.status == 200]
+        copied = {r.body["join_url"] for c, r in ok if c.body["delivery"] == "link"}
+        mails = stack.call("GET", "/api/dev/outbox").body[mails_before:]
+        emailed = {url for mail in mails for url in re.findall(r"http\S+/join#[A-Za-z0-9_-]{43}", mail["text"])}
+        assert len(mails) == sum(1 for c, _ in ok if c.body["delivery"] == "email")
+        assert len(copied) == 1 and emailed <= copied, (copied, emailed)
+        token = copied.pop().split("#", 1)[1]
+        assert token != client_token
+        view = stack.call("POST", "/api/join", {"token": token})
+        assert view.status == 200 and view.body["role"] == "guest", view.body
+        # And the session has that one guest, with each successful invite on the timeline once
+        assert stack.session(vid)["guest"]["first_name"] == winner
+        assert [e["type"] for e in stack.timeline(vid)].count("guest_invited") == len(ok)
+        tried("guest invites (50 at once)", "one guest" if round_ % 2 == 0 else "one of two names")
+
+
+def test_r38_hang_up_racing_guest_joins_and_leaves_leaves_nothing_live_after_the_end(stack: Stack) -> None:
+    for _ in range(ROUNDS):
+        # Given a call running with a guest invited
+        vid, _ = stack.ready_visit(joined=True)
+        invite = stack.call("POST", f"/api/visits/{vid}/guests", {"first_name": "Ann", "delivery": "link"}, CAREGIVER)
+        assert invite.status == 200, invite.body
+        token = str(invite.body["join_url"]).split("#", 1)[1]
+        # When a hang-up races 25 guest threads that each join three times and 24 that each leave twice
+        calls = [Call("POST", f"/api/visits/{vid}/session/end", user=CAREGIVER)]
+        calls += [Call("POST", "/api/join/attendee", {"token": token}, times=3)] * 25
+        calls += [Call("POST", "/api/join/leave", {"token": token}, times=2)] * 24
+        results = race(stack, calls)
+        end = results[0][0]
+        joins = [r for replies in results[1:26] for r in replies]
+        leaves = [r for replies in results[26:] for r in replies]
+        # Then the hang-up ended the session, once, and no guest's leave ended or changed anything else
+        assert end.status == 200 and end.body["state"] == "over", end.body
+        session = stack.session(vid)
+        assert (session["state"], session["ended_reason"]) == ("over", "hang_up")
+        assert not session["guest"]["present"]
+        assert [e["type"] for e in stack.timeline(vid)].count("session_ended") == 1
+        assert {r.status for r in leaves} == {200}, [r.body for r in leaves if r.status != 200]
+        # And joins got in before the end or were refused; none that started after the end's answer got in
+        assert {r.status for r in joins} <= {200, 409}, [r.body for r in joins if r.status not in (200, 409)]
+        assert not [r for r in joins if r.status == 200 and r.started > end.finished]
+        live = {r.body["meeting"]["MeetingId"] for r in joins if r.status == 200 and stack.meeting_live(r.body)}
+        assert not live, live
+        # And the guest's link is refused with R23's answer from now on
+        assert stack.call("POST", "/api/join/attendee", {"token": token}).body["Code"] == "SESSION_OVER"
+        got_in = sum(1 for r in joins if r.status == 200)
+        tried("hang-up vs 49 guest threads", "joins before the end, then refused" if got_in else "end first")
+
+
 def test_hang_up_racing_email_invites_leaves_every_sent_email_on_the_timeline(stack: Stack) -> None:
     """Regression: an invite whose email went out while the session ended left no trace (R26) and said CONFLICT."""
     for round_ in range(ROUNDS):
