@@ -487,3 +487,43 @@ def test_ids_sent_to_chime_carry_no_personal_data(api: Api, tokens: dict[str, st
     assert not [p for p in personal for value in ids.values() if p.lower() in str(value).lower()]
     assert not [p for p in personal for value in users if p.lower() in value.lower()]
     checked("Chime ids")
+
+
+# --- The guest (R38): a link of their own, kept as the client's is ----------------------------------------------------
+
+def test_r38_the_guests_link_is_stored_hashed_and_their_email_names_nobody(
+        api: Api, tokens: dict[str, str], make_visit: Any, flow: Any, services: Any) -> None:
+    from chalicelib.integrations.email import SesMailer
+
+    # Given SES requests recorded as sent, and a visit whose client is invited
+    client = boto3.client("sesv2", region_name="us-east-1")
+    requests: list[dict[str, Any]] = []
+    client.meta.events.register("provide-client-params.sesv2.SendEmail", lambda params, **_: requests.append(params))
+    services._mailer = SesMailer(client)
+    vid = make_visit()
+    client_link = flow.link(vid)
+    # When the caregiver copies the guest's link, then emails it to the guest
+    copied = api.call("POST", f"/api/visits/{vid}/guests", {"first_name": "Zelda", "delivery": "link"},
+                      tokens["emp1"]).json_body["join_url"]
+    emailed = api.call("POST", f"/api/visits/{vid}/guests", {"first_name": "Zelda", "delivery": "email",
+                                                             "email": "zelda.quist@family.example.test"},
+                       tokens["emp1"])
+    assert emailed.status_code == 200, emailed.json_body
+    # Then the guest's token is in the fragment only, is not the client's, and only its hash is stored
+    assert urlsplit(copied).query == "" and urlsplit(copied).path == "/join"
+    token = _token(copied)
+    assert token != client_link
+    stored = "\n".join(all_stored_items())
+    assert token not in stored and f"LINK#{hashlib.sha256(token.encode()).hexdigest()}" in stored
+    # And neither the address the link went to nor the guest's first name's address is kept
+    assert "zelda.quist" not in stored
+    # And the email carries that same link, under the fixed subject, tagged with ids and the recipient's kind only
+    (request,) = requests
+    mime = request["Content"]["Raw"]["Data"].decode()
+    subject = re.search(r"^Subject: (.*)$", mime, re.M)
+    assert subject and subject.group(1).strip() == "Your video visit link"
+    tags = {t["Name"]: t["Value"] for t in request["EmailTags"]}
+    assert set(tags) == {"agency", "visit", "recipient"} and tags["recipient"] == "guest"
+    personal = (*SEEDED_PERSONAL, "Zelda", "Quist", "Sunrise")
+    assert not [p for p in personal for value in (subject.group(1), *tags.values()) if p.lower() in value.lower()]
+    checked("guest link hashed, guest email subject and tags")
