@@ -36,6 +36,9 @@ PRICE = {
     "cloudfront_gb": 0.085,                      # data out to the internet, first 10 TB, United States
     "waf_request": 0.60 / 1e6,
     "chime_attendee_minute": 0.0017,
+    # R39: Chime live transcription runs one Amazon Transcribe stream per meeting (the two most active talkers as
+    # two channels of it); standard streaming, tier 1, billed per second
+    "transcribe_streaming_minute": 0.024,
 }
 
 # Assumptions, stated in docs/PERFORMANCE.md.
@@ -210,6 +213,13 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     section.add("  of which the services the issue lists (no X-Ray, CloudFront, WAF)",
                 f"${today['brief_services_total']:.6f}")
     section.add("Chime SDK: 2 attendees x 60 min (separately)", f"${today['chime']:.4f}")
+    # R38, R39: what a guest and captions add to the visit
+    guest = VISIT_MINUTES * PRICE["chime_attendee_minute"]
+    captions = VISIT_MINUTES * PRICE["transcribe_streaming_minute"]
+    captions_requests = 2 * today["total"] / today["requests"]  # on and off, at this visit's average request
+    section.add("a guest (R38): a third attendee x 60 min", f"${guest:.4f}")
+    section.add("captions (R39): one Transcribe stream x 60 min", f"${captions:.4f}")
+    section.add("captions (R39): their 2 API requests (on, off)", f"${captions_requests:.6f}")
     section.add("API requests per visit (front end as built)", f"{today['requests']:,.0f}")
     for action, dollars in today["per_poll"].items():
         section.add(f"one {action.split(' (')[0]}", f"${dollars:.7f}")
@@ -221,5 +231,6 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
                          f"{NETWORK_MS}; prices as published {PRICES_TAKEN}")
     section.data = {"today": {**today, "lines": [list(x) for x in today["lines"]]},
                     "before": {**before, "lines": [list(x) for x in before["lines"]]},
-                    "scenario": [u.__dict__ for u in scenario()], "prices": PRICE}
+                    "scenario": [u.__dict__ for u in scenario()], "prices": PRICE,
+                    "guest": guest, "captions": captions, "captions_requests": captions_requests}
     return section
