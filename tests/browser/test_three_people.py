@@ -24,6 +24,7 @@ from tests.browser.helpers import (
     Api,
     assert_loopback_media,
     assert_video_flowing,
+    axe_serious,
     shot,
     sign_in,
     visit_day,
@@ -103,6 +104,9 @@ def test_r38_three_people_in_one_call_through_a_guests_leave_and_rejoin_and_the_
     for page in (call, client, guest):
         assert_loopback_media(page)
     assert client.evaluate("() => document.documentElement.scrollWidth") <= 360  # fits the phone
+    for page in (call, client, guest):  # three people's tiles, no serious accessibility issue
+        assert axe_serious(page) == [], page.url
+    assert axe_serious(main, "[data-testid=guest]") == []  # the dialog's guest part
     shot(call, "r38-three-caregiver")
     shot(client, "r38-three-client-phone")
     shot(guest, "r38-three-guest")
