@@ -4,7 +4,7 @@ import type { Staff } from './session';
 import { daysShown, initialStaff, periodRange, reduceStaff, scheduleKey } from './state';
 import type { StaffEvent, StaffState } from './state';
 
-const me: Me = { employee_id: 'e1', name: 'James Okafor', role: 'employee', agency_id: 'a1', time_zone: 'America/New_York', agency: { id: 'a1', name: 'Sunrise' } };
+const me: Me = { employee_id: 'e1', name: 'James Okafor', role: 'employee', agency_id: 'a1', time_zone: 'America/New_York', agency: { id: 'a1', name: 'Sunrise', locale: 'en-US' } };
 const staff: Staff = { me, zone: 'America/New_York', locale: 'en-US', isCoordinator: false, name: 'James Okafor' };
 const reduce = (state: StaffState, ...events: StaffEvent[]): StaffState => events.reduce(reduceStaff, state);
 const signedIn = reduce(initialStaff, { type: 'signed-in', staff, today: '2026-11-25', askedDay: null });
@@ -35,7 +35,7 @@ describe('staff app', () => {
   });
 
   it('test_r03_a_card_opens_the_preview_then_the_dialog', () => {
-    const visit = { id: 'v1', client_id: 'c1', employee_id: 'e1', service_code: 'TELE', start: 's', end: 'e', virtual: true, client: { id: 'c1', name: 'Ada', has_email: true } };
+    const visit = { id: 'v1', client_id: 'c1', employee_id: 'e1', service_code: 'TELE', start: 's', end: 'e', virtual: true, cancelled: false, client: { id: 'c1', name: 'Ada', has_email: true } };
     const preview = reduce(signedIn, { type: 'preview', visit });
     expect(preview.screen === 'schedule' && preview.open).toEqual({ kind: 'preview', visit });
     const dialog = reduce(preview, { type: 'details', visitId: 'v1' });
