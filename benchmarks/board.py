@@ -54,10 +54,10 @@ def _seed(svc: Any, count: int, now: datetime) -> None:
 
 def measure(count: int) -> dict[str, Any]:
     """The calls, request units and the app's own CPU time of one board read of a day of `count` visits."""
-    import tests.conftest  # noqa: F401  (the test stage's environment)
     from chalice.test import Client
     from moto import mock_aws
 
+    import tests.conftest  # noqa: F401  (the test stage's environment)
     from app import app
     from chalicelib.clock import ShiftedClock
     from chalicelib.integrations.local_meetings import LocalMeetings
