@@ -57,8 +57,8 @@ function Reassign({ visit, staff, employees, busy, onReassign }: {
   return (
     <li class="record-row" data-visit-id={visit.id}>
       <span class="record-main">
-        <strong class="nowrap">
-          {dayLabel(visit.start, staff.zone, staff.locale)}, {timeRange(visit.start, visit.end, staff.zone, staff.locale)}
+        <strong>
+          {dayLabel(visit.start, staff.zone, staff.locale)}, <span class="nowrap">{timeRange(visit.start, visit.end, staff.zone, staff.locale)}</span>
         </strong>{' '}
         {visit.client.name} {visit.virtual && <VirtualIcon label={t.virtualVisitLabel} />}
       </span>

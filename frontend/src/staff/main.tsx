@@ -12,13 +12,6 @@ import type { ScheduleEntry } from '../api/types';
 import { completeCognitoSignIn, devLogin, getToken, listDevUsers, loadRuntimeConfig, signOut, startCognitoSignIn } from '../auth';
 import type { CognitoConfig } from '../auth';
 import { dateKey } from '../calendar';
-import { LiveBoard } from '../console/Board';
-import { Clients } from '../console/Clients';
-import { Employees } from '../console/Employees';
-import { Report } from '../console/Report';
-import { ServiceCodes } from '../console/ServiceCodes';
-import { Settings } from '../console/Settings';
-import { Visits } from '../console/Visits';
 import { createPoller } from '../poller';
 import { createStore } from '../store';
 import { registerShell } from './shell';
@@ -160,8 +153,29 @@ function Sections({ section }: { section: Section }) {
   );
 }
 
+type ConsoleModule = typeof import('../console/index');
+let consoleModule: Promise<ConsoleModule> | null = null;
+
+/** The console's code, fetched the first time a coordinator opens a section other than the schedule. */
+function useConsole(wanted: boolean): ConsoleModule | null {
+  const [loaded, setLoaded] = useState<ConsoleModule | null>(null);
+  useEffect(() => {
+    if (!wanted || loaded) return;
+    consoleModule ??= import('../console/index');
+    consoleModule.then(setLoaded).catch(() => {
+      consoleModule = null;
+      dispatch({ type: 'failed', message: clientTexts.en.networkError });
+    });
+  }, [wanted, loaded]);
+  return loaded;
+}
+
 function SectionPage({ state }: { state: Extract<StaffState, { screen: 'schedule' }> }) {
   const { staff, today } = state;
+  const module = useConsole(state.section !== 'schedule');
+  if (state.section === 'schedule') return <Schedule schedule={state.schedule} staff={staff} actions={scheduleActions} />;
+  if (!module) return <p class="loading">{t.loading}</p>;
+  const { LiveBoard, Visits, Clients, Employees, ServiceCodes, Report, Settings } = module;
   switch (state.section) {
     case 'board':
       return <LiveBoard staff={staff} today={today} />;
@@ -177,8 +191,6 @@ function SectionPage({ state }: { state: Extract<StaffState, { screen: 'schedule
       return <Report staff={staff} today={today} />;
     case 'settings':
       return <Settings onSaved={(agency) => dispatch({ type: 'agency', staff: withAgency(staff, agency) })} />;
-    case 'schedule':
-      return <Schedule schedule={state.schedule} staff={staff} actions={scheduleActions} />;
   }
 }
 

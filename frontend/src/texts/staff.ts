@@ -91,6 +91,9 @@ export const en = {
     client_left: 'Client left the video session',
     session_ended: 'Video session ended',
     link_expired: 'Link expired',
+    visit_changed: 'Visit changed by the coordinator',
+    visit_cancelled: 'Visit cancelled', // R34
+    link_opened: 'The client opened the link', // R35
   } as Record<string, string>,
   popupBlocked: 'Your browser blocked the call window. Allow pop-ups for this site and try again.',
 
