@@ -98,9 +98,15 @@ def board(services: Services, caller: Caller, day: date | None, now: datetime) -
 
 def to_reassign(services: Services, agency_id: str, staff: dict[str, Employee], now: datetime) -> list[dict[str, Any]]:
     """R36: the upcoming visits of deactivated staff, soonest first (one Query per deactivated person who still
-    holds some; none once they are all reassigned or cancelled)."""
-    held = [v for e in staff.values() if not e.active and e.to_reassign
-            for v in upcoming_visits(services, agency_id, e.employee_id, now)]
+    holds some; none once they are all reassigned, cancelled or past)."""
+    held: list[Visit] = []
+    for person in staff.values():
+        if person.active or not person.to_reassign:
+            continue
+        theirs = upcoming_visits(services, agency_id, person.employee_id, now)
+        if not theirs:  # the last one ended without being reassigned: nothing to look up any more
+            services.directory.update_employee(agency_id, person.employee_id, {"to_reassign": None})
+        held += theirs
     if not held:
         return []
     clients = services.directory.clients(agency_id, [v.client_id for v in held])

@@ -117,6 +117,18 @@ def test_r36_a_deactivated_employees_upcoming_visits_are_listed_for_reassignment
     assert agency.services.directory.employee("ag1", "emp1").to_reassign is False
 
 
+def test_r36_a_deactivated_employees_visits_that_passed_leave_the_list_and_the_board_stops_looking(agency):
+    # Given a deactivated caregiver whose one visit was left to end
+    vid = agency.visit(employee="emp2", minutes=30)
+    change(agency, "emp2", active=False)
+    assert [v["id"] for v in board(agency.services, COORDINATOR, None, agency.now())["reassign"]] == [vid]
+    # When it is over
+    agency.advance(30)
+    # Then the board lists nothing, and no longer looks them up
+    assert board(agency.services, COORDINATOR, None, agency.now())["reassign"] == []
+    assert agency.services.directory.employee("ag1", "emp2").to_reassign is False
+
+
 def test_r36_no_visit_goes_to_a_deactivated_employee(agency):
     change(agency, "emp2", active=False)
     with pytest.raises(EmployeeDeactivated) as refused:
