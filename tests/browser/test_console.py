@@ -166,7 +166,7 @@ def test_r33_to_r37_a_coordinator_runs_the_day(new_context: Callable[..., Browse
     client_page = new_context(phone=True).new_page()
     client_page.goto("/join#" + link.split("#", 1)[1])
     expect(client_page.get_by_test_id("join-info")).to_contain_text(caregiver.split()[0])
-    expect(live_state(coord, first["id"])).to_have_text("Client waiting", timeout=(BOARD_POLL_S + 5) * 1000)
+    expect(live_state(coord, first["id"])).to_have_text("Client waiting", timeout=(2 * BOARD_POLL_S + 5) * 1000)
     expect(dialog.get_by_test_id("session-status")).to_contain_text(R35_WAITING)
     shot(coord, "console-board-waiting")
     # ... and the caregiver's schedule too
@@ -182,7 +182,7 @@ def test_r33_to_r37_a_coordinator_runs_the_day(new_context: Callable[..., Browse
     call = join_call(care)
     client_joins(client_page)
     expect(call.get_by_test_id("waiting")).to_be_hidden()
-    expect(live_state(coord, first["id"])).to_have_text("In call", timeout=(BOARD_POLL_S + 5) * 1000)
+    expect(live_state(coord, first["id"])).to_have_text("In call", timeout=(2 * BOARD_POLL_S + 5) * 1000)
     shot(coord, "console-board-in-call")
 
     # R34: the second visit's client has its link open; the coordinator cancels it, after a question

@@ -29,9 +29,9 @@ export function Employees({ staff }: { staff: Staff }) {
     });
   };
   const change = (target: string): void => {
+    // The question names the person and the action; the list may be read again meanwhile (a search), so nothing
+    // here depends on it.
     const [id, action] = target.split(':');
-    const person = state.items?.find((e) => e.id === id);
-    if (!person) return;
     dispatch({ type: 'answer', yes: true });
     void act(async () => {
       const body = action === 'deactivate' ? { active: false } : action === 'reactivate' ? { active: true } : { role: action as Role };

@@ -41,16 +41,24 @@ export async function loadStaff(token: string): Promise<Staff> {
   return {
     me,
     zone: knownZone(me.time_zone),
-    locale: readerLocale(me.agency.locale),
+    locale: staffLocale(me.agency.locale),
     isCoordinator: me.role === 'coordinator',
     name: me.name || me.employee_id,
   };
 }
 
-/** The signed-in staff member after the agency's settings changed: its zone and locale from now on. */
+/** The reader's own locale first (R44: an en-GB reader sees 14:30 whatever the agency's), the agency's when the
+ * browser names none it knows. */
+function staffLocale(agencyLocale: string): string {
+  const browser = typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
+  return readerLocale(null, [...browser, agencyLocale]);
+}
+
+/** The signed-in staff member after the agency's settings changed: its zone from now on (and its locale, where the
+ * browser names none). */
 export function withAgency(staff: Staff, agency: Agency): Staff {
   const me = { ...staff.me, time_zone: agency.time_zone, agency: { ...staff.me.agency, locale: agency.locale } };
-  return { ...staff, me, zone: knownZone(agency.time_zone), locale: readerLocale(agency.locale) };
+  return { ...staff, me, zone: knownZone(agency.time_zone), locale: staffLocale(agency.locale) };
 }
 
 let serviceNames: Promise<Map<string, string>> | null = null;

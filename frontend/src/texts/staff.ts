@@ -260,7 +260,8 @@ export const en = {
   timeZoneField: 'Time zone',
   timeZoneHint: 'Dates in schedules and reports are days of this time zone.',
   localeField: 'Locale',
-  localeHint: 'How times and dates read, for example en-US (2:30 PM) or en-GB (14:30).',
+  localeHint:
+    "How times read where the reader's browser does not say: en-US reads 2:30 PM, en-GB 14:30. Staff see times as their own browser reads them.",
   reminderField: 'Reminder to the client (minutes before the visit)',
   reminderHint: '0 sends no reminder.',
   settingsSaved: 'Settings saved.',
