@@ -199,3 +199,48 @@ def test_r33_agency_settings_through_the_routes(api, tokens):
     assert api.call("PATCH", "/api/agency", {"reminder_minutes": 5}, tokens["emp1"]).status_code == 403
     body = json.loads(api.call("GET", "/api/agency", token=tokens["other_coord"]).body)
     assert body["id"] == "ag2" and body["time_zone"] == "Europe/London"
+
+
+def test_r36_in_aws_deactivating_reactivating_and_a_role_change_go_to_cognito_first(api, tokens, services, clock,
+                                                                                    monkeypatch):
+    client = boto3.client("cognito-idp", region_name="us-east-1")
+    maria = {"UserPoolId": "us-east-1_Pool", "Username": "maria@sunrise.example.test"}
+    with Stubber(client) as cognito:
+        in_aws = Services(clock=clock, meetings=services.meetings, staff_accounts=CognitoAccounts(client,
+                                                                                                  "us-east-1_Pool"))
+        use_services(in_aws)
+        try:
+            # Deactivate: disabled and signed out everywhere, then the directory; her token is refused
+            cognito.add_response("admin_disable_user", {}, maria)
+            cognito.add_response("admin_user_global_sign_out", {}, maria)
+            assert api.call("PATCH", "/api/employees/emp1", {"active": False}, tokens["coord"]).status_code == 200
+            assert api.call("GET", "/api/me", token=tokens["emp1"]).status_code == 401
+            # Reactivate
+            cognito.add_response("admin_enable_user", {}, maria)
+            assert api.call("PATCH", "/api/employees/emp1", {"active": True}, tokens["coord"]).status_code == 200
+            # A role change: the claim the next tokens carry
+            cognito.add_response("admin_update_user_attributes", {}, {
+                **maria, "UserAttributes": [{"Name": "custom:role", "Value": "coordinator"}]})
+            assert api.call("PATCH", "/api/employees/emp1", {"role": "coordinator"}, tokens["coord"]).json_body[
+                "role"] == "coordinator"
+            # Cognito out of reach: 503, and nothing changed
+            cognito.add_client_error("admin_update_user_attributes", "InternalErrorException", http_status_code=500)
+            refused = api.call("PATCH", "/api/employees/emp1", {"role": "employee"}, tokens["coord"])
+            assert refused.status_code == 503 and refused.json_body["Code"] == "SIGN_IN_UNAVAILABLE"
+            assert api.call("GET", "/api/me", token=tokens["emp1"]).json_body["role"] == "coordinator"
+            # A new employee whose directory record cannot be written: the sign-in made for them is removed
+            cognito.add_response("admin_create_user", {"User": {"Username": "ana"}})
+            cognito.add_response("admin_delete_user", {}, {"UserPoolId": "us-east-1_Pool",
+                                                           "Username": "ana@sunrise.example.test"})
+            from chalicelib.errors import ServiceBusy
+
+            def busy(*_: Any, **__: Any) -> Any:
+                raise ServiceBusy()
+
+            monkeypatch.setattr(in_aws.directory, "add_employee", busy)
+            failed = api.call("POST", "/api/employees", {"name": "Ana Ruiz", "email": "ana@sunrise.example.test",
+                                                         "role": "employee"}, tokens["coord"])
+            assert failed.status_code == 503 and failed.json_body["Code"] == "SERVICE_BUSY"
+            cognito.assert_no_pending_responses()
+        finally:
+            use_services(services)
