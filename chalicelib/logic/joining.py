@@ -3,7 +3,7 @@ whose link follows the client's rules."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import (
@@ -22,7 +22,7 @@ from chalicelib.logic.meeting_access import join_meeting
 from chalicelib.logic.presence import change_presence
 from chalicelib.logic.views import attendee_view, client_page, effective_state, session_status
 from chalicelib.observability import count
-from chalicelib.records import GUEST, NOT_INVITED, Session, SessionState
+from chalicelib.records import CLIENT, GUEST, NOT_INVITED, EventType, Session, SessionState, TimelineEntry
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
@@ -66,16 +66,45 @@ def _still_open(services: Services, session: Session, error: type[SessionOver]) 
     return fresh
 
 
-def client_view(services: Services, token: str, now: datetime) -> dict[str, Any]:
+def client_view(services: Services, token: str, now: datetime, waiting: bool = True) -> dict[str, Any]:
     """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else; for a
-    guest (R38), also the client's first name, for the client's tile."""
+    guest (R38), also the client's first name, for the client's tile.
+
+    The client's page asks while it is open, so its asking is also how the staff learn that the client opened the
+    link and waits (R35); `waiting` is false once the client hung up. A guest's page marks nothing: R35 is the
+    client's.
+    """
     bundle, session, who = by_token(services, token, now)
     visit = bundle.visit
     found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id,
                                       client_id=visit.client_id if who == GUEST else None)
     if found.agency is None or found.employee is None:
         raise InvalidLink()
+    if session.is_open and who == CLIENT:
+        page_seen(services, session, waiting, now)
     return client_page(found.agency, found.employee, visit, session, who, found.client)
+
+
+# The join page asks every 10 s while it is open (every 3 s while the client waits in the call), so a page that
+# has not asked for 30 s is gone; the mark is renewed once less than 15 s of it are left: one write in about
+# 20 s of an open page, none while the caregiver is in the call.
+WAITING_FOR = timedelta(seconds=30)
+RENEW_BEFORE = timedelta(seconds=15)
+
+
+def page_seen(services: Services, session: Session, waiting: bool, now: datetime) -> None:
+    """Record that the client's page is open (waiting, or not), and the first open of the link they hold (R35)."""
+    opened = None
+    if session.opened_generation is None or session.opened_generation < session.link_generation:
+        opened = (session.link_generation, TimelineEntry(now, EventType.LINK_OPENED, CLIENT))
+    until = session.client_page_until
+    if waiting and not session.employee_present:
+        renew = until is None or until - now < RENEW_BEFORE
+        until = now + WAITING_FOR if renew else until
+    else:
+        renew, until = until is not None and until > now, None
+    if renew or opened is not None:
+        services.sessions.client_page(session, until, opened)
 
 
 def client_join(services: Services, token: str, now: datetime) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.errors import ClientLinkExpired, ClientSessionOver, InvalidLink, NotFound
+from chalicelib.errors import ClientLinkExpired, ClientSessionOver, InvalidLink, NotFound, VisitCancelled
 from chalicelib.logic import links
 from chalicelib.records import CLIENT, GUEST, Session, SessionState, VisitBundle
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundle, Session, str]:
     """The visit behind a link, its session and who holds it, if the link is of the visit's current time and not
-    expired (R10, R13)."""
+    expired (R10, R13); a cancelled visit's link says so (R34)."""
     link = services.sessions.link(links.digest(token)) if links.looks_like_token(token) else None
     if link is None:
         raise InvalidLink()
@@ -30,6 +30,8 @@ def by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundle
     generation = None if session is None else session.guest_generation if link.who == GUEST else session.link_generation
     if session is None or not current or generation != link.generation:
         raise InvalidLink()
+    if bundle.visit.cancelled:
+        raise VisitCancelled()  # R34
     if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
         raise ClientLinkExpired()
     return bundle, session, GUEST if link.who == GUEST else CLIENT

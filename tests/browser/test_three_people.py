@@ -86,7 +86,7 @@ def test_r38_three_people_in_one_call_through_a_guests_leave_and_rejoin_and_the_
     guest.goto(f"/join#{guest_token}")
     expect(guest.get_by_test_id("join-info")).to_contain_text("James")
     expect(guest.get_by_text(R16_WAITING)).to_be_visible()
-    client = new_context(phone=True, viewport={"width": 360, "height": 740}).new_page()
+    client = new_context(phone=True, width=360).new_page()
     client.goto(f"/join#{client_token}")
     expect(client.get_by_text(R16_WAITING)).to_be_visible()
 

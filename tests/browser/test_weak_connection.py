@@ -80,7 +80,7 @@ def test_r40_a_throttled_link_warns_pauses_the_other_video_and_keeps_the_sound(
     # Given a caregiver and a client on a phone in a call, video and sound flowing both ways
     client_info = api.new_client(coordinator_token)
     visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-5, minutes=60)
-    caregiver_ctx, client_ctx = new_context(), new_context(phone=True, viewport={"width": 360, "height": 740})
+    caregiver_ctx, client_ctx = new_context(), new_context(phone=True, width=360)
     for context in (caregiver_ctx, client_ctx):
         context.add_init_script(PEER_RECORDER)
     main = caregiver_ctx.new_page()
