@@ -23,6 +23,9 @@ FIELD_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 # a domain of letters, digits and inner hyphens, with a top-level domain of letters.
 EMAIL_PATTERN = re.compile(
     r"[^@\s<>\"',;\x00-\x1f\x7f-\x9f]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+# E.164: a plus, a country code that does not start with 0, and at most 15 digits in all (R28).
+PHONE_PATTERN = re.compile(r"\+[1-9][0-9]{6,14}")
+PHONE_FORMAT = "must be a mobile phone number in E.164 form, like +15551234567"
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Unpaired surrogates (no storage or mail service can encode them) and control characters: none in a line of text,
 # and only tab and line breaks in a longer text.
@@ -42,7 +45,7 @@ RANGE_FORMAT = ("must be an ISO-8601 time with a zone, like 2026-11-25T14:00:00Z
 class Field:
     """One accepted body field."""
 
-    kind: str  # str (one line), text (lines), bool, int, time, email, id, choice, json
+    kind: str  # str (one line), text (lines), bool, int, time, email, phone, id, choice, json
     required: bool = True
     max_len: int = 200  # characters (code points), whatever the script
     choices: tuple[str, ...] = ()
@@ -113,6 +116,9 @@ def _text(name: str, spec: Field, value: str) -> str:
     if spec.kind == "email":
         if NOT_IN_LINE.search(value) or not EMAIL_PATTERN.fullmatch(value):
             raise BadRequest.field(name, "must be an email address")
+    elif spec.kind == "phone":
+        if not PHONE_PATTERN.fullmatch(value):
+            raise BadRequest.field(name, PHONE_FORMAT)
     elif spec.kind == "text":
         if NOT_IN_TEXT.search(value):
             raise BadRequest.field(name, "must not hold control characters other than tabs and line breaks")

@@ -76,6 +76,7 @@ class AgencyItem(Item, discriminator="agency"):
     name = UnicodeAttribute()
     time_zone = UnicodeAttribute()
     sender_email = UnicodeAttribute()
+    reminder_minutes = NumberAttribute(default=15)  # R32; 0 turns reminders off
 
 
 class ServiceCodeItem(Item, discriminator="service_code"):
@@ -94,6 +95,10 @@ class ClientItem(Item, discriminator="client"):
     email = UnicodeAttribute(null=True)
     preferred_language = UnicodeAttribute(default="en")
     email_status = UnicodeAttribute(null=True)  # None, "bounced" or "complained"
+    mobile_phone = UnicodeAttribute(null=True)  # E.164 (R28)
+    sms_consent_at = UTCDateTimeAttribute(null=True)  # when a coordinator recorded the consent to texts
+    sms_consent_by = UnicodeAttribute(null=True)  # which coordinator
+    sms_status = UnicodeAttribute(null=True)  # None, "opted_out" or "failing" (R29)
 
 
 class EmployeeItem(Item, discriminator="employee"):
@@ -141,7 +146,11 @@ class SessionItem(Item, OfVisit, discriminator="session"):
     client_present = BooleanAttribute(default=False)
     employee_seen_at = UTCDateTimeAttribute(null=True)  # time of the latest presence change applied
     client_seen_at = UTCDateTimeAttribute(null=True)
-    invite_bounced = BooleanAttribute(default=False)
+    # Stored under its first name, from when only an email could bounce.
+    invite_undeliverable = BooleanAttribute(default=False, attr_name="invite_bounced")
+    last_invite_channel = UnicodeAttribute(null=True)  # email, sms or link
+    last_sent_channel = UnicodeAttribute(null=True)  # email or sms
+    reminded_generation = NumberAttribute(null=True)  # R32: the link generation a reminder went out for
     ended_reason = UnicodeAttribute(null=True)
     ended_at = UTCDateTimeAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
@@ -154,6 +163,14 @@ class LinkItem(Item, OfVisit, discriminator="link"):
     generation = NumberAttribute()
     expires_at = UTCDateTimeAttribute()
     expires_ttl = TTLAttribute()
+
+
+class ReminderItem(Item, OfVisit, discriminator="reminder"):
+    """A reminder due at `sweep_at` (R32), in the sweep's sparse index beside the sessions, until it is sent or
+    dropped. One per visit: a later invite's reminder replaces it."""
+
+    sweep_shard = UnicodeAttribute()
+    sweep_at = UTCDateTimeAttribute()
 
 
 class MeetingPointer(Item, OfVisit, discriminator="meeting"):

@@ -46,7 +46,9 @@ def test_r03_visit_details_say_virtual_with_client_summary(api, tokens, make_vis
     vid = make_visit()
     body = api.call("GET", f"/api/visits/{vid}", token=tokens["emp1"]).json_body
     assert body["virtual"] is True
-    assert body["client"] == {"id": "cli1", "name": "Eleanor Rigby", "has_email": True, "email_failing": False}
+    assert body["client"] == {"id": "cli1", "name": "Eleanor Rigby", "has_email": True, "email_failing": False,
+                                 "has_mobile": False, "sms_consent": False, "sms_status": None,
+                                 "preferred_language": "en"}
     assert body["session"]["state"] == "none"
     assert body["start"] == iso(NOW - timedelta(minutes=10))
 
