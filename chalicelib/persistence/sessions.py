@@ -156,7 +156,8 @@ class DynamoSessions:
                             sweep_shard=keys.sweep_shard(reminder.visit_id, self.shards), sweep_at=reminder.at)
 
     def add_event(self, agency_id: str, visit_id: str, event: TimelineEntry) -> None:
-        commit([("put", event_item(agency_id, visit_id, event), [], None)])
+        bound()
+        event_item(agency_id, visit_id, event).save()  # one PutItem: a line alone needs no transaction
 
     def attach_meeting(self, session: Session, meeting: dict[str, Any], previous_meeting_id: str | None) -> Session:
         """The meeting's pointer item is written in the same transaction, so its events always find the session."""
