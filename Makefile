@@ -21,8 +21,11 @@ $(STAMPS)/venv: requirements.txt requirements-dev.txt $(INFRA_REQS)
 venv: $(STAMPS)/venv
 
 ifneq ($(FRONTEND_LOCK),)
-FRONTEND_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
-frontend/dist/index.html: $(FRONTEND_SRC)
+FRONTEND_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -path frontend/generated -prune -o -type f -print)
+# The front end's API types come from the API's OpenAPI document (frontend/scripts/openapi_document.py).
+OPENAPI_SRC := $(shell find chalicelib -name "*.py")
+frontend/dist/index.html: $(FRONTEND_SRC) $(OPENAPI_SRC) $(STAMPS)/venv
+	$(PY) frontend/scripts/openapi_document.py
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
 frontend: frontend/dist/index.html
 else
@@ -45,6 +48,7 @@ lint: venv
 	$(VENV)/bin/mypy app.py chalicelib devstack
 
 test: venv frontend browser-deps
+	cd frontend && npm test
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 	$(MAKE) --no-print-directory lint
 

@@ -80,9 +80,9 @@ def scenario(pre_change: bool = False) -> list[Use]:
     call (fast once they pressed Join, slow while it only shows whether the caregiver is in).
     `pre_change` is the front end before it did so: every page polled every 3 s for the whole visit.
     """
-    call_poll = poll_ms("call/main.ts", "SESSION_POLL_MS") / 1000
-    join_idle = poll_ms("join/main.ts", "IDLE_POLL_MS") / 1000
-    dialog_poll = poll_ms("staff/visitDialog.ts", "REFRESH_MS") / 1000
+    call_poll = poll_ms("call/state.ts", "SESSION_POLL_MS") / 1000
+    join_idle = poll_ms("join/state.ts", "IDLE_POLL_MS") / 1000
+    dialog_poll = poll_ms("staff/visit/state.ts", "REFRESH_MS") / 1000
     minute = 60.0
     call_seconds = VISIT_MINUTES * minute
     before = MINUTES_BEFORE_CALL * minute

@@ -4,8 +4,8 @@
  * - Local stack: pick a demo user (GET /api/dev/users), POST /api/dev/login gives a token.
  * - AWS: the Cognito hosted UI, authorization code + PKCE, configured by /config.json.
  */
-import { apiRequest } from './api';
-import type { DevUser } from './types';
+import { api } from './api/client';
+import type { DevUser } from './api/types';
 
 const TOKEN_KEY = 'vv.token';
 const PKCE_KEY = 'vv.pkce';
@@ -49,11 +49,11 @@ export function signOut(): void {
 }
 
 export async function listDevUsers(): Promise<DevUser[]> {
-  return apiRequest<DevUser[]>('GET', '/dev/users');
+  return api('get', '/api/dev/users');
 }
 
 export async function devLogin(employeeId: string): Promise<void> {
-  const { token } = await apiRequest<{ token: string }>('POST', '/dev/login', { employee_id: employeeId });
+  const { token } = await api('post', '/api/dev/login', { body: { employee_id: employeeId } });
   setToken(token);
 }
 

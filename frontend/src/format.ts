@@ -1,86 +1,76 @@
-/** Time formatting in a given IANA time zone (the agency's for staff, the visit's for clients). */
+/**
+ * Times as people read them (R44): every time goes through Intl.DateTimeFormat in the reader's locale
+ * (an en-US reader sees "2:30 PM", an en-GB one "14:30") and in a given IANA time zone (the agency's for
+ * staff, the visit's for clients). Client pages name the zone ("EST"). The schedule's day arithmetic is
+ * in calendar.ts.
+ */
 
-export function hhmm(iso: string | null | undefined, timeZone: string | undefined): string {
-  if (!iso) return '--:--';
-  return new Intl.DateTimeFormat('en-GB', {
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone,
-  }).format(new Date(iso));
+function browserLanguages(): readonly string[] {
+  if (typeof navigator === 'undefined') return [];
+  return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
 
-export function dayLabel(iso: string | Date, timeZone: string | undefined): string {
-  return new Intl.DateTimeFormat('en-US', {
-    weekday: 'long',
-    month: 'long',
-    day: 'numeric',
-    timeZone,
-  }).format(typeof iso === 'string' ? new Date(iso) : iso);
+/** The locale to format in: `preferred` (an agency's or a client's) when the browser knows it, else the browser's. */
+export function readerLocale(preferred?: string | null, browser: readonly string[] = browserLanguages()): string {
+  for (const candidate of [preferred, ...browser]) {
+    if (!candidate) continue;
+    try {
+      if (Intl.DateTimeFormat.supportedLocalesOf([candidate]).length > 0) return candidate;
+    } catch {
+      // not a locale tag: try the next one
+    }
+  }
+  return 'en-US';
 }
 
-export function timeRange(start: string, end: string, timeZone: string | undefined): string {
-  return `${hhmm(start, timeZone)}–${hhmm(end, timeZone)}`;
+/** A time zone the browser knows, else UTC (a bad zone must not blank a page). */
+export function knownZone(zone: string | null | undefined): string {
+  if (!zone) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    return 'UTC';
+  }
 }
 
-/** "Tuesday, November 25, 14:00–15:00" */
-export function visitWhen(start: string, end: string, timeZone: string | undefined): string {
-  return `${dayLabel(start, timeZone)}, ${timeRange(start, end, timeZone)}`;
+const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+const DAY: Intl.DateTimeFormatOptions = { weekday: 'long', month: 'long', day: 'numeric' };
+
+export function formatter(options: Intl.DateTimeFormatOptions, zone: string, locale: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(locale, { ...options, timeZone: knownZone(zone) });
 }
 
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function dateKey(d: Date, timeZone: string | undefined): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    timeZone,
-  }).formatToParts(d);
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+/** "2:30 PM" (en-US) or "14:30" (en-GB): a time of day in `zone`. */
+export function timeOfDay(iso: string | null | undefined, zone: string, locale: string): string {
+  if (!iso) return '';
+  return formatter(TIME, zone, locale).format(new Date(iso));
 }
 
-/** Offset in minutes of `timeZone` from UTC at instant `d`. */
-function zoneOffsetMinutes(d: Date, timeZone: string | undefined): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(d);
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
-  return Math.round((asUtc - d.getTime()) / 60000);
+/** "Tuesday, November 25" in `zone`. */
+export function dayLabel(when: string | Date, zone: string, locale: string): string {
+  return formatter(DAY, zone, locale).format(typeof when === 'string' ? new Date(when) : when);
 }
 
-/** The UTC instant of local midnight starting the day `key` (YYYY-MM-DD) in `timeZone`. */
-export function startOfDay(key: string, timeZone: string | undefined): Date {
-  const [y, m, day] = key.split('-').map(Number);
-  const guess = new Date(Date.UTC(y, m - 1, day));
-  const offset = zoneOffsetMinutes(guess, timeZone);
-  const candidate = new Date(guess.getTime() - offset * 60000);
-  const offset2 = zoneOffsetMinutes(candidate, timeZone);
-  return offset2 === offset ? candidate : new Date(guess.getTime() - offset2 * 60000);
+/** "2:30 – 3:30 PM", with the zone named when asked ("2:30 – 3:30 PM EST"). */
+export function timeRange(start: string, end: string, zone: string, locale: string, withZone = false): string {
+  const options: Intl.DateTimeFormatOptions = withZone ? { ...TIME, timeZoneName: 'short' } : TIME;
+  return formatter(options, zone, locale).formatRange(new Date(start), new Date(end));
 }
 
-/** Adds whole calendar days to a YYYY-MM-DD key. */
-export function addDays(key: string, days: number): string {
-  const [y, m, d] = key.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d + days));
-  return date.toISOString().slice(0, 10);
+/** "Tuesday, November 25, 2:30 – 3:30 PM EST": a visit's day and times, the zone named for clients. */
+export function visitWhen(start: string, end: string, zone: string, locale: string, withZone = false): string {
+  const options: Intl.DateTimeFormatOptions = { ...DAY, ...TIME, ...(withZone ? { timeZoneName: 'short' } : {}) };
+  return formatter(options, zone, locale).formatRange(new Date(start), new Date(end));
 }
 
-/** Monday of the week containing `key`. */
-export function mondayOf(key: string): string {
-  const [y, m, d] = key.split('-').map(Number);
-  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay(); // 0 = Sunday
-  return addDays(key, -((weekday + 6) % 7));
-}
-
-export function isoZ(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/**
+ * A client's visit time in two parts that each read as one unit (R44): the day ("Tuesday, November 25")
+ * and the times with the zone named ("2:30 – 3:30 PM EST"), which a page keeps on one line. A visit that
+ * crosses midnight is one range naming both days (`day` empty).
+ */
+export function visitTimes(start: string, end: string, zone: string, locale: string): { day: string; times: string } {
+  const day = dayLabel(start, zone, locale);
+  if (day !== dayLabel(end, zone, locale)) return { day: '', times: visitWhen(start, end, zone, locale, true) };
+  return { day, times: timeRange(start, end, zone, locale, true) };
 }

@@ -135,8 +135,10 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def agency_hhmm(text: str) -> str:
-    return parse_time(text).astimezone(ZoneInfo(TIME_ZONE)).strftime("%H:%M")
+def agency_time(text: str) -> str:
+    """An instant as an en-US reader sees it in the agency's zone, "2:30 PM" (R44; Chromium's locale here is en-US)."""
+    local = parse_time(text).astimezone(ZoneInfo(TIME_ZONE))
+    return f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
 
 
 def video_frames(page: Page, selector: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from tests.browser.helpers import (
     R20_OVER,
     R23_OVER,
     Api,
-    agency_hhmm,
+    agency_time,
     assert_loopback_media,
     assert_video_flowing,
     shot,
@@ -108,12 +108,12 @@ def test_r02_to_r24_whole_visit_with_real_video(
     expect(client.get_by_text(R16_WAITING)).to_be_visible()
     shot(client, "03-join-page-waiting")
 
-    # 4. The caregiver clocks in and joins; the call window shows R15 with the agency-time HH:MM
+    # 4. The caregiver clocks in and joins; the call window shows R15 with the time in the agency's zone (R44)
     dialog.get_by_role("button", name="Clock in").click()
     expect(dialog.get_by_test_id("clock-state")).to_contain_text("Clocked in at")
     call = join_call(main)
     session = api.ok("GET", f"/visits/{visit['id']}/session", api.token("sunrise-james"))
-    expected = R15_PREFIX + agency_hhmm(session["last_invite_sent_at"])
+    expected = R15_PREFIX + agency_time(session["last_invite_sent_at"])
     expect(call.get_by_test_id("waiting-text")).to_contain_text(expected)
     expect(call.get_by_role("button", name="Resend invite", exact=True)).to_be_visible()
 
@@ -191,13 +191,21 @@ def test_r02_to_r24_whole_visit_with_real_video(
         live = page.evaluate("() => (window.__vvTracks || []).filter(t => t.readyState === 'live').length")
         assert live == 0
 
-    # 9. Invite and join are refused with R23's text; clock-out still works (R21)
+    # 9. The dialog heard the end from the call window (R41) and offers no invite, copy or join any more
+    #    (R43); the API refuses them with R23's text, and a call window opened anyway says so, camera off (R42)
     call.close()
     main.bring_to_front()
-    dialog.get_by_role("button", name="Resend invite to client").click()
-    expect(dialog.get_by_test_id("dialog-error")).to_have_text(R23_OVER)
-    refused = join_call(main)
+    expect(dialog.get_by_test_id("session-status")).to_contain_text("The video session is over.")
+    for name in ("Resend invite to client", "Copy invite link", "Join video session"):
+        expect(dialog.get_by_role("button", name=name)).to_have_count(0)
+    caregiver_token = api.token("sunrise-james")
+    status, body = api.call("POST", f"/visits/{visit['id']}/invite", caregiver_token, {"delivery": "email"})
+    assert (status, body["Message"]) == (409, R23_OVER)
+    with main.expect_popup() as popup:
+        main.evaluate("id => window.open('/call?visit=' + id, 'late-call', 'popup')", visit["id"])
+    refused = popup.value
     expect(refused.get_by_test_id("join-error")).to_have_text(R23_OVER)
+    assert refused.evaluate("() => window.__vvTracks.length") == 0
     refused.close()
     dialog.get_by_role("button", name="Clock out").click()
     expect(dialog.get_by_test_id("clock-state")).to_contain_text("Clocked out at")

@@ -42,6 +42,7 @@ def test_r14_blocked_camera_guidance_in_chrome_on_both_pages(
     new_context: Callable[..., BrowserContext],
     api: Api,
     coordinator_token: str,
+    caregiver_token: str,
     client_token: str,
     stack: Any,
 ) -> None:
@@ -61,13 +62,18 @@ def test_r14_blocked_camera_guidance_in_chrome_on_both_pages(
     expect(client.get_by_role("button", name="Join", exact=True)).to_have_count(0)
     shot(client, "10-join-camera-blocked")
 
-    # ... and the caregiver's call window shows the same kind of guidance
+    # ... and the caregiver's call window shows the same kind of guidance, once the API allowed the join (R42)
     client_info = api.new_client(coordinator_token)
     visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-5, minutes=60)
+    api.ok("POST", f"/visits/{visit['id']}/invite", caregiver_token, {"delivery": "link"})
+    api.ok("POST", f"/visits/{visit['id']}/clock-in", caregiver_token)
     main = new_context(media=False).new_page()
     sign_in(main, stack.url, CAREGIVER_NAME, visit_day(visit))
     open_visit_dialog(main, client_info["name"])
     call = join_call(main)
+    expect(call.get_by_test_id("device-guidance")).to_contain_text("In Chrome:")
+    # ... and "Try again" asks the API again, then the devices: still blocked, still the guidance
+    call.get_by_role("button", name="Try again").click()
     expect(call.get_by_test_id("device-guidance")).to_contain_text("In Chrome:")
 
 

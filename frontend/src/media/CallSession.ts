@@ -1,11 +1,12 @@
 /**
- * One media interface for the call window and the join page. Two providers implement it:
- * Chime (amazon-chime-sdk-js, in AWS) and Local (peer-to-peer WebRTC through the local API).
- * The API's join response says which one; `openCallSession` loads only that provider's chunk.
+ * The one media interface of the call window and the join page. Two providers implement it: Chime
+ * (amazon-chime-sdk-js, in AWS) and local (peer-to-peer WebRTC through the local API). This file names
+ * no provider; `providers.ts` builds the one the API's join response names.
  */
-import type { JoinResponse } from '../types';
+import type { JoinResponse } from '../api/types';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+export type Provider = JoinResponse['provider'];
 
 export interface CallEvents {
   /** The other party's presence in the meeting changed. */
@@ -14,7 +15,7 @@ export interface CallEvents {
   remoteVideo(showing: boolean): void;
   /** Connection quality: a drop shows the reconnecting banner. */
   connection(state: ConnectionState): void;
-  /** The meeting was ended by someone else (hang-up, clock-out, expiry). */
+  /** The meeting was ended by someone else (hang-up, clock-out, expiry, or the provider). */
   ended(): void;
 }
 
@@ -28,12 +29,12 @@ export interface CallSessionOptions {
   join: JoinResponse;
   elements: CallElements;
   events: CallEvents;
-  /** Camera and microphone already opened by the device check (the local provider reuses them). */
-  stream: MediaStream | null;
+  /** Camera and microphone, opened after the API allowed the join (R42); the session owns them from here. */
+  stream: MediaStream;
 }
 
 export interface CallDiagnostics {
-  provider: 'chime' | 'local';
+  provider: Provider;
   muted: boolean;
   videoEnabled: boolean;
   videoDeviceId: string | null;
@@ -47,34 +48,13 @@ export interface CallDiagnostics {
 }
 
 export interface CallSession {
-  readonly provider: 'chime' | 'local';
+  readonly provider: Provider;
   start(): Promise<void>;
   setMuted(muted: boolean): void;
   setVideoEnabled(enabled: boolean): Promise<void>;
   /** Moves to the next camera (front/back on phones). Returns false when there is only one. */
   switchCamera(): Promise<boolean>;
-  /** Leaves the meeting and stops every local track. */
+  /** Leaves the meeting and stops every local track; a second call does nothing. */
   stop(options?: { unloading?: boolean }): Promise<void>;
   diagnostics(): CallDiagnostics;
-}
-
-/** Builds the provider the join response names, loading its code on demand. */
-export async function openCallSession(options: CallSessionOptions): Promise<CallSession> {
-  if (options.join.provider === 'chime') {
-    const { ChimeCallSession } = await import('./chime');
-    return new ChimeCallSession(options);
-  }
-  const { LocalCallSession } = await import('./local');
-  return new LocalCallSession(options);
-}
-
-/** Stops every track of a stream (camera light off). */
-export function stopStream(stream: MediaStream | null | undefined): void {
-  stream?.getTracks().forEach((track) => track.stop());
-}
-
-/** Lists cameras; labels are only filled once permission was granted. */
-export async function listCameras(): Promise<MediaDeviceInfo[]> {
-  const devices = await navigator.mediaDevices.enumerateDevices();
-  return devices.filter((d) => d.kind === 'videoinput');
 }

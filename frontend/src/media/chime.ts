@@ -20,8 +20,18 @@ import type {
   VideoTileState,
   VoiceFocusTransformDevice,
 } from 'amazon-chime-sdk-js';
-import { stopStream } from './CallSession';
 import type { CallDiagnostics, CallEvents, CallSession, CallSessionOptions, ConnectionState } from './CallSession';
+import { nextCamera, stopStream } from './devices';
+
+/**
+ * The meeting as Chime's CreateMeeting returns it: the API passes it through whole, and its OpenAPI
+ * document names only `MeetingId`. The SDK reads the rest (MediaPlacement, MediaRegion, ...); this page
+ * reads only whether echo reduction is offered.
+ */
+interface ChimeMeeting {
+  MeetingId: string;
+  MeetingFeatures?: { Audio?: { EchoReduction?: string } };
+}
 
 /** Statuses after which the meeting itself is gone (as opposed to our own leave or a failure). */
 const MEETING_GONE = new Set<MeetingSessionStatusCode>([
@@ -38,7 +48,7 @@ export class ChimeCallSession implements CallSession {
   private readonly selfAttendeeId: string;
   private readonly echoReductionOffered: boolean;
   private readonly joinInfo: { Meeting: unknown; Attendee: unknown };
-  private readonly checkStream: MediaStream | null;
+  private readonly checkStream: MediaStream;
   private voiceFocus: VoiceFocusDeviceTransformer | null = null;
   private voiceFocusDevice: VoiceFocusTransformDevice | null = null;
   private echoReduction: CallDiagnostics['echoReduction'] = 'not-offered';
@@ -52,7 +62,8 @@ export class ChimeCallSession implements CallSession {
   private readonly observer: AudioVideoObserver;
 
   constructor(options: CallSessionOptions) {
-    const { meeting, attendee } = options.join;
+    const { attendee } = options.join;
+    const meeting: ChimeMeeting = options.join.meeting;
     this.events = options.events;
     this.elements = options.elements;
     this.selfAttendeeId = attendee.attendee_id;
@@ -116,16 +127,17 @@ export class ChimeCallSession implements CallSession {
 
   async switchCamera(): Promise<boolean> {
     this.cameras = await this.audioVideo.listVideoInputDevices();
-    if (this.cameras.length < 2) return false;
-    const index = this.cameras.findIndex((c) => c.deviceId === this.videoDeviceId);
-    this.videoDeviceId = this.cameras[(index + 1) % this.cameras.length].deviceId;
-    if (this.videoEnabled) await this.audioVideo.startVideoInput(this.videoDeviceId);
+    const next = nextCamera(this.cameras, this.videoDeviceId);
+    if (next === null) return false;
+    this.videoDeviceId = next;
+    if (this.videoEnabled) await this.audioVideo.startVideoInput(next); // camera off: the next "on" opens this one
     return true;
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    stopStream(this.checkStream); // already stopped once started; not when stopped before
     this.audioVideo.realtimeUnsubscribeToAttendeeIdPresence(this.presenceChanged);
     this.audioVideo.stopLocalVideoTile();
     this.audioVideo.stop();

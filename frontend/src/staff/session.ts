@@ -1,20 +1,32 @@
-/** The signed-in staff member: their token and profile, and API calls made with that token. */
-import { ApiError, apiRequest } from '../api';
+/** The signed-in staff member: their token, profile, time zone and locale, and API calls made with the token. */
+import { ApiError, api } from '../api/client';
+import type { CallOptions, PathOf, Success } from '../api/client';
+import type { Me } from '../api/types';
 import { getToken, signOut } from '../auth';
-import type { Me } from '../types';
+import { knownZone, readerLocale } from '../format';
+import type { paths } from '../../generated/api';
 
 export interface Staff {
-  token: string;
   me: Me;
-  timeZone: string;
+  /** The agency's time zone: every staff time is shown in it. */
+  zone: string;
+  /** The reader's locale (R44); the agency's, once the API names one (issue 13's agency settings). */
+  locale: string;
   isCoordinator: boolean;
   name: string;
 }
 
+type Method = 'get' | 'post' | 'put' | 'patch';
+type Op<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+
 /** Calls the API as the signed-in staff member; a 401 signs out and reloads to the sign-in screen. */
-export async function staffApi<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<T> {
+export async function staffApi<M extends Method, P extends PathOf<M>>(
+  method: M,
+  path: P,
+  options: CallOptions<Op<P, M>> = {},
+): Promise<Success<Op<P, M>>> {
   try {
-    return await apiRequest<T>(method, path, body, { token: getToken() });
+    return await api(method, path, { ...options, token: getToken() });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       signOut();
@@ -25,13 +37,14 @@ export async function staffApi<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path
 }
 
 export async function loadStaff(token: string): Promise<Staff> {
-  const me = await apiRequest<Me>('GET', '/me', undefined, { token });
+  const me = await api('get', '/api/me', { token });
+  const agencyLocale = (me.agency as { locale?: string } | undefined)?.locale;
   return {
-    token,
     me,
-    timeZone: me.time_zone ?? me.agency?.time_zone ?? 'UTC',
+    zone: knownZone(me.time_zone),
+    locale: readerLocale(agencyLocale),
     isCoordinator: me.role === 'coordinator',
-    name: me.name ?? me.employee_id,
+    name: me.name || me.employee_id,
   };
 }
 
@@ -39,7 +52,7 @@ let serviceNames: Promise<Map<string, string>> | null = null;
 
 /** Names of the agency's service codes ("TELE" → "Telehealth check-in"), fetched once. */
 export function loadServiceNames(): Promise<Map<string, string>> {
-  serviceNames ??= staffApi<{ code: string; name: string }[]>('GET', '/service-codes')
+  serviceNames ??= staffApi('get', '/api/service-codes')
     .then((list) => new Map(list.map((s) => [s.code, s.name])))
     .catch(() => {
       serviceNames = null;

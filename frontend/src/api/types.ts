@@ -1,0 +1,22 @@
+/**
+ * Names for the API's payload shapes. Every one is the OpenAPI document's own schema
+ * (generated/api.d.ts, made at build time from /api/openapi.json): none is written by hand.
+ */
+import type { components } from '../../generated/api';
+
+type Schemas = components['schemas'];
+
+export type SessionStatus = Schemas['SessionStatus'];
+export type SessionState = SessionStatus['state'];
+export type Visit = Schemas['Visit'];
+export type ScheduleEntry = Schemas['ScheduleEntry'];
+export type InviteResponse = Schemas['InviteResponse'];
+export type JoinResponse = Schemas['JoinResponse'];
+export type ClientView = Schemas['ClientView'];
+export type Me = Schemas['Me'];
+export type Client = Schemas['Client'];
+export type Employee = Schemas['Employee'];
+export type ServiceCode = Schemas['ServiceCode'];
+export type TimelineEntry = Schemas['TimelineEntry'];
+export type DevUser = Schemas['DevUser'];
+export type PollResult = Schemas['PollResult'];

@@ -1,0 +1,181 @@
+/**
+ * The client's join page (/join#<token>), phone first. Its state is state.ts's; this file turns the API's
+ * answers, the call runner's events and the client's taps into events, and does what a state asks for:
+ * looking at the link at the pace `pollMs` gives, the device check (only once the API said the link is
+ * good: R42), joining through the call runner, and joining by itself when the caregiver arrives. The link's
+ * token comes from the fragment and is only ever sent in POST bodies; it is never logged.
+ */
+import '../styles/base.css';
+import '../styles/call.css';
+import { render } from 'preact';
+import { ApiError, api, errorText, setFailureTexts } from '../api/client';
+import { readerLocale } from '../format';
+import { deviceProblem, micLevelMeter, openDevices, stopStream } from '../media/devices';
+import type { RunnerEvent, RunnerHooks } from '../media/runner';
+import { createPoller } from '../poller';
+import { createStore } from '../store';
+import { clientTexts } from '../texts/client';
+import { Guard } from '../ui/Guard';
+import { holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
+import type { JoinEvent, JoinState } from './state';
+import { JoinView } from './view';
+import type { CallPart, JoinActions, JoinElements } from './view';
+
+const texts = clientTexts.en;
+setFailureTexts(texts);
+const locale = readerLocale();
+const token = linkToken(location.hash);
+const body = { token: token ?? '' };
+
+const store = createStore<JoinState, JoinEvent>(initialJoin, (state, event) => reduceJoin(state, event, texts), changed);
+const dispatch = store.dispatch;
+const hooks: RunnerHooks = {
+  join: () => api('post', '/api/join/attendee', { body }),
+  leave: (unloading) => api('post', '/api/join/leave', { body, keepalive: unloading }),
+};
+const elements: JoinElements = { preview: previewVideo(), meter: levelMeter() };
+/** The call runner and stage (join/call.ts), loaded once the client starts the device check. */
+let call: CallPart | null = null;
+let loadingCall: Promise<CallPart> | null = null;
+const poller = createPoller(look);
+/** The device check's camera and microphone, until the runner takes them or the page lets them go. */
+let preview: { stream: MediaStream; stopMeter: () => void } | null = null;
+
+function previewVideo(): HTMLVideoElement {
+  const video = document.createElement('video');
+  Object.assign(video, { className: 'preview-video', autoplay: true, muted: true, playsInline: true });
+  video.setAttribute('aria-label', texts.selfView);
+  return video;
+}
+
+function levelMeter(): HTMLMeterElement {
+  const meter = document.createElement('meter');
+  Object.assign(meter, { id: 'mic-level', className: 'meter', min: 0, max: 1, value: 0 });
+  return meter;
+}
+
+function loadCall(): Promise<CallPart> {
+  loadingCall ??= import('./call').then(
+    ({ CallRunner, Stage, createMediaElements }) =>
+      (call = { runner: new CallRunner(hooks, onRunnerEvent, createMediaElements({ remote: texts.remoteView, self: texts.selfView })), Stage }),
+    (err: unknown) => {
+      loadingCall = null; // the next Join tries again
+      throw err;
+    },
+  );
+  return loadingCall;
+}
+
+/** Lets the device check's devices go: the meter always, the camera and microphone unless handed over. */
+function releasePreview(handedOver: boolean): void {
+  if (!preview) return;
+  preview.stopMeter();
+  if (!handedOver) stopStream(preview.stream);
+  elements.preview.srcObject = null;
+  preview = null;
+}
+
+function changed(state: JoinState, previous: JoinState): void {
+  poller.pace(pollMs(state));
+  if (!holdsPreview(state)) releasePreview(false);
+  if (state.phase === 'final' && previous.phase !== 'final') void call?.runner.leave({ tellApi: false });
+  if (shouldJoin(state)) void join();
+}
+
+function refused(err: unknown): JoinEvent {
+  if (err instanceof ApiError && err.status > 0) {
+    return { type: 'refused', status: err.status, code: err.code, message: err.message };
+  }
+  return { type: 'failed', message: errorText(err) };
+}
+
+/** Asks the API what the link shows now (the first look, the polls, and after the meeting went away). */
+async function look(): Promise<void> {
+  const first = store.get().phase === 'checking';
+  try {
+    dispatch({ type: 'link', info: await api('post', '/api/join', { body }) });
+  } catch (err) {
+    const event = refused(err);
+    // A failed background look is retried at the next one; only the first, and refusals, change the page.
+    if (first || event.type === 'refused') dispatch(event);
+  }
+}
+
+/** The runner's events are the page's own (devices blocked, started, peer, stage, meeting gone). */
+function onRunnerEvent(event: RunnerEvent): void {
+  if (event.type === 'allowed') return releasePreview(true); // the runner holds camera and microphone from here
+  dispatch(event);
+  // The caregiver hung up or clocked out, the link expired, or the provider ended an idle meeting: the
+  // API says which; an open session is waited for and joined again (shouldJoin).
+  if (event.type === 'meeting-gone') poller.now();
+}
+
+async function join(): Promise<void> {
+  dispatch({ type: 'join' });
+  if (store.get().phase !== 'joining') return;
+  // The call part loads while the API answers: the two arrive together, so the split costs no round trip.
+  const answer = hooks.join();
+  answer.catch(() => undefined); // handled below, through the runner; not an unhandled rejection meanwhile
+  try {
+    const { runner } = await loadCall().catch(async (err: unknown) => {
+      await answer.then(() => hooks.leave(false)).catch(() => undefined); // counted in, but cannot call
+      throw err;
+    });
+    await runner.join(preview?.stream ?? null, answer);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'WAITING_FOR_CAREGIVER') return dispatch({ type: 'wait' });
+    const event = refused(err);
+    dispatch(event.type === 'refused' && event.status < 500 ? event : { type: 'join-failed', message: errorText(err) });
+  }
+}
+
+const actions: JoinActions = {
+  retry() {
+    dispatch({ type: 'retry' });
+    poller.now();
+  },
+  async check() {
+    dispatch({ type: 'check-start' });
+    releasePreview(false);
+    try {
+      const stream = await openDevices();
+      if (store.get().phase !== 'ready') return stopStream(stream); // the page moved on meanwhile
+      elements.preview.srcObject = stream;
+      preview = { stream, stopMeter: micLevelMeter(stream, elements.meter) };
+      dispatch({ type: 'check-ok' });
+    } catch (err) {
+      dispatch({ type: 'devices-blocked', problem: deviceProblem(err) });
+    }
+  },
+  join: () => void join(),
+  control(intent) {
+    const state = store.get();
+    if ('stage' in state) void call?.runner.control(intent, state.stage);
+  },
+  async hangUp() {
+    // The client hangs up: the session stays open and the same link can rejoin (R19).
+    dispatch({ type: 'hung-up' });
+    await call?.runner.leave({ tellApi: true });
+  },
+  close() {
+    window.close();
+    // A tab the browser did not let the page close: say how, rather than leave a button that does nothing.
+    window.setTimeout(() => dispatch({ type: 'close-refused' }), 300);
+  },
+};
+
+function draw(): void {
+  render(
+    <Guard text={texts.genericError}>
+      <JoinView state={store.get()} texts={texts} locale={locale} elements={elements} call={call} actions={actions} />
+    </Guard>,
+    document.getElementById('app') as HTMLElement,
+  );
+}
+
+// A new link opened in the same tab changes only the fragment: start again with the new token.
+window.addEventListener('hashchange', () => location.reload());
+store.subscribe(draw);
+draw();
+if (token) poller.now();
+else dispatch({ type: 'refused', status: 400, code: 'INVALID_LINK', message: texts.linkInvalid });

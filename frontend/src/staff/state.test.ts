@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { Me } from '../api/types';
+import type { Staff } from './session';
+import { daysShown, initialStaff, periodRange, reduceStaff, scheduleKey } from './state';
+import type { StaffEvent, StaffState } from './state';
+
+const me: Me = { employee_id: 'e1', name: 'James Okafor', role: 'employee', agency_id: 'a1', time_zone: 'America/New_York', agency: { id: 'a1', name: 'Sunrise' } };
+const staff: Staff = { me, zone: 'America/New_York', locale: 'en-US', isCoordinator: false, name: 'James Okafor' };
+const reduce = (state: StaffState, ...events: StaffEvent[]): StaffState => events.reduce(reduceStaff, state);
+const signedIn = reduce(initialStaff, { type: 'signed-in', staff, today: '2026-11-25', askedDay: null });
+
+describe('staff app', () => {
+  it('signs in to today’s schedule, or the day the address asks for', () => {
+    expect(signedIn).toMatchObject({ screen: 'schedule', schedule: { view: 'day', day: '2026-11-25', subject: { kind: 'me', id: 'e1' }, visits: null } });
+    const asked = reduce(initialStaff, { type: 'signed-in', staff, today: '2026-11-25', askedDay: '2026-12-01' });
+    expect(asked.screen === 'schedule' && asked.schedule.day).toBe('2026-12-01');
+    const junk = reduce(initialStaff, { type: 'signed-in', staff, today: '2026-11-25', askedDay: '../etc' });
+    expect(junk.screen === 'schedule' && junk.schedule.day).toBe('2026-11-25');
+  });
+
+  it('test_r37_a_period_is_whole_agency_days_half_open', () => {
+    expect(periodRange({ view: 'day', day: '2026-11-25' }, 'America/New_York')).toEqual({ from: '2026-11-25T05:00:00Z', to: '2026-11-26T05:00:00Z' });
+    expect(daysShown({ view: 'week', day: '2026-11-25' })).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29']);
+    expect(periodRange({ view: 'week', day: '2026-11-25' }, 'America/New_York')).toEqual({ from: '2026-11-23T05:00:00Z', to: '2026-11-30T05:00:00Z' });
+  });
+
+  it('moving, switching view or person reads again; an answer for an older choice is dropped', () => {
+    if (signedIn.screen !== 'schedule') throw new Error('not signed in');
+    const oldKey = scheduleKey(signedIn.schedule);
+    const moved = reduce(signedIn, { type: 'move', step: 1 });
+    expect(moved.screen === 'schedule' && moved.schedule).toMatchObject({ day: '2026-11-26', visits: null });
+    expect(reduce(moved, { type: 'visits', key: oldKey, visits: [] })).toEqual(moved);
+    const week = reduce(signedIn, { type: 'view', view: 'week' }, { type: 'move', step: -1 });
+    expect(week.screen === 'schedule' && week.schedule.day).toBe('2026-11-18');
+  });
+
+  it('test_r03_a_card_opens_the_preview_then_the_dialog', () => {
+    const visit = { id: 'v1', client_id: 'c1', employee_id: 'e1', service_code: 'TELE', start: 's', end: 'e', virtual: true, client: { id: 'c1', name: 'Ada', has_email: true } };
+    const preview = reduce(signedIn, { type: 'preview', visit });
+    expect(preview.screen === 'schedule' && preview.open).toEqual({ kind: 'preview', visit });
+    const dialog = reduce(preview, { type: 'details', visitId: 'v1' });
+    expect(dialog.screen === 'schedule' && dialog.open).toEqual({ kind: 'visit', visitId: 'v1' });
+    const closed = reduce(dialog, { type: 'close' });
+    expect(closed.screen === 'schedule' && closed.open).toBeNull();
+  });
+});

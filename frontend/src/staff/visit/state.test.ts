@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionStatus, Visit } from '../../api/types';
+import { STALE_MS } from '../../callChannel';
+import { en as t } from '../../texts/staff';
+import { LINK_GRACE_MS, REFRESH_MS, following, initialDialog, offered, reduceDialog, refreshMs, statusKey, statusLines } from './state';
+import type { DialogEvent, DialogState } from './state';
+
+const NOW = Date.parse('2026-11-25T19:40:00Z');
+const session = (changes: Partial<SessionStatus> = {}): SessionStatus => ({
+  state: 'invited',
+  last_invite_sent_at: '2026-11-25T19:30:00Z',
+  link_expires_at: '2026-11-25T20:45:00Z',
+  client_present: false,
+  employee_present: false,
+  invite_stale: false,
+  invite_bounced: false,
+  ended_reason: null,
+  ...changes,
+});
+const visit = (changes: Partial<Visit> = {}): Visit => ({
+  id: 'v1',
+  client_id: 'c1',
+  employee_id: 'e1',
+  service_code: 'TELE',
+  start: '2026-11-25T19:30:00Z',
+  end: '2026-11-25T20:30:00Z',
+  virtual: true,
+  clock_in_at: null,
+  clock_out_at: null,
+  client: { id: 'c1', name: 'Ada', has_email: true },
+  session: session(),
+  ...changes,
+});
+const reduce = (state: DialogState, ...events: DialogEvent[]): DialogState => events.reduce(reduceDialog, state);
+const loaded = (v: Visit = visit()): DialogState => reduce(initialDialog, { type: 'loaded', visit: v, serviceName: 'Telehealth check-in' });
+const call = (phase: 'checking' | 'waiting' | 'in-call' | 'left' | 'final', at = NOW, final?: { reason: string; message: string }): DialogEvent => ({
+  type: 'call',
+  news: { type: 'call', visitId: 'v1', phase, final },
+  at,
+});
+const time = (iso: string): string => iso.slice(11, 16);
+const lines = (state: DialogState, now = NOW): string => statusLines(state, now, t, time).join(' ');
+
+describe('visit dialog', () => {
+  it('test_r41_while_the_call_window_speaks_the_dialog_shows_its_state_and_does_not_ask_the_api', () => {
+    const waiting = reduce(loaded(), call('waiting'));
+    expect(following(waiting, NOW)).toBe(true);
+    expect(refreshMs(waiting, NOW, false)).toBeNull();
+    expect(lines(waiting)).toBe('The video session is running. The client has not joined yet. Last invite sent at 19:30.');
+    expect(statusKey(waiting, NOW)).toBe('call-waiting');
+    expect(lines(reduce(waiting, call('in-call')))).toContain('The client is in the call.');
+    expect(lines(reduce(waiting, call('left')))).toContain('The client has left the call.');
+    expect(lines(reduce(loaded(), call('checking')))).toContain(t.callWindowStarting);
+  });
+
+  it('test_r41_a_silent_or_closed_call_window_hands_back_to_the_api', () => {
+    const waiting = reduce(loaded(), call('waiting'));
+    expect(following(waiting, NOW + STALE_MS + 1)).toBe(false);
+    expect(refreshMs(waiting, NOW + STALE_MS + 1, false)).toBe(REFRESH_MS);
+    const closed = reduce(waiting, { type: 'call-closed' });
+    expect(following(closed, NOW)).toBe(false);
+    expect(refreshMs(closed, NOW, false)).toBe(REFRESH_MS);
+  });
+
+  it('test_r41_the_call_windows_end_ends_the_session_here_without_a_request', () => {
+    const over = reduce(loaded(), call('waiting'), call('final', NOW, { reason: 'over', message: t.sessionOverEmployee }));
+    expect(over.visit?.session.state).toBe('over');
+    expect(lines(over)).toBe('The video session is over. Last invite sent at 19:30.');
+    expect(refreshMs(over, NOW, false)).toBeNull();
+    expect(offered(over, NOW)).toMatchObject({ invite: null, copy: false, join: false });
+  });
+
+  it('test_r11_a_refused_join_in_the_call_window_shows_here_too', () => {
+    const refusal = { reason: 'refused', message: 'You must clock in…' };
+    const refused = reduce(loaded(), { type: 'call-opening', at: NOW }, call('final', NOW, refusal));
+    expect(refused.error).toBe('You must clock in…');
+    expect(refused.visit?.session.state).toBe('invited');
+    // once: after clocking in, the refused window's repeats do not bring the old refusal back
+    const clockedIn = reduce(refused, { type: 'busy', action: 'clock-in' }, { type: 'clocked', visit: visit(), warning: null });
+    expect(reduce(clockedIn, call('final', NOW + 5000, refusal)).error).toBeNull();
+    // nor does a dialog opened later hear an old window's refusal as news
+    expect(reduce(loaded(), call('final', NOW, refusal)).error).toBeNull();
+  });
+
+  it('test_r43_only_actions_that_can_still_succeed_are_offered', () => {
+    expect(offered(loaded(visit({ session: session({ state: 'none', last_invite_sent_at: null }) })), NOW)).toEqual({
+      invite: 'send',
+      copy: true,
+      join: true,
+      clockIn: true,
+      clockOut: false,
+    });
+    expect(offered(loaded(), NOW).invite).toBe('resend'); // R09
+    const clockedIn = loaded(visit({ clock_in_at: '2026-11-25T19:31:00Z' }));
+    expect(offered(clockedIn, NOW)).toMatchObject({ clockIn: false, clockOut: true, join: true });
+    for (const state of ['over', 'expired'] as const) {
+      expect(offered(loaded(visit({ session: session({ state }) })), NOW)).toMatchObject({ invite: null, copy: false, join: false });
+    }
+    const clockedOut = loaded(visit({ clock_in_at: '2026-11-25T19:31:00Z', clock_out_at: '2026-11-25T20:00:00Z' }));
+    expect(offered(clockedOut, NOW)).toEqual({ invite: null, copy: false, join: false, clockIn: false, clockOut: false });
+    // R13: past the link's end, no invite or join any more, even before the API said "expired"
+    const late = Date.parse('2026-11-25T20:30:00Z') + LINK_GRACE_MS;
+    expect(offered(loaded(), late)).toMatchObject({ invite: null, join: false });
+    expect(offered(loaded(visit({ virtual: false })), NOW)).toMatchObject({ invite: null, join: false, clockIn: true });
+  });
+
+  it('test_r35_the_api_says_the_client_waits_or_both_are_in', () => {
+    expect(lines(loaded(visit({ session: session({ state: 'active', client_present: true }) })))).toContain(t.clientWaiting);
+    const both = loaded(visit({ session: session({ state: 'active', client_present: true, employee_present: true }) }));
+    expect(lines(both)).toContain(t.clientInCall);
+    expect(lines(loaded(visit({ session: session({ state: 'active', employee_present: true }) })))).toContain(t.youAreInCall);
+  });
+
+  it('refreshes only while loaded, virtual, in view and not final', () => {
+    expect(refreshMs(initialDialog, NOW, false)).toBeNull();
+    expect(refreshMs(loaded(), NOW, false)).toBe(REFRESH_MS);
+    expect(refreshMs(loaded(), NOW, true)).toBeNull();
+    expect(refreshMs(loaded(visit({ virtual: false })), NOW, false)).toBeNull();
+    expect(refreshMs(reduce(loaded(), { type: 'session', session: session({ state: 'expired' }) }), NOW, false)).toBeNull();
+  });
+
+  it('test_r22_r07_actions_report_what_came_back', () => {
+    const warned = reduce(loaded(), { type: 'busy', action: 'clock-out' }, { type: 'clocked', visit: visit(), warning: 'Remember to hang up' });
+    expect([warned.busy, warned.warning]).toEqual([null, 'Remember to hang up']);
+    const copied = reduce(loaded(), { type: 'busy', action: 'copy' }, { type: 'invited', session: session(), feedback: 'link-copied', fallback: null });
+    expect([copied.feedback, copied.copyFallback]).toEqual(['link-copied', null]);
+    const byHand = reduce(loaded(), { type: 'invited', session: session(), feedback: 'link-copied', fallback: 'https://x/join#t' });
+    expect(byHand.copyFallback).toBe('https://x/join#t');
+    const failed = reduce(loaded(), { type: 'busy', action: 'invite' }, { type: 'failed', message: 'The client does not have an email address.' });
+    expect([failed.busy, failed.error]).toEqual([null, 'The client does not have an email address.']);
+  });
+});
