@@ -53,7 +53,7 @@ def zone_name(zone: str, language: str, at: datetime) -> str:
 
 
 def clock(value: datetime, zone: str, language: str) -> str:
-    """The time of day in `zone`, as the language writes it ("2:30 PM", "2:30 p. m.")."""
+    """The time of day in `zone`, as the language writes it ("2:30 PM", "2:30 p.m.")."""
     from chalicelib.clock import local_time
 
     local = local_time(value, zone)
@@ -74,7 +74,7 @@ def day(value: datetime, zone: str, language: str, with_year: bool = False) -> s
 
 
 def at_time(value: datetime, zone: str, language: str) -> str:
-    """"at 10:00 AM", "a las 10:00 a. m." ("a la 1:00 p. m." for one o'clock)."""
+    """"at 10:00 AM", "a las 10:00 a.m." ("a la 1:00 p.m." for one o'clock)."""
     from chalicelib.clock import local_time
 
     one = local_time(value, zone).hour % 12 == 1

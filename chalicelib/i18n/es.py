@@ -1,5 +1,6 @@
 """Spanish (español): the same keys as en.py, each translated. Times read as a Spanish speaker in the United States
-reads them ("10:00 a. m."), and the texts avoid guessing the caregiver's gender."""
+reads them, and as the join page's Intl (es-US) writes them: "10:00 a.m.". The texts avoid guessing the caregiver's
+gender ("su cuidador o cuidadora", "de su equipo de cuidado")."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 TEXTS: dict[str, Any] = {
     "language_name": "Español",
     "locale": "es-US",
-    # Fechas y horas (R44): "el miércoles 25 de noviembre de 2026 a las 10:00 a. m. (hora del Este)"
+    # Fechas y horas (R44): "el miércoles 25 de noviembre de 2026 a las 10:00 a.m. (hora del Este)"
     "weekdays": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
     "months": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
                "noviembre", "diciembre"),
-    "am_pm": ("a. m.", "p. m."),
+    "am_pm": ("a.m.", "p.m."),
     "clock": "{hour}:{minute} {am_pm}",
     "date": "{weekday} {day} de {month}",
     "date_year": "{weekday} {day} de {month} de {year}",

@@ -187,7 +187,7 @@ def test_r32_the_sweep_sends_the_reminder_by_text_once(api, tokens, make_visit, 
     assert sweep()["reminded"] == 1 and sweep()["reminded"] == 0
     # Then one reminder went out, in Spanish, and it is on the timeline
     reminder = sms.requests[1]
-    assert reminder["MessageBody"].startswith("Sunrise Home Care: su visita por video empieza a las 12:00 p. m. "
+    assert reminder["MessageBody"].startswith("Sunrise Home Care: su visita por video empieza a las 12:00 p.m. "
                                               "(hora del Este). Enlace para entrar: https://visits.example.test/join#")
     assert reminder["Context"]["kind"] == "reminder" and reminder["TimeToLive"] == 60 * 60
     assert flow.timeline(vid)[-1] == "reminder_sent"

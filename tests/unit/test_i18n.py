@@ -49,3 +49,21 @@ def test_r30_every_language_names_itself_and_its_locale():
         table = i18n.table(language)
         assert table["locale"].split("-")[0] == language
         assert len(table["weekdays"]) == 7 and len(table["months"]) == 12
+
+
+def test_r30_the_join_page_and_the_api_say_the_clients_refusals_in_the_same_words():
+    """The join page shows a refusal from its own table (by the API's Code); the API sends its Message from
+    chalicelib/i18n. Both must say the same, in every language."""
+    import re
+    from pathlib import Path
+
+    frontend = Path(__file__).resolve().parents[2] / "frontend" / "src" / "texts"
+    pairs = {"linkInvalid": "refusal.InvalidLink", "linkExpired": "refusal.ClientLinkExpired",
+             "caregiverEnded": "refusal.ClientSessionOver", "caregiverWillJoin": "refusal.WaitingForCaregiver",
+             "visitCancelled": "refusal.VisitCancelled"}
+    for language, source in (("en", "client.ts"), ("es", "client.es.ts")):
+        text = (frontend / source).read_text()
+        for key, python_key in pairs.items():
+            match = re.search(rf"^\s*{key}: '((?:[^'\\]|\\.)*)',", text, re.M)
+            assert match, (source, key)
+            assert match.group(1) == i18n.table(language)[python_key], (language, key)

@@ -13,7 +13,7 @@ from chalicelib.http import refusal
 from chalicelib.payloads import CLIENT_CREATE, TOKEN
 from tests.conftest import NOW
 
-ES_WHEN = "miércoles 25 de noviembre de 2026 a las 9:50 a. m. (hora del Este)"
+ES_WHEN = "miércoles 25 de noviembre de 2026 a las 9:50 a.m. (hora del Este)"
 
 
 def english_sentences() -> list[str]:
@@ -54,7 +54,7 @@ def test_r30_a_spanish_client_reads_the_text_message_in_spanish(agency):
     agency.invite(vid, "sms")
     [(text, _)] = agency.texter.sent
     assert text.body.startswith("Sunrise Home Care: su visita por video es el miércoles 25 de noviembre a las "
-                                "9:50 a. m. (hora del Este). Enlace para entrar: https://visits.example.test/join#")
+                                "9:50 a.m. (hora del Este). Enlace para entrar: https://visits.example.test/join#")
 
 
 def test_r30_the_join_page_speaks_the_clients_language_and_so_do_its_refusals(agency):
@@ -120,12 +120,12 @@ def test_r30_only_languages_with_a_table_can_be_chosen():
 
 @pytest.mark.parametrize(("zone", "language", "expected"), [
     ("America/New_York", "en", "Wednesday, November 25, 2026 at 2:30 PM Eastern Time"),
-    ("America/New_York", "es", "miércoles 25 de noviembre de 2026 a las 2:30 p. m. (hora del Este)"),
-    ("America/Los_Angeles", "es", "miércoles 25 de noviembre de 2026 a las 11:30 a. m. (hora del Pacífico)"),
-    ("America/Chicago", "es", "miércoles 25 de noviembre de 2026 a la 1:30 p. m. (hora del Centro)"),
+    ("America/New_York", "es", "miércoles 25 de noviembre de 2026 a las 2:30 p.m. (hora del Este)"),
+    ("America/Los_Angeles", "es", "miércoles 25 de noviembre de 2026 a las 11:30 a.m. (hora del Pacífico)"),
+    ("America/Chicago", "es", "miércoles 25 de noviembre de 2026 a la 1:30 p.m. (hora del Centro)"),
     ("Europe/London", "en", "Wednesday, November 25, 2026 at 7:30 PM UK time"),
     ("Asia/Kolkata", "en", "Thursday, November 26, 2026 at 1:00 AM IST"),
-    ("Asia/Dubai", "es", "miércoles 25 de noviembre de 2026 a las 11:30 p. m. (UTC+04)"),
+    ("Asia/Dubai", "es", "miércoles 25 de noviembre de 2026 a las 11:30 p.m. (UTC+04)"),
 ])
 def test_r44_times_read_as_the_readers_language_writes_them_and_name_the_zone(zone, language, expected):
     assert i18n.when(datetime(2026, 11, 25, 19, 30, tzinfo=UTC), zone, language) == expected

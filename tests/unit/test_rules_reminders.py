@@ -40,7 +40,7 @@ def test_r32_one_reminder_by_text_at_reminder_minutes_before_the_start_and_on_th
     agency.advance(1 / 60)
     assert agency.sweep().reminded == 1
     invite, reminder = (text for text, _ in agency.texter.sent)
-    assert reminder.body.startswith("Sunrise Home Care: su visita por video empieza a las 12:00 p. m. "
+    assert reminder.body.startswith("Sunrise Home Care: su visita por video empieza a las 12:00 p.m. "
                                     "(hora del Este). Enlace para entrar: ")
     assert reminder.body.rsplit(" ", 1)[1] == invite.body.rsplit(" ", 1)[1]
     assert agency.texter.sent[1][1]["kind"] == "reminder"

@@ -35,7 +35,7 @@ describe('staff app', () => {
   });
 
   it('test_r03_a_card_opens_the_preview_then_the_dialog', () => {
-    const visit = { id: 'v1', client_id: 'c1', employee_id: 'e1', service_code: 'TELE', start: 's', end: 'e', virtual: true, client: { id: 'c1', name: 'Ada', has_email: true } };
+    const visit = { id: 'v1', client_id: 'c1', employee_id: 'e1', service_code: 'TELE', start: 's', end: 'e', virtual: true, client: { id: 'c1', name: 'Ada', has_email: true, has_mobile: false, sms_consent: false, sms_status: null } };
     const preview = reduce(signedIn, { type: 'preview', visit });
     expect(preview.screen === 'schedule' && preview.open).toEqual({ kind: 'preview', visit });
     const dialog = reduce(preview, { type: 'details', visitId: 'v1' });
