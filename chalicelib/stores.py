@@ -136,6 +136,10 @@ class Sessions(Protocol):
 
     def link(self, link_digest: str) -> JoinLink | None: ...
 
+    def issue_link_again(self, session: Session, link_digest: str) -> None:
+        """The session's current link under another digest (the link key rotated): same generation and expiry."""
+        ...
+
     def record_invite(self, session: Session, at: datetime, channel: str, event: TimelineEntry,
                       reminder: Reminder | None = None) -> Session:
         """Count an invite sent by `channel` (email or sms: R09's last-sent time, clearing the undeliverable mark) or

@@ -18,6 +18,7 @@ from chalicelib.errors import (
     VisitNotVirtual,
 )
 from chalicelib.i18n import supported
+from chalicelib.link_keys import resend_token
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invite_email import Letter, compose_invite
@@ -56,10 +57,22 @@ def ensure_open(session: Session | None, visit: Visit, now: datetime) -> None:
         raise LinkExpired()
 
 
-def token_of(services: Services, visit: Visit, session: Session) -> str:
-    """The session's current link's token (derived, never stored: docs/DESIGN.md)."""
-    return links.link_token(services.link_key, visit.agency_id, visit.visit_id, session.link_generation,
-                            session.link_nonce)
+def _token(key: bytes, visit: Visit, generation: int, nonce: str) -> str:
+    return links.link_token(key, visit.agency_id, visit.visit_id, generation, nonce)
+
+
+def sent_token(services: Services, visit: Visit, session: Session) -> str:
+    """The session's link as issued, whichever key made it (the link key may have rotated since, R09): what an
+    invite, a resend and the reminder (R32) carry."""
+    generation = session.link_generation
+
+    def is_stored(token: str) -> bool:
+        link = services.sessions.link(links.digest(token))
+        return link is not None and (link.agency_id, link.visit_id, link.generation) == (
+            visit.agency_id, visit.visit_id, generation)
+
+    return resend_token(services.link_keys, lambda key: _token(key, visit, generation, session.link_nonce),
+                        is_stored, lambda token: services.sessions.issue_link_again(session, links.digest(token)))
 
 
 def _current_session(services: Services, bundle: VisitBundle, now: datetime) -> tuple[Visit, Session]:
@@ -72,8 +85,7 @@ def _current_session(services: Services, bundle: VisitBundle, now: datetime) -> 
         if session is not None and session.link_generation == visit.schedule_version:
             return visit, session
         nonce, expires_at = links.new_nonce(), links.link_expiry(visit.end)
-        digest = links.digest(links.link_token(services.link_key, visit.agency_id, visit.visit_id,
-                                               visit.schedule_version, nonce))
+        digest = links.digest(_token(services.link_key, visit, visit.schedule_version, nonce))
         if session is None:
             return visit, services.sessions.create(visit, nonce, expires_at, digest)
         # The time changed, so this send issues a fresh link for the new time.
@@ -156,7 +168,7 @@ def invite_client(services: Services, caller: Caller, visit_id: str, delivery: s
     sent = channel in SENT_CHANNELS
     to = recipients(services, caller.agency_id, bundle.visit, channel) if sent else None
     visit, session = _current_session(services, bundle, now)
-    url = links.join_url(services.cfg.public_base_url, token_of(services, visit, session))
+    url = links.join_url(services.cfg.public_base_url, sent_token(services, visit, session))
     reminder = None
     if to is not None:
         send_invite(services, to, channel, visit, session, url, now, session.invite_count + 1)

@@ -121,11 +121,12 @@ def send_due_reminder(services: Services, due: Reminder, now: datetime) -> bool:
 
 def _send(services: Services, to: tuple[Agency, Client, Employee], channel: Channel, visit: Visit,
           session: Session, now: datetime) -> None:
+    from chalicelib.logic.invitations import sent_token
+
     agency, client, caregiver = to
     language = supported(client.preferred_language)
-    token = links.link_token(services.link_key, visit.agency_id, visit.visit_id, session.link_generation,
-                             session.link_nonce)
-    url = links.join_url(services.cfg.public_base_url, token)
+    # The link the client holds, whichever link key made it (the key may have rotated since the invite)
+    url = links.join_url(services.cfg.public_base_url, sent_token(services, visit, session))
     ids = {"agency": agency.agency_id, "client": client.client_id, "visit": visit.visit_id,
            "send": str(session.invite_count)}
     if channel == Channel.EMAIL:
