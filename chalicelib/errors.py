@@ -264,6 +264,12 @@ class TextRefused(DomainError, status=422, code="TEXT_REFUSED"):
                "contact details, or send the invite by email or copy the link.")
 
 
+class TextsNotSetUp(DomainError, status=422, code="TEXTS_NOT_SET_UP"):
+    """The deployment has no origination identity for texts (docs/DEPLOY.md, "Text messages")."""
+
+    message = "Text messages are not set up for this agency yet. Send the invite by email or copy the link."
+
+
 class VisitNotVirtual(DomainError, status=422, code="VISIT_NOT_VIRTUAL"):
     """Inviting to an in-person visit."""
 

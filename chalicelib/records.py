@@ -196,6 +196,20 @@ class Reminder:
 
 
 @dataclass(frozen=True, slots=True)
+class SentText:
+    """A text message sent (an invite or a reminder), found again by the service's message id when its delivery
+    event arrives (R29); kept until carriers are done reporting on it (`until`)."""
+
+    message_id: str
+    agency_id: str
+    client_id: str
+    visit_id: str
+    sends: int  # the session's invite count the text went out with (a report on an older send is dropped)
+    kind: str  # "invite" or "reminder"
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One append-only line of the visit's evidence (R26)."""
 

@@ -19,6 +19,7 @@ from chalicelib.records import (
     JoinLink,
     Records,
     Reminder,
+    SentText,
     ServiceCode,
     Session,
     TimelineEntry,
@@ -172,6 +173,14 @@ class Sessions(Protocol):
         """The last invite could not be delivered (R29): mark the session and record `event`, if the session exists
         and (when `sends` is given) has had exactly that many invites, so a late report of an older send is
         dropped. False otherwise."""
+        ...
+
+    def remember_text(self, text: SentText) -> None:
+        """Keep a sent text by its message id until `text.until`, for its delivery events (R29)."""
+        ...
+
+    def text(self, message_id: str, now: datetime) -> SentText | None:
+        """The text sent under `message_id`, unless unknown or past its `until`."""
         ...
 
     def claim_reminder(self, session: Session, generation: int) -> Session:

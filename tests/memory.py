@@ -37,6 +37,7 @@ class Tables:
     timelines: dict[tuple[str, str], list[tuple[datetime, int, r.TimelineEntry]]] = field(default_factory=dict)
     links: dict[str, r.JoinLink] = field(default_factory=dict)
     reminders: dict[tuple[str, str], r.Reminder] = field(default_factory=dict)
+    texts: dict[str, r.SentText] = field(default_factory=dict)
     meetings: dict[str, tuple[str, str]] = field(default_factory=dict)
     writes: int = 0
     _order: Iterator[int] = field(default_factory=itertools.count)
@@ -337,6 +338,14 @@ class MemorySessions:
             return False
         self._put(replace(current, invite_undeliverable=True), event)
         return True
+
+    def remember_text(self, text: r.SentText) -> None:
+        self._t.texts[text.message_id] = text
+        self._t.writes += 1
+
+    def text(self, message_id: str, now: datetime) -> r.SentText | None:
+        found = self._t.texts.get(message_id)
+        return found if found is not None and found.until > now else None
 
     def claim_reminder(self, session: r.Session, generation: int) -> r.Session:
         current = self._current(session)

@@ -11,7 +11,8 @@ from botocore.stub import Stubber
 
 from chalicelib.integrations.sms import SmsTexter
 
-ORIGIN = "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-0123456789abcdef0123456789abcdef"
+# A pool of the deployment's numbers (docs/DEPLOY.md): the stack grants SendTextMessage on it alone
+ORIGIN = "arn:aws:sms-voice:us-east-1:123456789012:pool/pool-0123456789abcdef0123456789abcdef"
 CONFIGURATION_SET = "virtual-visits-texts"
 
 
@@ -23,6 +24,7 @@ class StubbedSms:
                                    aws_access_key_id="testing", aws_secret_access_key="testing")
         self.stubber = Stubber(self.client)
         self.requests: list[dict[str, Any]] = []
+        self.message_ids: list[str] = []  # what the service answered, in order
         self.client.meta.events.register("provide-client-params.pinpoint-sms-voice-v2.SendTextMessage",
                                          lambda params, **_: self.requests.append(dict(params)))
         self.texter = SmsTexter(self.client, ORIGIN, CONFIGURATION_SET)
@@ -31,7 +33,9 @@ class StubbedSms:
     def accepts(self, count: int = 1) -> None:
         """The next `count` sends are accepted."""
         for _ in range(count):
-            self.stubber.add_response("send_text_message", {"MessageId": str(uuid.uuid4())})
+            message_id = str(uuid.uuid4())
+            self.message_ids.append(message_id)
+            self.stubber.add_response("send_text_message", {"MessageId": message_id})
 
     def refuses(self, code: str, reason: str, status: int = 400) -> None:
         """The next send is refused, as the service refuses it."""

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import ClientOptedOut, TextFailed, TextRefused
+from chalicelib.errors import ClientOptedOut, TextFailed, TextRefused, TextsNotSetUp
 
 MIN_TTL, MAX_TTL = 5, 259_200  # what SendTextMessage's TimeToLive takes, in seconds
 # Refusals about the destination number itself, which another try will not change.
@@ -47,6 +47,8 @@ class SmsTexter:
         self._configuration_set = configuration_set
 
     def send(self, message: TextMessage, context: dict[str, str]) -> str:
+        if not self._origination_identity:
+            raise TextsNotSetUp()  # no number to send from: nothing to ask the service
         request: dict[str, Any] = {
             "DestinationPhoneNumber": message.to,
             "OriginationIdentity": self._origination_identity,

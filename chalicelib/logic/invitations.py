@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import (
@@ -34,6 +34,7 @@ from chalicelib.records import (
     Client,
     Employee,
     EventType,
+    SentText,
     Session,
     SessionState,
     SmsStatus,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from chalicelib.services import Services
 
 RESEND = "resend"  # the dialog's and the call window's "Resend invite": by the channel of the last sent invite (R28)
+REPORTS_FOR = timedelta(hours=72)  # carriers report on a text within 72 hours (End User Messaging's limit)
 
 
 def ensure_open(session: Session | None, visit: Visit, now: datetime) -> None:
@@ -130,9 +132,10 @@ def recipients(services: Services, agency_id: str, visit: Visit,
 
 
 def send_invite(services: Services, to: tuple[Agency, Client, Employee], channel: Channel, visit: Visit,
-                session: Session, url: str, now: datetime, sends: int) -> None:
-    """Email or text the invite, in the client's language. `sends` is the session's invite count once this one is
-    recorded: delivery events carry it, so a late report about an older send changes nothing."""
+                session: Session, url: str, now: datetime, sends: int) -> SentText | None:
+    """Email or text the invite, in the client's language; a text comes back as what to remember of it.
+    `sends` is the session's invite count once this one is recorded: delivery events carry it, so a late report
+    about an older send changes nothing."""
     agency, client, caregiver = to
     language = supported(client.preferred_language)
     ids = {"agency": agency.agency_id, "client": client.client_id, "visit": visit.visit_id, "send": str(sends)}
@@ -140,18 +143,33 @@ def send_invite(services: Services, to: tuple[Agency, Client, Employee], channel
         letter = Letter(agency, str(client.email), first_name(caregiver.name), visit, url, session.expires_at,
                         language)
         services.mailer.send(compose_invite(letter, now), tags=ids)
-        return
+        return None
     from chalicelib.integrations.sms import TextMessage
 
     message = TextMessage(str(client.mobile_phone), invite_text(agency, visit, url, language),
                           ttl_seconds=int((session.expires_at - now).total_seconds()))
     try:
-        services.texter.send(message, {**ids, "kind": "invite"})
+        message_id = services.texter.send(message, {**ids, "kind": "invite"})
     except ClientOptedOut:
         # The client replied STOP since the last text (the service refuses the number): mark the client (R29).
         services.directory.set_sms_status(agency.agency_id, client.client_id, SmsStatus.OPTED_OUT,
                                           client.mobile_phone)
         raise
+    return SentText(message_id, agency.agency_id, client.client_id, visit.visit_id, sends, "invite",
+                    now + REPORTS_FOR)
+
+
+def remember(services: Services, text: SentText | None) -> None:
+    """Keep a sent text for its delivery events; a failure here loses only that (the text went out, and is
+    recorded), so it is logged, never raised."""
+    if text is None:
+        return
+    try:
+        services.sessions.remember_text(text)
+    except Exception:
+        from chalicelib.observability import log
+
+        log().warning("a sent text was not remembered for its delivery events", exc_info=True)
 
 
 def invite_client(services: Services, caller: Caller, visit_id: str, delivery: str,
@@ -169,9 +187,9 @@ def invite_client(services: Services, caller: Caller, visit_id: str, delivery: s
     to = recipients(services, caller.agency_id, bundle.visit, channel) if sent else None
     visit, session = _current_session(services, bundle, now)
     url = links.join_url(services.cfg.public_base_url, sent_token(services, visit, session))
-    reminder = None
+    reminder, text = None, None
     if to is not None:
-        send_invite(services, to, channel, visit, session, url, now, session.invite_count + 1)
+        text = send_invite(services, to, channel, visit, session, url, now, session.invite_count + 1)
         reminder = planned_reminder(to[0], visit, session, now)
     event = TimelineEntry(now, EventType.INVITE_SENT if sent else EventType.LINK_COPIED, caller.actor,
                           str(channel) if sent else None)
@@ -185,6 +203,7 @@ def invite_client(services: Services, caller: Caller, visit_id: str, delivery: s
         fresh = services.visits.bundle(visit.agency_id, visit.visit_id)
         ensure_open(fresh.session, fresh.visit, now)
         raise
+    remember(services, text)
     count("InvitesSent", delivery=str(channel))
     result: dict[str, Any] = {"session": session_status(session, visit, now)}
     if channel == Channel.LINK:

@@ -37,6 +37,7 @@ from chalicelib.records import (
     Employee,
     EventType,
     Reminder,
+    SentText,
     Session,
     SmsStatus,
     TimelineEntry,
@@ -108,20 +109,23 @@ def send_due_reminder(services: Services, due: Reminder, now: datetime) -> bool:
         return False
     channel = Channel(str(session.last_sent_channel))
     try:
-        _send(services, to, channel, visit, session, now)
+        text = _send(services, to, channel, visit, session, now)
     except (EmailFailed, TextFailed, TextRefused, ClientOptedOut) as exc:
         _failed(services, due, to[1], channel, visit, session, exc, now)
         return False
+    from chalicelib.logic.invitations import remember
+
     services.sessions.add_event(visit.agency_id, visit.visit_id,
                                 TimelineEntry(now, EventType.REMINDER_SENT, SYSTEM, str(channel)))
     services.sessions.drop_reminder(due)
+    remember(services, text)
     count("RemindersSent", channel=str(channel))
     return True
 
 
 def _send(services: Services, to: tuple[Agency, Client, Employee], channel: Channel, visit: Visit,
-          session: Session, now: datetime) -> None:
-    from chalicelib.logic.invitations import sent_token
+          session: Session, now: datetime) -> SentText | None:
+    from chalicelib.logic.invitations import REPORTS_FOR, sent_token
 
     agency, client, caregiver = to
     language = supported(client.preferred_language)
@@ -133,12 +137,14 @@ def _send(services: Services, to: tuple[Agency, Client, Employee], channel: Chan
         letter = Letter(agency, str(client.email), first_name(caregiver.name), visit, url, session.expires_at,
                         language)
         services.mailer.send(compose_reminder(letter), tags=ids)
-        return
+        return None
     from chalicelib.integrations.sms import TextMessage
 
     message = TextMessage(str(client.mobile_phone), reminder_text(agency, visit, url, language),
                           ttl_seconds=int((visit.end - now).total_seconds()))
-    services.texter.send(message, {**ids, "kind": "reminder"})
+    message_id = services.texter.send(message, {**ids, "kind": "reminder"})
+    return SentText(message_id, agency.agency_id, client.client_id, visit.visit_id, session.invite_count, "reminder",
+                    now + REPORTS_FOR)
 
 
 def _failed(services: Services, due: Reminder, client: Client, channel: Channel, visit: Visit, session: Session,

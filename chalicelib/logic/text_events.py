@@ -2,7 +2,8 @@
 detail type "Text Message Delivery Status Updated"): a number that opted out or a text that could not be delivered
 marks the client, the visit's dialog and its timeline; a delivered text clears a number's earlier failure.
 
-The event's `context` holds the ids the text was sent with (agency, client, visit, send, kind), never a name.
+The event's `context` holds the ids the text was sent with (agency, client, visit, send, kind), never a name; an
+event without it is matched by its `messageId` to the text as the app remembered it (`Sessions.remember_text`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ def on_text_event(services: Services, detail: dict[str, Any], now: datetime) -> 
     raw = detail.get("context")
     context: dict[str, Any] = raw if isinstance(raw, dict) else {}
     agency, client, visit = (_context_id(context, name) for name in ("agency", "client", "visit"))
+    sends: Any = context.get("send")
+    kind = context.get("kind")
+    message_id = detail.get("messageId")
+    if (not agency or not client) and isinstance(message_id, str) and is_id(message_id):
+        # An event without the context the text was sent with: the text as remembered by its message id.
+        sent = services.sessions.text(message_id, now)
+        if sent is not None:
+            agency, client, visit = sent.agency_id, sent.client_id, sent.visit_id
+            sends, kind = str(sent.sends), sent.kind
     if not agency or not client:
         return "untagged"
     # With the number the text went to, a client whose number changed since is not marked.
@@ -60,10 +70,9 @@ def on_text_event(services: Services, detail: dict[str, Any], now: datetime) -> 
         services.directory.set_sms_status(agency, client, None, phone)
         return "delivered"
     marked = services.directory.set_sms_status(agency, client, status, phone)
-    sends = context.get("send")
     sends_count = int(sends) if isinstance(sends, str) and sends.isdigit() and len(sends) < 9 else None
     line = TimelineEntry(now, EventType.INVITE_UNDELIVERABLE, SYSTEM,
-                         f"sms:{status}" + (":reminder" if context.get("kind") == "reminder" else ""))
+                         f"sms:{status}" + (":reminder" if kind == "reminder" else ""))
     flagged = bool(visit) and services.sessions.mark_invite_undeliverable(agency, str(visit), line, sends_count)
     count("InviteTextsFailed", kind=status)
     return "applied" if marked or flagged else "unknown client"

@@ -36,6 +36,14 @@ def meeting_pk(meeting_id: str) -> str:
     return f"MEETING#{meeting_id}"
 
 
+def text_pk(message_id: str) -> str:
+    """A sent text message, by the id End User Messaging gave it."""
+    return f"TEXT#{message_id}"
+
+
+TEXT_SK = "TEXT"
+
+
 def link_pk(link_digest: str) -> str:
     """Links are stored under the SHA-256 of their token (`links.digest`), never the token itself."""
     return f"LINK#{link_digest}"

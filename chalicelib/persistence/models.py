@@ -173,6 +173,16 @@ class ReminderItem(Item, OfVisit, discriminator="reminder"):
     sweep_at = UTCDateTimeAttribute()
 
 
+class TextItem(Item, OfVisit, discriminator="text"):
+    """A sent text message by the service's message id, for its delivery events (R29); DynamoDB's TTL removes it
+    once carriers are done reporting (72 hours)."""
+
+    client_id = UnicodeAttribute()
+    sends = NumberAttribute()
+    text_kind = UnicodeAttribute()  # invite or reminder
+    expires_ttl = TTLAttribute()
+
+
 class MeetingPointer(Item, OfVisit, discriminator="meeting"):
     """Maps a provider's meeting id to its session (`OfVisit`), so meeting events find it without a Scan."""
 

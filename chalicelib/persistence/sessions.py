@@ -14,7 +14,15 @@ from chalicelib.errors import Conflict
 from chalicelib.persistence import keys
 from chalicelib.persistence.binding import bound
 from chalicelib.persistence.convert import event_item, link_of, reminder_of, session_of, session_ref
-from chalicelib.persistence.models import Item, LinkItem, MeetingPointer, OpenSessions, ReminderItem, SessionItem
+from chalicelib.persistence.models import (
+    Item,
+    LinkItem,
+    MeetingPointer,
+    OpenSessions,
+    ReminderItem,
+    SessionItem,
+    TextItem,
+)
 from chalicelib.persistence.transactions import Op, commit, conditional_update, refused, translated
 from chalicelib.records import (
     OPEN_STATES,
@@ -22,6 +30,7 @@ from chalicelib.records import (
     Ending,
     JoinLink,
     Reminder,
+    SentText,
     Session,
     SessionState,
     TimelineEntry,
@@ -232,6 +241,23 @@ class DynamoSessions:
         except Conflict:
             return False
         return True
+
+    def remember_text(self, text: SentText) -> None:
+        bound()
+        TextItem(keys.text_pk(text.message_id), keys.TEXT_SK, agency_id=text.agency_id, visit_id=text.visit_id,
+                 client_id=text.client_id, sends=text.sends, text_kind=text.kind, expires_ttl=text.until).save()
+
+    def text(self, message_id: str, now: datetime) -> SentText | None:
+        bound()
+        try:
+            item = TextItem.get(keys.text_pk(message_id), keys.TEXT_SK)
+        except TextItem.DoesNotExist:
+            return None
+        until = item.expires_ttl
+        if until <= now:  # TTL deletes within days, not at once: the clock decides
+            return None
+        return SentText(message_id, item.agency_id, item.client_id, item.visit_id, int(item.sends), item.text_kind,
+                        until)
 
     def claim_reminder(self, session: Session, generation: int) -> Session:
         not_yet = SessionItem.reminded_generation.does_not_exist() | (SessionItem.reminded_generation != generation)

@@ -18,6 +18,7 @@ from chalicelib.records import (
     EndReason,
     EventType,
     Reminder,
+    SentText,
     ServiceCode,
     SessionState,
     SmsConsent,
@@ -312,3 +313,11 @@ def test_reminders_wait_in_the_sweep_index_and_are_taken_once_per_link_generatio
                   line(EventType.SESSION_ENDED))
     with pytest.raises(Conflict):
         s.claim_reminder(ended, 1)
+
+
+def test_sent_texts_are_found_by_message_id_until_carriers_are_done(stores):
+    s = stores.sessions
+    text = SentText("6b0d-11", "ag1", "c1", "v1", 2, "invite", NOW + timedelta(hours=72))
+    s.remember_text(text)
+    assert s.text("6b0d-11", NOW) == text and s.text("6b0d-99", NOW) is None
+    assert s.text("6b0d-11", NOW + timedelta(hours=72)) is None  # past its time, whatever TTL has not deleted yet

@@ -23,7 +23,9 @@ def texting_client(api, tokens, language="en"):
 
 def text_event(api, event_type, context, **detail):
     body = {"eventType": event_type, "eventVersion": "1.0", "isFinal": True, "messageType": "TRANSACTIONAL",
-            "messageStatus": event_type.removeprefix("TEXT_"), "messageId": "m-1", "context": context, **detail}
+            "messageStatus": event_type.removeprefix("TEXT_"), "messageId": "m-1", **detail}
+    if context is not None:
+        body["context"] = context
     return api.client.lambda_.invoke("on_text_event", api.client.events.generate_cw_event(
         source="aws.sms-voice", detail_type="Text Message Delivery Status Updated", detail=body,
         resources=[])).payload
@@ -190,4 +192,49 @@ def test_r32_the_sweep_sends_the_reminder_by_text_once(api, tokens, make_visit, 
     assert reminder["MessageBody"].startswith("Sunrise Home Care: su visita por video empieza a las 12:00 p.m. "
                                               "(hora del Este). Enlace para entrar: https://visits.example.test/join#")
     assert reminder["Context"]["kind"] == "reminder" and reminder["TimeToLive"] == 60 * 60
+    assert flow.timeline(vid)[-1] == "reminder_sent"
+
+
+def test_r28_a_deployment_with_no_number_to_text_from_says_so(api, tokens, make_visit, flow, services):
+    from chalicelib.integrations.sms import SmsTexter
+
+    # Given the SMS client but no origination identity configured (docs/DEPLOY.md, "Text messages")
+    texting_client(api, tokens)
+    vid = make_visit(client="cli2")
+    services._texter = SmsTexter(object(), "")
+    # When the caregiver texts the invite; Then 422 with a text that says what to do instead, and nothing recorded
+    refused(flow.invite(vid, "sms"), 422, "TEXTS_NOT_SET_UP",
+            "Text messages are not set up for this agency yet. Send the invite by email or copy the link.")
+    assert flow.session(vid)["state"] == "none"
+
+
+def test_r29_a_delivery_event_without_context_is_matched_by_its_message_id(api, tokens, make_visit, flow, sms):
+    # Given a text invite, and the message id End User Messaging answered with
+    texting_client(api, tokens)
+    vid = make_visit(client="cli2")
+    sms.accepts()
+    flow.invite(vid, "sms")
+    [message_id] = sms.message_ids
+    # When a delivery event names only that message id, as EventBridge's examples show
+    assert text_event(api, "TEXT_CARRIER_UNREACHABLE", None, messageId=message_id) == "applied"
+    # Then the dialog and the client are marked all the same
+    visit = api.call("GET", f"/api/visits/{vid}", token=tokens["emp1"]).json_body
+    assert visit["session"]["invite_undeliverable"] is True and visit["client"]["sms_status"] == "failing"
+
+
+def test_r32_the_sweep_sends_an_email_reminder_through_ses(api, tokens, make_visit, flow, clock):
+    # Given an emailed invite for a visit two hours ahead
+    vid = make_visit(start=NOW + timedelta(hours=2), minutes=45)
+    flow.invite(vid)
+    # When the scheduled sweep runs at the reminder time
+    clock.advance(timedelta(minutes=105))
+    payload = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
+    # Then a reminder email went out through SES, with the same link and no calendar entry
+    assert payload["reminded"] == 1
+    invite, reminder = sent_emails()
+    assert reminder["Subject"] == "Your video visit starts soon"
+    assert reminder.get_content_type() == "multipart/alternative"
+    link = [line for line in reminder.get_body(("plain",)).get_content().splitlines() if "/join#" in line]
+    assert link and link[0] in invite.get_body(("plain",)).get_content()
     assert flow.timeline(vid)[-1] == "reminder_sent"

@@ -224,3 +224,19 @@ def test_r29_an_email_bounce_shows_the_same_text_and_reaches_the_timeline(agency
     assert agency.session(vid)["invite_warning"] == INVITE_UNDELIVERABLE
     lines = schedule.timeline(agency.services, COORDINATOR, vid)
     assert (lines[-1]["type"], lines[-1]["detail"]) == ("invite_undeliverable", "email:bounced")
+
+
+def test_r29_an_event_without_its_context_is_matched_by_the_texts_message_id(agency):
+    # Given a text invite (the service answered with message id "text-1")
+    vid = sms_visit(agency)
+    agency.invite(vid, "sms")
+    # When a delivery event names only the message id (no context), within the 72 hours carriers report
+    agency.advance(60)
+    assert agency.text_event("TEXT_UNREACHABLE", {}, messageId="text-1") == "applied"
+    # Then it marks the client and the dialog as the context would have
+    assert agency.details(vid)["client"]["sms_status"] == "failing"
+    assert agency.session(vid)["invite_undeliverable"] is True
+    # And a message id nobody remembers, or one past its 72 hours, changes nothing
+    assert agency.text_event("TEXT_UNREACHABLE", {}, messageId="text-9") == "untagged"
+    agency.advance(72 * 60)
+    assert agency.text_event("TEXT_BLOCKED", {}, messageId="text-1") == "untagged"
