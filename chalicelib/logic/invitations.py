@@ -96,11 +96,15 @@ def _current_session(services: Services, bundle: VisitBundle, now: datetime) -> 
     return retry_on_conflict(attempt)
 
 
-def channel_of(delivery: str, session: Session | None) -> Channel:
-    """The channel a request means: a resend goes by the last sent invite's channel, email if none was sent."""
+def channel_of(delivery: str, session: Session | None, client: Client | None = None) -> Channel:
+    """The channel a request means: a resend goes by the last sent invite's channel; with none sent yet, by email,
+    or by text to a client who has no email address but can be texted."""
     if delivery == RESEND:
         last = session.last_sent_channel if session is not None else None
-        return Channel(last) if last in SENT_CHANNELS else Channel.EMAIL
+        if last in SENT_CHANNELS:
+            return Channel(last)
+        textable = client is not None and client.mobile_phone and client.sms_consent is not None
+        return Channel.SMS if client is not None and not client.email and textable else Channel.EMAIL
     return Channel(delivery)
 
 
@@ -120,15 +124,22 @@ def check_reachable(client: Client, channel: Channel) -> None:
             raise ClientNoSmsConsent()  # R28
 
 
-def recipients(services: Services, agency_id: str, visit: Visit,
-               channel: Channel) -> tuple[Agency, Client, Employee]:
-    """The agency, the client and the caregiver, which a sent invite needs (a copied link needs nobody's)."""
+def people(services: Services, agency_id: str, visit: Visit) -> tuple[Agency, Client, Employee]:
+    """The agency, the client and the caregiver, in one read."""
     found = services.directory.lookup(agency_id, agency=True, client_id=visit.client_id, employee_id=visit.employee_id)
     agency, client, caregiver = found.agency, found.client, found.employee
     if agency is None or client is None or caregiver is None:
         raise NotFound()
-    check_reachable(client, channel)
     return agency, client, caregiver
+
+
+def recipients(services: Services, agency_id: str, visit: Visit,
+               channel: Channel) -> tuple[Agency, Client, Employee]:
+    """The agency, the client and the caregiver, which a sent invite needs (a copied link needs nobody's), if the
+    client can be reached by `channel`."""
+    found = people(services, agency_id, visit)
+    check_reachable(found[1], channel)
+    return found
 
 
 def send_invite(services: Services, to: tuple[Agency, Client, Employee], channel: Channel, visit: Visit,
@@ -182,9 +193,15 @@ def invite_client(services: Services, caller: Caller, visit_id: str, delivery: s
     if not bundle.visit.virtual:
         raise VisitNotVirtual()
     ensure_open(bundle.session, bundle.visit, now)
-    channel = channel_of(delivery, bundle.session)
+    to: tuple[Agency, Client, Employee] | None = None
+    if delivery == RESEND:
+        to = people(services, caller.agency_id, bundle.visit)
+    channel = channel_of(delivery, bundle.session, to[1] if to is not None else None)
     sent = channel in SENT_CHANNELS
-    to = recipients(services, caller.agency_id, bundle.visit, channel) if sent else None
+    if to is not None:
+        check_reachable(to[1], channel)
+    elif sent:
+        to = recipients(services, caller.agency_id, bundle.visit, channel)
     visit, session = _current_session(services, bundle, now)
     url = links.join_url(services.cfg.public_base_url, sent_token(services, visit, session))
     reminder, text = None, None

@@ -38,13 +38,14 @@ EN_ENDED = "Your caregiver has ended the session. You can now close this page."
 def _quoted(path: str) -> set[str]:
     """The words of every quoted text in a front-end table."""
     text = (ROOT / "frontend" / "src" / "texts" / path).read_text()
-    return {w.lower() for s in re.findall(r"'((?:[^'\\]|\\.)*)'|`([^`]*)`", text) for w in re.findall(r"[^\W\d_]+", "".join(s))}
+    texts = ["".join(found) for found in re.findall(r"'((?:[^'\\]|\\.)*)'|`([^`]*)`", text)]
+    return {w.lower() for t in texts for w in re.findall(r"[^\W\d_]+", t)}
 
 
 # Words only English uses on the client's page: every word of the English tables that no Spanish table has.
 # (The languages' own names, on the switch, are names.)
-ENGLISH_ONLY = ((_quoted("client.ts") | _quoted("guidance.en.ts")) - (_quoted("client.es.ts") | _quoted("guidance.es.ts"))
-                - {"english", "español"})
+ENGLISH = _quoted("client.ts") | _quoted("guidance.en.ts")
+ENGLISH_ONLY = ENGLISH - _quoted("client.es.ts") - _quoted("guidance.es.ts") - {"english", "español"}
 
 
 def english_on(page: Page, names: tuple[str, ...]) -> list[str]:

@@ -240,3 +240,17 @@ def test_r29_an_event_without_its_context_is_matched_by_the_texts_message_id(age
     assert agency.text_event("TEXT_UNREACHABLE", {}, messageId="text-9") == "untagged"
     agency.advance(72 * 60)
     assert agency.text_event("TEXT_BLOCKED", {}, messageId="text-1") == "untagged"
+
+
+def test_r28_a_resend_with_nothing_sent_yet_texts_a_client_who_has_no_email(agency):
+    # Given a client with only a mobile phone, whose link was only copied so far
+    vid = sms_visit(agency)
+    agency.invite(vid, "link")
+    # When the caregiver presses "Resend invite" in the call window (nothing was sent before)
+    answer = agency.invite(vid, "resend")
+    # Then it goes by text, the one channel that reaches them
+    assert answer["session"]["last_invite_channel"] == "sms" and len(agency.texter.sent) == 1
+    # And for a client with an email address it goes by email
+    other = agency.visit()
+    agency.invite(other, "resend")
+    assert len(agency.mailer.sent) == 1

@@ -115,7 +115,7 @@ const actions: CallActions = {
   async resend() {
     dispatch({ type: 'resend-start' });
     try {
-      const result = await api('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery: 'email' } });
+      const result = await api('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery: 'resend' } }); // by the last sent invite's channel (R28)
       dispatch({ type: 'resend-done', status: result.session });
     } catch (err) {
       dispatch({ type: 'resend-failed', message: errorText(err) });
