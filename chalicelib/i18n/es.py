@@ -62,9 +62,12 @@ TEXTS: dict[str, Any] = {
     "refusal.ClientSessionOver": "Su cuidador o cuidadora ha terminado la sesión. Ya puede cerrar esta página.",
     "refusal.WaitingForCaregiver": "Su cuidador o cuidadora se unirá en breve.",
     "refusal.VisitCancelled": "Esta visita fue cancelada. Comuníquese con su proveedor de cuidado.",
-    "refusal.ServiceBusy": "El servicio está muy ocupado en este momento. Vuelva a intentarlo en un momento.",
-    "refusal.VideoUnavailable": "El servicio de video está ocupado en este momento. Vuelva a intentarlo en un momento.",
-    "refusal.Conflict": "La visita cambió al mismo tiempo. Vuelva a intentarlo.",
+    "refusal.ServiceBusy": "El servicio está muy ocupado en este momento. Vuelva a intentarlo en unos instantes.",
+    "refusal.VideoUnavailable": (
+        "El servicio de video está ocupado en este momento. Vuelva a intentarlo en unos "
+        "instantes."
+    ),
+    "refusal.Conflict": "La visita acaba de cambiar. Vuelva a intentarlo.",
     "refusal.InternalError": "Algo salió mal de nuestro lado. Vuelva a intentarlo.",
     "refusal.BadRequest": "La solicitud no es válida.",
     "refusal.DomainError": "La solicitud no es válida.",

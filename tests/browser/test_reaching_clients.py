@@ -124,7 +124,7 @@ def test_r28_r30_r32_a_spanish_client_with_only_a_phone_is_texted_reminded_and_h
     assert client.evaluate("() => [document.documentElement.lang, document.title]") == ["es", "Su visita por video"]
     switch = client.get_by_test_id("language-switch")
     expect(switch.get_by_role("button", name="Español")).to_have_attribute("aria-pressed", "true")
-    expect(info).to_contain_text(re.compile(r"Hora: \w+, \d+ de \w+, .*[ap]\.m\. E[SD]T"))
+    expect(info).to_contain_text(re.compile(r"Cuándo: \w+, \d+ de \w+, .*[ap]\.m\. E[SD]T"))
     names = (AGENCY_NAME, "James")
     assert english_on(client, names) == []
     assert client.evaluate("() => document.documentElement.scrollWidth") <= 360  # no sideways scrolling

@@ -1,6 +1,6 @@
 /**
  * Spanish (español): every text a client can see, with the keys of `en` in client.ts (R30). Times read as a
- * Spanish speaker in the United States reads them ("10:00 a. m."); the texts avoid guessing the caregiver's
+ * Spanish speaker in the United States reads them ("10:00 a.m."); the texts avoid guessing the caregiver's
  * gender ("su cuidador o cuidadora"). Where a browser's own buttons are named, they are the names its Spanish
  * version shows ("Permitir").
  */
@@ -19,7 +19,7 @@ export const es: ClientTexts = {
   // La página para entrar (R16, R19, R20, R44)
   joinWith: (agency: string) => `Visita por video con ${agency}`,
   yourCaregiver: 'Su cuidador o cuidadora',
-  visitTime: 'Hora',
+  visitTime: 'Cuándo',
   caregiverWillJoin: 'Su cuidador o cuidadora se unirá en breve.', // R16
   checkDevices: 'Revisar la cámara y el micrófono',
   join: 'Entrar',

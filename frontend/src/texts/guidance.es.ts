@@ -25,12 +25,12 @@ export const guidance: Guidance = {
     name: 'Firefox',
     steps: [
       'Haga clic en el icono tachado de la cámara o del micrófono, en la barra de direcciones.',
-      'Haga clic en la cruz junto a Bloqueado para quitarlo.',
+      'Haga clic en la X junto a Bloqueado para quitarlo.',
       'Haga clic en Volver a intentar, más abajo, y elija Permitir cuando Firefox se lo pregunte.',
     ],
   },
   'safari-ios': {
-    name: 'Safari en iPhone o iPad',
+    name: 'Safari para iPhone o iPad',
     steps: [
       'Toque el botón "aA" de la barra de direcciones y luego Configuración del sitio web.',
       'Ponga Cámara y Micrófono en Permitir.',
@@ -39,7 +39,7 @@ export const guidance: Guidance = {
     ],
   },
   'safari-mac': {
-    name: 'Safari en Mac',
+    name: 'Safari para Mac',
     steps: [
       'En la barra de menús, elija Safari y luego Configuración de este sitio web.',
       'Ponga Cámara y Micrófono en Permitir.',
