@@ -49,8 +49,8 @@ VCPU_MB = 1769                   # Lambda gives a function one vCPU at 1,769 MB,
 NETWORK_MS = {"dynamodb": 5.0, "sesv2": 60.0, "chime-sdk-meetings": 70.0,
               "pinpoint-sms-voice-v2": 60.0}  # per call, in the Region
 TEXT_EVENTS_PER_TEXT = 2         # End User Messaging reports a text sent to the carrier, then delivered
-SAMPLE_URL = "https://visits.agency.example/join#" + "x" * 43  # the length of a real join link
 AUTHORIZER_CPU_MS = 2.0          # RS256 verification with a cached JWKS, on a full core
+AUTHORIZER_RRU = 0.5             # the employee's item, read eventually consistent (R36)
 LOG_BYTES_PER_INVOCATION = 400   # Lambda START, END and REPORT lines (with the X-Ray trace id)
 ACCESS_LOG_BYTES = 330           # one API Gateway access log line (infra's JSON format)
 LOG_EVENT_OVERHEAD = 26          # CloudWatch Logs bills 26 bytes per event on top
@@ -122,7 +122,13 @@ def scenario(pre_change: bool = False) -> list[Use]:
         Use("POST invite email (resend)", 1, "caregiver", "one resend"),
         Use("POST session/end (hang up)", 1, "caregiver", "hang up"),
         Use("POST clock-out (after the hang-up)", 1, "caregiver", "clock out"),
-        Use("POST /api/join (client page, also its poll)", 1 + join_polls, "client", f"the join page: {join_why}"),
+        Use("POST /api/join (client page opens the link: marks it opened and waiting, R35)", 1, "client",
+            "the join page's first read"),
+        # The page renews its waiting mark once less than 15 s of its 30 are left: every other look at 10 s.
+        Use("POST /api/join (its poll 10 s later: nothing to write)", join_polls / 2, "client",
+            f"the join page: {join_why}"),
+        Use("POST /api/join (its poll 20 s later: renews the waiting mark)", join_polls / 2, "client",
+            "the other half of those looks renew the mark that the client is waiting (R35)"),
         Use("POST /api/join/attendee (client, first)", 1, "client", "Join"),
         Use("POST /api/join/leave (client)", 1, "client", "the client leaves"),
         Use("POST /api/join/attendee (client, rejoin)", 1, "client", "and rejoins (R24)"),
@@ -140,18 +146,44 @@ def scenario_texts() -> list[Use]:
     ]
 
 
-def text_parts() -> dict[str, int]:
-    """Message parts of the invite and the reminder as the app writes them, in English and in Spanish."""
-    from datetime import UTC, datetime
+# A text as a deployment without its own domain sends it: the stack's CloudFront address (AWS's example domain,
+# 30 characters like every default one), "/join#" and the 43-character token; and a long agency name.
+TEXT_URL = "https://d111111abcdef8.cloudfront.net/join#" + "x" * 43
+TEXT_AGENCY = "Sunrise Home Care of Southern California"
+# The US zones with a name in the tables (R44), one agency in each.
+TEXT_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+              "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico")
 
+
+def text_parts(name: str = TEXT_AGENCY, url: str = TEXT_URL) -> dict[str, dict[str, list[int]]]:
+    """Message parts of the invite and the reminder as the app writes them, in each language, for agencies in each
+    US zone and visits on each weekday: {language: {"invite": [fewest, most], "reminder": [...], "by zone": ...}}.
+
+    One character outside GSM-7 (á, í: "sábado", "Pacífico", "Hawái", "Atlántico") makes the whole text UCS-2,
+    70 characters a part (67 when split) instead of 160 (153)."""
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.i18n import LANGUAGES
     from chalicelib.logic.invite_text import invite_text, reminder_text, segments
     from chalicelib.records import Agency, Visit
 
-    agency = Agency("a", "Sunrise Home Care", "America/New_York", "visits@sunrise.example")
-    start = datetime(2026, 11, 25, 19, 30, tzinfo=UTC)
-    visit = Visit("a", "v", "c", "e", "TELE", start, start)
-    return {f"{kind} ({language})": segments(write(agency, visit, SAMPLE_URL, language))
-            for kind, write in (("invite", invite_text), ("reminder", reminder_text)) for language in ("en", "es")}
+    monday = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # 10:30 a.m. Eastern, 5:30 a.m. in Honolulu
+    found: dict[str, dict[str, list[int]]] = {}
+    for language in LANGUAGES:
+        invites: dict[str, list[int]] = {}
+        reminders: dict[str, int] = {}
+        for zone in TEXT_ZONES:
+            agency = Agency("a", name, zone, "visits@agency.example")
+            visits = [Visit("a", "v", "c", "e", "TELE", monday + timedelta(days=d), monday + timedelta(days=d, hours=1))
+                      for d in range(7)]
+            invites[zone] = [segments(invite_text(agency, v, url, language)) for v in visits]
+            reminders[zone] = max(segments(reminder_text(agency, v, url, language)) for v in visits)
+        every = [n for counts in invites.values() for n in counts]
+        found[language] = {"invite": [min(every), max(every)],
+                           "reminder": [min(reminders.values()), max(reminders.values())],
+                           "by zone": [[zone, min(invites[zone]), max(invites[zone]), reminders[zone]]
+                                       for zone in TEXT_ZONES]}
+    return found
 
 
 CHIME_EVENTS = 7  # AttendeeJoined x3 (caregiver, client, rejoin), AttendeeLeft x3, MeetingEnded
@@ -165,7 +197,7 @@ def _lambda_ms(calls: dict[str, int], own_cpu_ms: float, aws_cpu_per_call_ms: fl
 
 
 def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aws_cpu_per_call_ms: float,
-         page_bytes: int, text_parts_each: int = 1) -> dict[str, Any]:
+         page_bytes: int, text_parts: int = 0) -> dict[str, Any]:
     """Quantities and dollars per service for one visit."""
     q: dict[str, float] = {k: 0.0 for k in ("api", "lambda_req", "gb_s", "rru", "wru", "emails", "log_bytes",
                                             "cf_bytes", "cf_requests", "texts", "scheduled")}
@@ -190,7 +222,10 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
     q["wru"] += text_events
     q["gb_s"] += text_events * _lambda_ms({"dynamodb.UpdateItem": 1}, own_cpu_ms, aws_cpu_per_call_ms) / 1000 * 0.5
     q["lambda_req"] = q["api"] + authorizer_runs + CHIME_EVENTS + q["scheduled"] + text_events
-    q["gb_s"] += authorizer_runs * math.ceil(AUTHORIZER_CPU_MS * VCPU_MB / LAMBDA_MB) / 1000 * LAMBDA_MB / 1024
+    # Each run also reads the employee (R36: deactivated or not, and the role now): one eventually consistent GetItem.
+    authorizer_ms = math.ceil(_lambda_ms({"dynamodb.GetItem": 1}, AUTHORIZER_CPU_MS, aws_cpu_per_call_ms))
+    q["gb_s"] += authorizer_runs * authorizer_ms / 1000 * LAMBDA_MB / 1024
+    q["rru"] += authorizer_runs * AUTHORIZER_RRU
     q["gb_s"] += CHIME_EVENTS * _lambda_ms(event["calls"], own_cpu_ms, aws_cpu_per_call_ms) / 1000 * 0.5
     q["rru"] += CHIME_EVENTS * event["rru"] + reconciliations * 0.5   # its item in the sweep's index Query
     q["wru"] += CHIME_EVENTS * event["wru"] + reconciliations * 2     # next look, on the ~2 KB session item
@@ -210,8 +245,8 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
         ("DynamoDB reads", q["rru"], "RRU", q["rru"] * PRICE["dynamodb_rru"]),
         ("DynamoDB writes", q["wru"], "WRU", q["wru"] * PRICE["dynamodb_wru"]),
         ("SES", q["emails"], "emails", q["emails"] * PRICE["ses_email"]),
-        *([("End User Messaging SMS", q["texts"] * text_parts_each, f"message parts ({q['texts']:g} texts, US)",
-            q["texts"] * text_parts_each * PRICE["sms_part_us"])] if q["texts"] else []),
+        *([("End User Messaging SMS", text_parts, f"message parts ({q['texts']:g} texts, US)",
+            text_parts * PRICE["sms_part_us"])] if q["texts"] else []),
         ("CloudWatch Logs", q["log_bytes"] / 1e6, "MB ingested", q["log_bytes"] / 1e9 * PRICE["cloudwatch_logs_gb"]),
         ("EventBridge", CHIME_EVENTS + text_events, "Chime and text events (AWS service events: no charge)", 0.0),
         ("X-Ray", q["api"] * XRAY_SAMPLED, "traces (5 % sampled)", q["api"] * XRAY_SAMPLED * PRICE["xray_trace"]),
@@ -226,7 +261,8 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
             "requests": q["api"], "staff_requests": staff_requests,
             "per_poll": {a: _one(rows[a], own_cpu_ms, aws_cpu_per_call_ms)
                          for a in ("GET /api/visits/{id}/session (dialog, call window poll)",
-                                   "POST /api/join (client page, also its poll)")}}
+                                   "POST /api/join (its poll 10 s later: nothing to write)",
+                                   "POST /api/join (its poll 20 s later: renews the waiting mark)")}}
 
 
 def _one(row: dict[str, Any], own_cpu_ms: float, aws_cpu_per_call_ms: float) -> float:
@@ -261,18 +297,26 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     section.notes.append(f"before the pages stopped polling during the call (every page every 3 s for the whole "
                          f"visit): {before['requests']:,.0f} requests, ${before['total']:.6f} per visit")
     parts = text_parts()
-    texts = cost(rows, scenario_texts(), own, per_call, page_bytes, max(parts.values()))
-    section.add("by text: a text invite, a text reminder, an email resend: total, everything but Chime",
-                f"${texts['total']:.6f}")
+    # The invite and the reminder at their most parts: English (every zone), Spanish (Pacific, Hawaii, Puerto Rico)
+    english = parts["en"]["invite"][1] + parts["en"]["reminder"][1]
+    spanish = parts["es"]["invite"][1] + parts["es"]["reminder"][1]
+    texts = cost(rows, scenario_texts(), own, per_call, page_bytes, english)
+    texts_es = cost(rows, scenario_texts(), own, per_call, page_bytes, spanish)
+    section.add(f"by text, English ({english} message parts): a text invite, a text reminder, an email resend: total, "
+                "everything but Chime", f"${texts['total']:.6f}")
     for name, quantity, unit, dollars in texts["lines"]:
         if name in ("End User Messaging SMS", "SES", "DynamoDB writes", "Lambda requests"):
             section.add(f"  by text: {name}: {quantity:,.1f} {unit}", f"${dollars:.6f}")
-    section.notes.append(f"message parts per text as written (GSM-7 160/153, UCS-2 70/67): {parts}")
+    section.add(f"by text, Spanish at its longest ({spanish} message parts): total, everything but Chime",
+                f"${texts_es['total']:.6f}")
+    section.notes.append(f"message parts per text as written ({TEXT_AGENCY!r}, a {len(TEXT_URL)}-character link; "
+                         f"GSM-7 160/153, UCS-2 70/67): {parts}")
     section.notes.append(f"Lambda time per request: measured own CPU p50 {own:.2f} ms + {per_call:.2f} ms botocore "
                          f"CPU per AWS call, x{VCPU_MB / LAMBDA_MB:.2f} for 512 MB, + network per call "
                          f"{NETWORK_MS}; prices as published {PRICES_TAKEN}")
     section.data = {"today": {**today, "lines": [list(x) for x in today["lines"]]},
                     "texts": {**texts, "lines": [list(x) for x in texts["lines"]], "parts": parts},
+                    "texts_spanish": {**texts_es, "lines": [list(x) for x in texts_es["lines"]]},
                     "before": {**before, "lines": [list(x) for x in before["lines"]]},
                     "scenario": [u.__dict__ for u in scenario()], "prices": PRICE}
     return section

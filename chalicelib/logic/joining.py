@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib.errors import (
@@ -16,6 +16,7 @@ from chalicelib.errors import (
     NotClockedIn,
     NotFound,
     SessionOver,
+    VisitCancelled,
 )
 from chalicelib.i18n import DEFAULT, supported
 from chalicelib.logic import links
@@ -25,7 +26,7 @@ from chalicelib.logic.meeting_access import join_meeting
 from chalicelib.logic.presence import change_presence
 from chalicelib.logic.views import attendee_view, client_page, effective_state, session_status
 from chalicelib.observability import count
-from chalicelib.records import NOT_INVITED, Session, SessionState, VisitBundle
+from chalicelib.records import NOT_INVITED, EventType, Session, SessionState, TimelineEntry, VisitBundle
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
@@ -114,14 +115,21 @@ def _by_token(services: Services, token: str, now: datetime, known: _Link) -> tu
     current = bundle.visit.schedule_version == link.generation
     if session is None or not current or session.link_generation != link.generation:
         raise InvalidLink()
+    if bundle.visit.cancelled:
+        raise VisitCancelled()  # R34
     if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
         raise ClientLinkExpired()
     return bundle, session
 
 
-def client_view(services: Services, token: str, now: datetime, language: str | None = None) -> dict[str, Any]:
+def client_view(services: Services, token: str, now: datetime, language: str | None = None,
+                waiting: bool = True) -> dict[str, Any]:
     """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else; and
-    the client's language (R30)."""
+    the client's language (R30).
+
+    The page asks while it is open, so its asking is also how the staff learn that the client opened the link and
+    waits (R35); `waiting` is false once the client hung up.
+    """
 
     def work(known: _Link) -> dict[str, Any]:
         bundle, session = _by_token(services, token, now, known)
@@ -130,10 +138,34 @@ def client_view(services: Services, token: str, now: datetime, language: str | N
                                           client_id=visit.client_id)
         if found.agency is None or found.employee is None:
             raise InvalidLink()
+        if session.is_open:
+            page_seen(services, session, waiting, now)
         spoken = found.client.preferred_language if found.client is not None else DEFAULT
         return client_page(found.agency, found.employee, visit, session, spoken)
 
     return _speaking(services, language, work)
+
+
+# The join page asks every 10 s while it is open (every 3 s while the client waits in the call), so a page that
+# has not asked for 30 s is gone; the mark is renewed once less than 15 s of it are left: one write in about
+# 20 s of an open page, none while the caregiver is in the call.
+WAITING_FOR = timedelta(seconds=30)
+RENEW_BEFORE = timedelta(seconds=15)
+
+
+def page_seen(services: Services, session: Session, waiting: bool, now: datetime) -> None:
+    """Record that the client's page is open (waiting, or not), and the first open of the link they hold (R35)."""
+    opened = None
+    if session.opened_generation is None or session.opened_generation < session.link_generation:
+        opened = (session.link_generation, TimelineEntry(now, EventType.LINK_OPENED, CLIENT))
+    until = session.client_page_until
+    if waiting and not session.employee_present:
+        renew = until is None or until - now < RENEW_BEFORE
+        until = now + WAITING_FOR if renew else until
+    else:
+        renew, until = until is not None and until > now, None
+    if renew or opened is not None:
+        services.sessions.client_page(session, until, opened)
 
 
 def client_join(services: Services, token: str, now: datetime, language: str | None = None) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from chalicelib.persistence.models import (
     VisitItem,
 )
 from chalicelib.records import (
+    DEFAULT_LOCALE,
+    DEFAULT_REMINDER_MINUTES,
     Agency,
     Client,
     Employee,
@@ -37,9 +39,8 @@ from chalicelib.records import (
 
 
 def agency_of(item: AgencyItem) -> Agency:
-    minutes = item.reminder_minutes
-    return Agency(item.agency_id, item.name, item.time_zone, item.sender_email,
-                  15 if minutes is None else int(minutes))
+    return Agency(item.agency_id, item.name, item.time_zone, item.sender_email, item.locale or DEFAULT_LOCALE,
+                  DEFAULT_REMINDER_MINUTES if item.reminder_minutes is None else int(item.reminder_minutes))
 
 
 def service_of(item: ServiceCodeItem) -> ServiceCode:
@@ -55,7 +56,8 @@ def client_of(item: ClientItem) -> Client:
 
 
 def employee_of(item: EmployeeItem) -> Employee:
-    return Employee(item.employee_id, item.name, item.email, item.role)
+    return Employee(item.employee_id, item.name, item.email, item.role, item.active is not False,
+                    item.deactivated_at, bool(item.to_reassign))
 
 
 def visit_of(item: VisitItem) -> Visit:
@@ -63,7 +65,7 @@ def visit_of(item: VisitItem) -> Visit:
         agency_id=item.agency_id, visit_id=item.visit_id, client_id=item.client_id, employee_id=item.employee_id,
         service_code=item.service_code, start=item.start, end=item.end, virtual=bool(item.virtual),
         schedule_version=int(item.schedule_version or 1), clock_in_at=item.clock_in_at,
-        clock_out_at=item.clock_out_at, notes=item.notes,
+        clock_out_at=item.clock_out_at, notes=item.notes, cancelled_at=item.cancelled_at,
     )
 
 
@@ -80,6 +82,8 @@ def session_of(item: SessionItem) -> Session:
         last_invite_channel=item.last_invite_channel, last_sent_channel=item.last_sent_channel,
         reminded_generation=None if item.reminded_generation is None else int(item.reminded_generation),
         ended_reason=item.ended_reason, ended_at=item.ended_at, sweep_at=item.sweep_at,
+        client_left_at=item.client_left_at, client_page_until=item.client_page_until,
+        opened_generation=None if item.opened_generation is None else int(item.opened_generation),
     )
 
 
@@ -104,7 +108,7 @@ def visit_item(visit: Visit) -> VisitItem:
         start=visit.start, end=visit.end, virtual=visit.virtual, schedule_version=visit.schedule_version,
         employee_key=keys.employee_key(a, visit.employee_id), client_key=keys.client_key(a, visit.client_id),
         agency_key=keys.agency_pk(a), clock_in_at=visit.clock_in_at, clock_out_at=visit.clock_out_at,
-        notes=visit.notes,
+        notes=visit.notes, cancelled_at=visit.cancelled_at,
     )
 
 

@@ -76,7 +76,8 @@ class AgencyItem(Item, discriminator="agency"):
     name = UnicodeAttribute()
     time_zone = UnicodeAttribute()
     sender_email = UnicodeAttribute()
-    reminder_minutes = NumberAttribute(default=15)  # R32; 0 turns reminders off
+    locale = UnicodeAttribute(null=True)  # absent: records.DEFAULT_LOCALE
+    reminder_minutes = NumberAttribute(null=True)  # absent: records.DEFAULT_REMINDER_MINUTES
 
 
 class ServiceCodeItem(Item, discriminator="service_code"):
@@ -108,6 +109,9 @@ class EmployeeItem(Item, discriminator="employee"):
     name = UnicodeAttribute()
     email = UnicodeAttribute()
     role = UnicodeAttribute()  # "employee" or "coordinator"
+    active = BooleanAttribute(null=True)  # absent: active
+    deactivated_at = UTCDateTimeAttribute(null=True)
+    to_reassign = BooleanAttribute(null=True)  # deactivated with upcoming visits the board lists (R36)
 
 
 class VisitItem(Item, OfVisit, discriminator="visit"):
@@ -126,6 +130,7 @@ class VisitItem(Item, OfVisit, discriminator="visit"):
     clock_in_at = UTCDateTimeAttribute(null=True)
     clock_out_at = UTCDateTimeAttribute(null=True)
     notes = UnicodeAttribute(null=True)
+    cancelled_at = UTCDateTimeAttribute(null=True)  # R34
 
 
 class SessionItem(Item, OfVisit, discriminator="session"):
@@ -155,6 +160,9 @@ class SessionItem(Item, OfVisit, discriminator="session"):
     ended_at = UTCDateTimeAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
     sweep_at = UTCDateTimeAttribute(null=True)
+    client_left_at = UTCDateTimeAttribute(null=True)  # R35's "client left"
+    client_page_until = UTCDateTimeAttribute(null=True)  # the client's join page is open, waiting (R35)
+    opened_generation = NumberAttribute(null=True)  # the latest link generation the client opened (R35)
 
 
 class LinkItem(Item, OfVisit, discriminator="link"):

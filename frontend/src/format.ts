@@ -93,10 +93,11 @@ export function visitWhen(start: string, end: string, zone: string, locale: stri
 /**
  * A client's visit time in two parts that each read as one unit (R44): the day ("Tuesday, November 25")
  * and the times with the zone named ("2:30 – 3:30 PM EST"), which a page keeps on one line. A visit that
- * crosses midnight is one range naming both days (`day` empty).
+ * crosses midnight is one range naming both days (`day` empty). `withZone` false leaves the zone to the caller:
+ * the join page names it as the client's email and text do (the API's `zone_names`).
  */
-export function visitTimes(start: string, end: string, zone: string, locale: string): { day: string; times: string } {
+export function visitTimes(start: string, end: string, zone: string, locale: string, withZone = true): { day: string; times: string } {
   const day = dayLabel(start, zone, locale);
-  if (day !== dayLabel(end, zone, locale)) return { day: '', times: visitWhen(start, end, zone, locale, true) };
-  return { day, times: timeRange(start, end, zone, locale, true) };
+  if (day !== dayLabel(end, zone, locale)) return { day: '', times: visitWhen(start, end, zone, locale, withZone) };
+  return { day, times: timeRange(start, end, zone, locale, withZone) };
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -57,7 +58,27 @@ def test_r30_a_spanish_client_reads_the_text_message_in_spanish(agency):
                                 "9:50 a.m. (hora del Este). Enlace para entrar: https://visits.example.test/join#")
 
 
-def test_r30_the_join_page_speaks_the_clients_language_and_so_do_its_refusals(agency):
+@pytest.mark.parametrize(("zone", "en", "es"), [
+    ("America/New_York", "Eastern Time", "hora del Este"),
+    ("America/Los_Angeles", "Pacific Time", "hora del Pacífico"),
+    ("Pacific/Honolulu", "Hawaii Time", "hora de Hawái"),
+])
+def test_r44_the_join_page_names_the_zone_as_the_clients_email_and_text_do(agency, zone, en, es):
+    # Given a Spanish client who has an email and a mobile phone, of an agency in `zone`
+    agency.tables.agencies["ag1"] = replace(agency.tables.agencies["ag1"], time_zone=zone)
+    agency.texting_client(language="es")
+    agency.update_client("cli2", email="lucia@example.test")
+    vid = agency.visit(client="cli2")
+    agency.invite(vid, "sms")
+    agency.invite(vid, "email")
+    [(text, _)] = agency.texter.sent
+    [(email, _)] = agency.mailer.sent
+    # When the client opens the link, the page is given the zone's name in each language it can switch to
+    page = agency.client_page(agency.link(vid))
+    assert page["zone_names"] == {"en": en, "es": es}
+    # Then the page, the email and the text name the zone in the same words (R44), from one table
+    assert f"({es})" in text.body and f"({es})" in email.text and f"({es})" in email.html
+
     # Given a Spanish client's link
     agency.update_client("cli1", preferred_language="es")
     vid = agency.visit()

@@ -151,7 +151,9 @@ function refused(err: unknown): JoinEvent {
 async function look(): Promise<void> {
   const first = store.get().phase === 'checking';
   try {
-    const info = await api('post', '/api/join', { body: body() });
+    // A page whose client hung up is open but not waiting (R35): the board says "client left", not "waiting".
+    const waiting = store.get().phase !== 'left';
+    const info = await api('post', '/api/join', { body: { ...body(), waiting } });
     if (first) await speak(chosen ?? info.language);
     dispatch({ type: 'link', info });
   } catch (err) {

@@ -13,6 +13,7 @@ const view = (changes: Partial<ClientView> = {}): ClientView => ({
   start: '2026-11-25T19:30:00Z',
   end: '2026-11-25T20:30:00Z',
   time_zone: 'America/New_York',
+  zone_names: { en: 'Eastern Time', es: 'hora del Este' },
   state: 'invited',
   caregiver_present: false,
   ...changes,

@@ -46,9 +46,14 @@ export interface JoinViewProps {
   actions: JoinActions;
 }
 
-/** R16: the agency, the caregiver's first name and the visit's time with its zone named (R44), nothing else. */
+/**
+ * R16: the agency, the caregiver's first name and the visit's time with its zone named (R44), nothing else. The
+ * zone's name is the one the client's email and text use ("hora del Este"), from the API in every page language;
+ * Intl's own name ("EST", "GMT-5" on an es-MX phone) only if the API named none.
+ */
 function VisitInfo({ info, texts, locale }: { info: ClientView; texts: ClientTexts; locale: string }) {
-  const when = visitTimes(info.start, info.end, info.time_zone, locale);
+  const named = info.zone_names[texts.language];
+  const when = visitTimes(info.start, info.end, info.time_zone, locale, !named);
   return (
     <section class="join-info" data-testid="join-info">
       <h1>{texts.joinWith(info.agency_name)}</h1>
@@ -58,6 +63,12 @@ function VisitInfo({ info, texts, locale }: { info: ClientView; texts: ClientTex
       <p class="big" data-testid="visit-time">
         {texts.visitTime}: {when.day && <>{when.day}, </>}
         <span class="visit-when">{when.times}</span>
+        {named && (
+          <>
+            {' '}
+            <span class="visit-when">{texts.zoneLabel(named)}</span>
+          </>
+        )}
       </p>
     </section>
   );

@@ -20,6 +20,7 @@ export const es: ClientTexts = {
   joinWith: (agency: string) => `Visita por video con ${agency}`,
   yourCaregiver: 'Su cuidador o cuidadora',
   visitTime: 'Cuándo',
+  zoneLabel: (zone: string) => `(${zone})`, // "(hora del Este)", como en el correo y el mensaje de texto
   caregiverWillJoin: 'Su cuidador o cuidadora se unirá en breve.', // R16
   checkDevices: 'Revisar la cámara y el micrófono',
   join: 'Entrar',

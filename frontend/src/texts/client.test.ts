@@ -66,4 +66,10 @@ describe('the client tables (R30)', () => {
     expect(refusalText(es, 'VISIT_CANCELLED')).toBe('Esta visita fue cancelada. Comuníquese con su proveedor de cuidado.');
     expect(refusalText(es, 'SERVICE_BUSY')).toBeNull(); // the API's own words, in the language the page asked for
   });
+
+  it('test_r44_the_page_labels_the_zone_as_the_clients_email_and_text_write_it', async () => {
+    // chalicelib/i18n: en "{time} {zone}" ("10:00 AM Eastern Time"), es "{time} ({zone})" ("10:00 a.m. (hora del Este)")
+    expect(en.zoneLabel('Eastern Time')).toBe('Eastern Time');
+    expect((await loadTexts('es')).zoneLabel('hora del Este')).toBe('(hora del Este)');
+  });
 });

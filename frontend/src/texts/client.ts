@@ -22,6 +22,8 @@ export const en = {
   joinWith: (agency: string) => `Video visit with ${agency}`,
   yourCaregiver: 'Your caregiver',
   visitTime: 'Time',
+  // The zone as the email and the text name it (R44: the API's `zone_names`, from the server's table): "Eastern Time"
+  zoneLabel: (zone: string) => zone,
   caregiverWillJoin: 'Your caregiver will join shortly.', // R16
   checkDevices: 'Check camera and microphone',
   join: 'Join',
