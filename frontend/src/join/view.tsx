@@ -52,7 +52,7 @@ export interface JoinViewProps {
  * Intl's own name ("EST", "GMT-5" on an es-MX phone) only if the API named none.
  */
 function VisitInfo({ info, texts, locale }: { info: ClientView; texts: ClientTexts; locale: string }) {
-  const named = info.zone_names[texts.language];
+  const named = info.zone_names?.[texts.language]; // an answer without it (an older API) falls back to Intl
   const when = visitTimes(info.start, info.end, info.time_zone, locale, !named);
   return (
     <section class="join-info" data-testid="join-info">
