@@ -106,18 +106,22 @@ def for_caregiver(services: Services, caller: Caller, visit_id: str, on: bool, n
     return session_status(session, visit, now)
 
 
-def for_link(services: Services, token: str, on: bool, now: datetime) -> dict[str, Any]:
-    """The client (or their guest) turns captions on or off from the join page (R39)."""
-    from chalicelib.logic.link_holders import by_token, require_open
+def for_link(services: Services, token: str, on: bool, now: datetime, language: str | None = None) -> dict[str, Any]:
+    """The client (or their guest) turns captions on or off from the join page (R39); refusals in the client's
+    language (R30)."""
+    from chalicelib.logic.link_holders import Holder, by_token, require_open, speaking
 
-    bundle, session, who = by_token(services, token, now)
-    require_open(session, now)
+    def work(known: Holder) -> dict[str, Any]:
+        bundle, session, who = by_token(services, token, now, known)
+        require_open(session, now)
 
-    def still_open(current: Session | None) -> Session:
-        return require_open(current, now)
+        def still_open(current: Session | None) -> Session:
+            return require_open(current, now)
 
-    changed = switch(services, session, bundle.visit, on, now, who, still_open)
-    return {"captions_on": changed.captions_on, "state": effective_state(changed, now)}
+        changed = switch(services, session, bundle.visit, on, now, who, still_open)
+        return {"captions_on": changed.captions_on, "state": effective_state(changed, now)}
+
+    return speaking(services, language, work)
 
 
 def follow_meeting(services: Services, before: Session | None, after: Session, visit: Visit) -> None:

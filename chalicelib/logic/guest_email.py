@@ -1,37 +1,56 @@
-"""The guest's invite email (R38): who invites them, when, and their own link; nothing about the client's care."""
+"""The guest's invite email and text message (R38), in the guest's language or, when the caregiver gave none, the
+client's (R30): who invites them, when, and their own link; nothing about the client's care, and no name in the
+subject or the text message."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from html import escape
 
+from chalicelib import i18n
 from chalicelib.integrations.email import Email
-from chalicelib.logic.invite_email import SUBJECT, TIPS
-from chalicelib.logic.invite_email import _when as when_text
+from chalicelib.records import Agency, Visit
 
 
-def compose_guest_invite(agency_name: str, sender: str, to: str, guest_first_name: str, caregiver_first_name: str,
-                         start: datetime, zone: str, url: str, expires_at: datetime) -> Email:
-    """The text and HTML invite for the guest's link; the subject names nobody."""
-    when, until = when_text(start, zone), when_text(expires_at, zone)
-    tips_text = "\n".join(f"  {n}. {tip}" for n, tip in enumerate(TIPS, 1))
+def compose_guest_invite(agency: Agency, to: str, guest_first_name: str, caregiver_first_name: str, visit: Visit,
+                         url: str, expires_at: datetime, language: str) -> Email:
+    """The text and HTML invite for the guest's link; the subject is the client invite's fixed one."""
+    lang, zone, say = language, agency.time_zone, i18n.say
+    when, until = i18n.when(visit.start, zone, lang), i18n.when(expires_at, zone, lang)
+    tips: tuple[str, ...] = i18n.table(lang)["email.tips"]
+    greeting = say(lang, "guest_email.greeting", name=guest_first_name)
+    intro = say(lang, "guest_email.intro", caregiver=caregiver_first_name, agency=agency.name)
+    starts = say(lang, "guest_email.starts", caregiver=caregiver_first_name)
+    closing = say(lang, "email.no_account", agency=agency.name)
+    tips_text = "\n".join(f"  {n}. {tip}" for n, tip in enumerate(tips, 1))
     text = (
-        f"Hello {guest_first_name},\n\n{caregiver_first_name} from {agency_name} invites you to join a video "
-        f"visit as a guest.\n\nWhen: {when}\n\nJoin the visit here (this link is yours alone):\n{url}\n\n"
-        f"This link works until {until}. The visit starts once {caregiver_first_name} is in the call.\n\n"
-        f"Tips for joining from a phone:\n{tips_text}\n\nYou do not need an account or an app.\n"
+        f"{greeting}\n\n{intro}\n\n{say(lang, 'email.when')} {when}\n\n{say(lang, 'guest_email.join_here')}\n{url}\n\n"
+        f"{say(lang, 'email.until', until=until)} {starts}\n\n{say(lang, 'email.tips_title')}\n{tips_text}\n\n"
+        f"{closing}\n"
     )
-    tips_html = "".join(f"<li>{escape(tip)}</li>" for tip in TIPS)
+    html_intro = escape(i18n.table(lang)["guest_email.intro"]).format(
+        caregiver=f"<strong>{escape(caregiver_first_name)}</strong>", agency=escape(agency.name))
     html = (
-        "<!doctype html><html><body style=\"font-family: sans-serif; font-size: 18px; line-height: 1.5\">"
-        f"<p>Hello {escape(guest_first_name)},</p><p><strong>{escape(caregiver_first_name)}</strong> from "
-        f"{escape(agency_name)} invites you to join a video visit as a guest.</p>"
-        f"<p><strong>When:</strong> {escape(when)}</p>"
-        f"<p><a href=\"{escape(url)}\" style=\"display: inline-block; padding: 16px 24px; "
-        "background: #0b5cad; color: #ffffff; text-decoration: none; border-radius: 8px; font-size: 20px\">"
-        f"Join the video visit</a></p><p>Or copy this link (it is yours alone): {escape(url)}</p>"
-        f"<p>This link works until {escape(until)}. The visit starts once {escape(caregiver_first_name)} is in the "
-        f"call.</p><p><strong>Tips for joining from a phone:</strong></p><ol>{tips_html}</ol>"
-        "<p>You do not need an account or an app.</p></body></html>"
+        f"<!doctype html><html lang=\"{lang}\"><body style=\"font-family: sans-serif; font-size: 18px; "
+        "line-height: 1.5\">"
+        f"<p>{escape(greeting)}</p><p>{html_intro}</p>"
+        f"<p><strong>{escape(say(lang, 'email.when'))}</strong> {escape(when)}</p>"
+        f"<p><a href=\"{escape(url)}\" style=\"display: inline-block; padding: 16px 24px; background: #0b5cad; "
+        "color: #ffffff; text-decoration: none; border-radius: 8px; font-size: 20px\">"
+        f"{escape(say(lang, 'email.button'))}</a></p><p>{escape(say(lang, 'email.copy', url=url))}</p>"
+        f"<p>{escape(say(lang, 'email.until', until=until))} {escape(starts)}</p>"
+        f"<p><strong>{escape(say(lang, 'email.tips_title'))}</strong></p>"
+        f"<ol>{''.join(f'<li>{escape(tip)}</li>' for tip in tips)}</ol>"
+        f"<p>{escape(closing)}</p></body></html>"
     )
-    return Email(sender_name=agency_name, sender=sender, to=to, subject=SUBJECT, text=text, html=html)
+    return Email(sender_name=agency.name, sender=agency.sender_email, to=to, subject=say(lang, "email.subject"),
+                 text=text, html=html)
+
+
+def guest_invite_text(agency: Agency, visit: Visit, url: str, language: str) -> str:
+    """"Sunrise Home Care: you are invited to a video visit on Wednesday, November 25 at 10:00 AM (Eastern Time).
+    Join here: …": the agency, the words "video visit", the time and the link, nothing else."""
+    zone = agency.time_zone
+    return i18n.say(language, "sms.guest_invite", agency=agency.name, date=i18n.day(visit.start, zone, language),
+                    at_time=i18n.at_time(visit.start, zone, language),
+                    zone=i18n.zone_name(zone, language, visit.start), url=url)

@@ -1,5 +1,5 @@
 """Joining and leaving the call: the caregiver (R11-R15, R24), and the client (R16, R19, R24) or their guest (R38),
-whose link follows the client's rules."""
+whose link follows the client's rules. A link holder's refusals are in the client's language (R30)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,16 @@ from chalicelib.errors import (
     NotClockedIn,
     SessionOver,
 )
+from chalicelib.i18n import DEFAULT
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.captions import follow_meeting
 from chalicelib.logic.invitations import ensure_open
-from chalicelib.logic.link_holders import by_token
+from chalicelib.logic.link_holders import Holder, by_token, speaking
 from chalicelib.logic.meeting_access import join_meeting
 from chalicelib.logic.presence import change_presence
 from chalicelib.logic.views import attendee_view, client_page, effective_state, session_status
 from chalicelib.observability import count
-from chalicelib.records import CLIENT, GUEST, NOT_INVITED, EventType, Session, SessionState, TimelineEntry
+from chalicelib.records import CLIENT, NOT_INVITED, EventType, Session, SessionState, TimelineEntry
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
@@ -66,23 +67,29 @@ def _still_open(services: Services, session: Session, error: type[SessionOver]) 
     return fresh
 
 
-def client_view(services: Services, token: str, now: datetime, waiting: bool = True) -> dict[str, Any]:
-    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else; for a
-    guest (R38), also the client's first name, for the client's tile.
+def client_view(services: Services, token: str, now: datetime, language: str | None = None,
+                waiting: bool = True) -> dict[str, Any]:
+    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else; the
+    client's language (R30); for a guest (R38), also the client's first name, for the client's tile.
 
     The client's page asks while it is open, so its asking is also how the staff learn that the client opened the
     link and waits (R35); `waiting` is false once the client hung up. A guest's page marks nothing: R35 is the
-    client's.
+    client's. The guest's page speaks the client's language (its switch changes it, as the client's does).
     """
-    bundle, session, who = by_token(services, token, now)
-    visit = bundle.visit
-    found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id,
-                                      client_id=visit.client_id if who == GUEST else None)
-    if found.agency is None or found.employee is None:
-        raise InvalidLink()
-    if session.is_open and who == CLIENT:
-        page_seen(services, session, waiting, now)
-    return client_page(found.agency, found.employee, visit, session, who, found.client)
+
+    def work(known: Holder) -> dict[str, Any]:
+        bundle, session, who = by_token(services, token, now, known)
+        visit = bundle.visit
+        found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id,
+                                          client_id=visit.client_id)
+        if found.agency is None or found.employee is None:
+            raise InvalidLink()
+        if session.is_open and who == CLIENT:
+            page_seen(services, session, waiting, now)
+        spoken = found.client.preferred_language if found.client is not None else DEFAULT
+        return client_page(found.agency, found.employee, visit, session, spoken, who, found.client)
+
+    return speaking(services, language, work)
 
 
 # The join page asks every 10 s while it is open (every 3 s while the client waits in the call), so a page that
@@ -107,29 +114,36 @@ def page_seen(services: Services, session: Session, waiting: bool, now: datetime
         services.sessions.client_page(session, until, opened)
 
 
-def client_join(services: Services, token: str, now: datetime) -> dict[str, Any]:
+def client_join(services: Services, token: str, now: datetime, language: str | None = None) -> dict[str, Any]:
     """Meeting credentials for the client, or their guest; the same attendee on every rejoin (R24). Neither starts
     the call: both wait for the caregiver (R16, R38)."""
-    bundle, session, who = by_token(services, token, now)
-    if session.state == SessionState.OVER:
-        raise ClientSessionOver()  # R20, R23
-    joined, meeting, attendee = join_meeting(services, session, f"{who}-{session.visit_id}",
-                                             may_start=session.state == SessionState.ACTIVE)
-    follow_meeting(services, session, joined, bundle.visit)  # R39: captions on a replaced meeting too
-    session = joined
-    if change_presence(services, session, who, True, now, who) is None:
-        _still_open(services, session, ClientSessionOver)
-    count("Joins", side=who)
-    return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee),
-            "captions_on": session.captions_on}
+
+    def work(known: Holder) -> dict[str, Any]:
+        bundle, session, who = by_token(services, token, now, known)
+        if session.state == SessionState.OVER:
+            raise ClientSessionOver()  # R20, R23
+        joined, meeting, attendee = join_meeting(services, session, f"{who}-{session.visit_id}",
+                                                 may_start=session.state == SessionState.ACTIVE)
+        follow_meeting(services, session, joined, bundle.visit)  # R39: captions on a replaced meeting too
+        if change_presence(services, joined, who, True, now, who) is None:
+            _still_open(services, joined, ClientSessionOver)
+        count("Joins", side=who)
+        return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee),
+                "captions_on": joined.captions_on}
+
+    return speaking(services, language, work)
 
 
-def client_leave(services: Services, token: str, now: datetime) -> dict[str, Any]:
+def client_leave(services: Services, token: str, now: datetime, language: str | None = None) -> dict[str, Any]:
     """The client (or the guest) hung up or closed the page: presence only; the session stays open (R19, R23, R38)."""
-    _, session, who = by_token(services, token, now)
-    if session.is_open:
-        left = change_presence(services, session, who, False, now, who)
-        if left is not None:
-            return {"state": effective_state(left, now)}  # the write's condition held: still open
-    fresh = services.sessions.get(session.agency_id, session.visit_id) or session
-    return {"state": effective_state(fresh, now)}
+
+    def work(known: Holder) -> dict[str, Any]:
+        _, session, who = by_token(services, token, now, known)
+        if session.is_open:
+            left = change_presence(services, session, who, False, now, who)
+            if left is not None:
+                return {"state": effective_state(left, now)}  # the write's condition held: still open
+        fresh = services.sessions.get(session.agency_id, session.visit_id) or session
+        return {"state": effective_state(fresh, now)}
+
+    return speaking(services, language, work)

@@ -99,9 +99,11 @@ def test_r16_client_page_shows_agency_caregiver_first_name_and_time_only(make_vi
     assert response.status_code == 200
     body = response.json_body
     # (R38: the page's own role, and a guest's first name for their tile once one is invited)
-    assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "state",
-                         "caregiver_present", "role", "guest_first_name"}
+    assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "zone_names", "state",
+                         "caregiver_present", "language", "role", "guest_first_name"}
     assert body["role"] == "client" and body["guest_first_name"] is None
+    assert body["zone_names"] == {"en": "Eastern Time", "es": "hora del Este"}  # R44: as the email names it
+    assert body["language"] == "en"  # R30: the client's language, nothing else about the client
     assert body["agency_name"] == "Sunrise Home Care"
     assert body["caregiver_first_name"] == "Maria"
     assert body["start"] == iso(NOW - timedelta(minutes=10))

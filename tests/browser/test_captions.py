@@ -77,7 +77,8 @@ def serve(page: Page, join: dict[str, Any]) -> list[dict[str, Any]]:
             body = {"agency_name": "Sunrise Home Care", "caregiver_first_name": "James",
                     "start": "2026-11-25T15:00:00Z", "end": "2026-11-25T16:00:00Z",
                     "time_zone": "America/New_York", "state": "active", "caregiver_present": True,
-                    "guest_first_name": "Ann"}
+                    "guest_first_name": "Ann", "role": "client", "language": "en",
+                    "zone_names": {"en": "Eastern Time", "es": "hora del Este"}}
         elif path == "/join/attendee":
             body = join
         elif path == "/join/captions":

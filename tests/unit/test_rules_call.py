@@ -89,11 +89,13 @@ def test_r16_the_client_page_shows_agency_first_name_and_time_and_nothing_else(a
     token = agency.link(vid)
     # When the client opens it
     page = agency.client_page(token)
-    # Then it has exactly these fields: no client name, no notes, no ids (and, for R38's tiles, the first name of a
-    # guest once one is invited)
-    assert page == {"agency_name": "Sunrise Home Care", "caregiver_first_name": "Maria",
+    # Then it has exactly these fields: no client name, no notes, no ids; the client's language (R30); and, for R38's
+    # tiles, the first name of a guest once one is invited
+    assert page == {"language": "en", "agency_name": "Sunrise Home Care", "caregiver_first_name": "Maria",
                     "start": "2026-11-25T14:50:00Z", "end": "2026-11-25T15:50:00Z",
                     "time_zone": "America/New_York", "state": "invited", "caregiver_present": False,
+                    # R44: the zone as the email and the text name it, in each language the page speaks
+                    "zone_names": {"en": "Eastern Time", "es": "hora del Este"},
                     "role": "client", "guest_first_name": None}
 
 

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 
 from chalicelib.errors import (
+    BadRequest,
     ClientLinkExpired,
     ClientSessionOver,
     GuestExists,
     GuestNeedsSession,
+    GuestOptedOut,
     InvalidLink,
     NotAssignedToInviteGuest,
     WaitingForCaregiver,
@@ -102,3 +104,55 @@ def test_r38_the_guests_link_dies_with_a_time_change_the_end_and_the_expiry(agen
     agency.advance(24 * 60)
     with pytest.raises(ClientLinkExpired):
         agency.client_page(token)
+
+
+def test_r38_the_guests_link_by_text_names_the_agency_the_time_and_the_link_and_nothing_else(agency):
+    # Given an invited client (Eleanor) and their caregiver (Maria)
+    vid = agency.visit()
+    agency.link(vid)
+    # When the caregiver texts the guest's link
+    result = invite_guest(agency, vid, "Ann", "sms", mobile_phone="+15550100777")
+    # Then one text went to that number, tagged with ids and its kind only (no client: a delivery report about the
+    # guest's number never marks the client's), carrying the guest's own link and no name
+    ((message, context),) = agency.texter.sent
+    assert message.to == "+15550100777" and context == {"agency": "ag1", "visit": vid, "kind": "guest"}
+    assert message.body.startswith("Sunrise Home Care: you are invited to a video visit on ")
+    token = message.body.rsplit("#", 1)[1]
+    assert agency.client_page(token)["role"] == "guest"
+    assert not [name for name in ("Eleanor", "Rigby", "Maria", "Ann") if name in message.body]
+    assert result["session"]["guest"]["last_invite_sent_at"] is not None
+    assert agency.timeline(vid)[-1] == "guest_invited"
+    # And the number is not kept anywhere
+    assert "+15550100777" not in repr(agency.tables.sessions)
+
+
+def test_r38_r30_the_guests_email_and_text_are_in_the_guests_language_or_the_clients(agency):
+    # Given a Spanish-speaking client
+    agency.update_client("cli1", preferred_language="es")
+    vid = agency.visit()
+    agency.link(vid)
+    # When the guest is invited with no language given: the client's (Spanish)
+    invite_guest(agency, vid, "Ana", "email", email="ana@family.example.test")
+    email = agency.mailer.sent[-1][0]
+    assert email.to == "ana@family.example.test" and email.subject == "El enlace de su visita por video"
+    assert "Hola, Ana:" in email.text and "le invita a participar en una visita por video" in email.text
+    # And with English asked for, the text is in English
+    invite_guest(agency, vid, "Ana", "sms", mobile_phone="+15550100778", language="en")
+    assert agency.texter.sent[-1][0].body.startswith("Sunrise Home Care: you are invited to a video visit")
+    # And in Spanish when asked for
+    invite_guest(agency, vid, "Ana", "sms", mobile_phone="+15550100778", language="es")
+    assert agency.texter.sent[-1][0].body.startswith("Sunrise Home Care: le invitan a una visita por video el ")
+
+
+def test_r38_a_number_that_opted_out_or_a_missing_number_is_refused_and_records_nothing(agency):
+    vid = agency.visit()
+    agency.link(vid)
+    with pytest.raises(BadRequest) as missing:
+        invite_guest(agency, vid, "Ann", "sms")
+    assert "mobile_phone" in missing.value.message
+    agency.texter.opted_out.add("+15550100779")
+    with pytest.raises(GuestOptedOut) as refused:
+        invite_guest(agency, vid, "Ann", "sms", mobile_phone="+15550100779")
+    assert refused.value.status == 422 and "opted out" in refused.value.message
+    assert "guest_invited" not in agency.timeline(vid)
+    assert agency.session(vid)["guest"]["last_invite_sent_at"] is None  # the link exists, nothing was delivered

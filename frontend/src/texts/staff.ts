@@ -50,7 +50,9 @@ export const en = {
   notClockedIn: 'Not clocked in yet.',
   virtualSession: 'Virtual session',
   sendInvite: 'Send invite to client', // R04
-  resendInvite: 'Resend invite to client', // R09
+  sendInviteByText: 'Send invite by text message', // R28
+  sendInviteByEmail: 'Send invite by email',
+  resendInvite: 'Resend invite to client', // R09; by the channel of the last invite (R28)
   copyInviteLink: 'Copy invite link', // R07
   inviteLinkCopied: 'Invite link copied.', // R07
   inviteSent: 'Invite sent.',
@@ -67,6 +69,7 @@ export const en = {
     expired: 'The link to the video session has expired.',
   },
   lastInviteSentAt: (time: string) => `Last invite sent at ${time}.`,
+  lastInviteSentByText: (time: string) => `Last invite sent by text message at ${time}.`, // R28
   // R41: what the call window tells the dialog while it is open
   clientInCall: 'The client is in the call.',
   clientNotYetJoined: 'The client has not joined yet.',
@@ -80,8 +83,12 @@ export const en = {
   guestIntro: 'A family member or an interpreter can join the call with a link of their own.',
   guestFirstName: "Guest's first name",
   guestEmail: "Guest's email address",
-  guestEmailHint: 'Only to send the link; it is not kept.',
+  guestPhone: "Guest's mobile phone number",
+  guestContactHint: 'Only to send the link; neither is kept.',
+  guestLanguage: 'Language of the email or text message',
+  guestLanguageClients: "The client's language",
   emailGuestLink: "Email the guest's link",
+  textGuestLink: "Text the guest's link",
   copyGuestLink: "Copy the guest's link",
   guestLinkSent: "The guest's link was sent.",
   guestLinkCopied: "The guest's link was copied.",
@@ -92,6 +99,10 @@ export const en = {
   guestInviteStale: "The visit time changed. Send the guest's link again.",
   guestNameNeeded: "Enter the guest's first name.",
   guestEmailNeeded: "Enter the guest's email address to email the link.",
+  guestPhoneNeeded: "Enter the guest's mobile phone number to text the link.",
+  // R28, R29: why the client cannot be sent a text message (the API's words for the same refusals)
+  clientNoSmsConsent: 'The client has not agreed to receive text messages.',
+  clientOptedOut: 'The client has opted out of text messages. Send the invite by email or copy the link.',
   notes: 'Visit notes',
   saveNotes: 'Save notes',
   notesSaved: 'Notes saved.',
@@ -116,6 +127,8 @@ export const en = {
     guest_left: 'Guest left the video session',
     captions_on: 'Captions turned on', // R39
     captions_off: 'Captions turned off',
+    reminder_sent: 'Reminder sent', // R32
+    invite_undeliverable: 'Invite could not be delivered', // R29
   } as Record<string, string>,
   popupBlocked: 'Your browser blocked the call window. Allow pop-ups for this site and try again.',
 

@@ -1,19 +1,20 @@
 /** What the visit dialog's buttons do: each calls the API once and tells the dialog's state what came back. */
-import { errorText } from '../../api/client';
+import { ApiError, errorText } from '../../api/client';
 import { t } from '../../texts/staff';
 import type { Store } from '../../store';
 import { loadServiceNames, staffApi } from '../session';
-import type { Action, DialogEvent, DialogState, GuestDelivery } from './state';
+import type { Action, DialogEvent, DialogState, GuestDelivery, GuestForm } from './state';
 
 export interface DialogActions {
   load(): Promise<void>;
   clockIn(): Promise<void>;
   clockOut(): Promise<void>;
-  invite(): Promise<void>;
+  /** Send by email or text message, or resend by the channel of the last invite (R04, R09, R28). */
+  invite(delivery: 'email' | 'sms' | 'resend'): Promise<void>;
   copyLink(): Promise<void>;
   join(): void;
-  /** R38: the visit's one guest, their link by email or copied. */
-  inviteGuest(delivery: GuestDelivery, firstName: string, email: string): Promise<void>;
+  /** R38: the visit's one guest, their link by email or text message, or copied. */
+  inviteGuest(delivery: GuestDelivery, form: GuestForm): Promise<void>;
   saveNotes(notes: string): Promise<void>;
   openTimeline(): Promise<void>;
 }
@@ -29,11 +30,14 @@ export function dialogActions(visitId: string, store: Store<DialogState, DialogE
       return url; // clipboard refused (permissions, insecure origin): the link to copy by hand
     }
   };
+  let lastRefusal: string | null = null;
   const run = async (action: Action, call: () => Promise<DialogEvent>): Promise<void> => {
     dispatch({ type: 'busy', action });
+    lastRefusal = null;
     try {
       dispatch(await call());
     } catch (err) {
+      lastRefusal = err instanceof ApiError ? err.code : null;
       dispatch({ type: 'failed', message: errorText(err) });
     }
   };
@@ -59,11 +63,14 @@ export function dialogActions(visitId: string, store: Store<DialogState, DialogE
         onChange();
         return { type: 'clocked', visit, warning: visit.warning?.Message ?? null }; // R22
       }),
-    invite: () =>
-      run('invite', async () => {
-        const result = await staffApi('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery: 'email' } });
+    async invite(delivery) {
+      await run('invite', async () => {
+        const result = await staffApi('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery } });
         return { type: 'invited', session: result.session, feedback: 'invite-sent', fallback: null };
-      }),
+      });
+      // R29: the client replied STOP since the last text, and the API has now marked them: show it, offer it no more
+      if (store.get().error && lastRefusal === 'CLIENT_OPTED_OUT') await this.load();
+    },
     copyLink: () =>
       run('copy', async () => {
         const result = await staffApi('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery: 'link' } });
@@ -76,13 +83,22 @@ export function dialogActions(visitId: string, store: Store<DialogState, DialogE
         }
         return { type: 'invited', session: result.session, feedback: 'link-copied', fallback };
       }),
-    inviteGuest: (delivery, firstName, email) =>
+    inviteGuest: (delivery, form) =>
       run('guest', async () => {
-        if (!firstName.trim()) return { type: 'failed', message: t.guestNameNeeded };
-        if (delivery === 'email' && !email.trim()) return { type: 'failed', message: t.guestEmailNeeded };
-        const body = { first_name: firstName, delivery, ...(delivery === 'email' ? { email: email.trim() } : {}) };
+        const email = form.email.trim();
+        const phone = form.mobilePhone.replace(/[\s().-]/g, '');
+        if (!form.firstName.trim()) return { type: 'failed', message: t.guestNameNeeded };
+        if (delivery === 'email' && !email) return { type: 'failed', message: t.guestEmailNeeded };
+        if (delivery === 'sms' && !phone) return { type: 'failed', message: t.guestPhoneNeeded };
+        const body = {
+          first_name: form.firstName,
+          delivery,
+          ...(delivery === 'email' ? { email } : {}),
+          ...(delivery === 'sms' ? { mobile_phone: phone } : {}),
+          ...(form.language ? { language: form.language } : {}),
+        };
         const result = await staffApi('post', '/api/visits/{visit_id}/guests', { ...where, body });
-        if (delivery === 'email') return { type: 'guest-invited', session: result.session, feedback: 'guest-sent', fallback: null };
+        if (delivery !== 'link') return { type: 'guest-invited', session: result.session, feedback: 'guest-sent', fallback: null };
         const fallback = await copy(result.join_url ?? '');
         return { type: 'guest-invited', session: result.session, feedback: 'guest-copied', fallback };
       }),

@@ -9,8 +9,8 @@ import { t } from '../../texts/staff';
 import { VirtualIcon } from '../../ui/VirtualIcon';
 import type { Staff } from '../session';
 import type { DialogActions } from './actions';
-import { guestLines, offered, statusKey, statusLines } from './state';
-import type { DialogState, GuestDelivery } from './state';
+import { guestLines, offered, statusKey, statusLines, textRefusal } from './state';
+import type { DialogState, GuestDelivery, GuestForm } from './state';
 
 export interface DialogViewProps {
   state: DialogState;
@@ -62,10 +62,19 @@ function CopyByHand({ link, label = t.clipboardFallback, id = 'invite-link' }: {
 function GuestInvite({ state, staff, actions }: Pick<DialogViewProps, 'state' | 'staff' | 'actions'>) {
   const name = useRef<HTMLInputElement>(null);
   const email = useRef<HTMLInputElement>(null);
+  const phone = useRef<HTMLInputElement>(null);
+  const language = useRef<HTMLSelectElement>(null);
   const guest = state.visit?.session.guest ?? null;
   const busy = state.busy !== null;
-  const send = (delivery: GuestDelivery) =>
-    void actions.inviteGuest(delivery, guest?.first_name ?? name.current?.value ?? '', email.current?.value ?? '');
+  const send = (delivery: GuestDelivery) => {
+    const form: GuestForm = {
+      firstName: guest?.first_name ?? name.current?.value ?? '',
+      email: email.current?.value ?? '',
+      mobilePhone: phone.current?.value ?? '',
+      language: (language.current?.value ?? '') as GuestForm['language'],
+    };
+    void actions.inviteGuest(delivery, form);
+  };
   const feedback = state.feedback === 'guest-sent' ? t.guestLinkSent : state.feedback === 'guest-copied' && !state.guestFallback ? t.guestLinkCopied : '';
   return (
     <section class="guest-section" aria-labelledby="guest-heading" data-testid="guest">
@@ -88,13 +97,32 @@ function GuestInvite({ state, staff, actions }: Pick<DialogViewProps, 'state' | 
       <label for="guest-email" class="label">
         {t.guestEmail}
       </label>
-      <input type="email" class="input" id="guest-email" ref={email} maxLength={254} autoComplete="off" aria-describedby="guest-email-hint" />
-      <p class="muted" id="guest-email-hint">
-        {t.guestEmailHint}
+      <input type="email" class="input" id="guest-email" ref={email} maxLength={254} autoComplete="off" aria-describedby="guest-contact-hint" />
+      <label for="guest-phone" class="label">
+        {t.guestPhone}
+      </label>
+      <input type="tel" class="input" id="guest-phone" ref={phone} maxLength={20} autoComplete="off" placeholder="+15555550123" aria-describedby="guest-contact-hint" />
+      <p class="muted" id="guest-contact-hint">
+        {t.guestContactHint}
       </p>
+      <label for="guest-language" class="label">
+        {t.guestLanguage}
+      </label>
+      <select id="guest-language" class="input" ref={language}>
+        <option value="">{t.guestLanguageClients}</option>
+        <option value="en" lang="en">
+          English
+        </option>
+        <option value="es" lang="es">
+          Español
+        </option>
+      </select>
       <div class="actions">
         <button type="button" class="btn" data-testid="email-guest" disabled={busy} onClick={() => send('email')}>
           {t.emailGuestLink}
+        </button>
+        <button type="button" class="btn" data-testid="text-guest" disabled={busy} onClick={() => send('sms')}>
+          {t.textGuestLink}
         </button>
         <button type="button" class="btn" data-testid="copy-guest" disabled={busy} onClick={() => send('link')}>
           {t.copyGuestLink}
@@ -184,16 +212,37 @@ export function DialogView({ state, staff, now, actions, onClose }: DialogViewPr
                   {t.inviteStale}
                 </p>
               )}
-              {session.invite_bounced && offer.invite && (
-                <p class="warning" role="status" data-testid="invite-bounced">
+              {session.invite_undeliverable && offer.invite && (
+                <p class="warning" role="status" data-testid="invite-undeliverable">
                   {session.invite_warning ?? t.inviteUndelivered}
                 </p>
               )}
               {!visit.client.has_email && offer.invite && <p class="muted">{t.clientHasNoEmail}</p>}
+              {offer.invite && textRefusal(visit) && (
+                <p class={textRefusal(visit) === 'opted-out' ? 'warning' : 'muted'} data-testid="text-refusal">
+                  {textRefusal(visit) === 'opted-out' ? t.clientOptedOut : t.clientNoSmsConsent}
+                </p>
+              )}
               <div class="actions">
                 {offer.invite && (
-                  <button type="button" class="btn btn-primary" data-testid="invite" disabled={busy} onClick={actions.invite}>
+                  <button
+                    type="button"
+                    class="btn btn-primary"
+                    data-testid="invite"
+                    disabled={busy}
+                    onClick={() => void actions.invite(offer.invite === 'resend' ? 'resend' : 'email')}
+                  >
                     {offer.invite === 'resend' ? t.resendInvite : t.sendInvite}
+                  </button>
+                )}
+                {offer.text && (
+                  <button type="button" class="btn" data-testid="invite-text" disabled={busy} onClick={() => void actions.invite('sms')}>
+                    {t.sendInviteByText}
+                  </button>
+                )}
+                {offer.email && (
+                  <button type="button" class="btn" data-testid="invite-email" disabled={busy} onClick={() => void actions.invite('email')}>
+                    {t.sendInviteByEmail}
                   </button>
                 )}
                 {offer.copy && (
