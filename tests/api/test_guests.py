@@ -194,3 +194,39 @@ def test_r38_the_guests_chime_attendee_carries_no_name(services, clock, make_vis
     finally:
         chime.deactivate()
         use_services(services)
+
+
+def test_r38_the_caregiver_texts_the_guest_their_link_through_end_user_messaging(api, tokens, make_visit, flow, sms):
+    # Given a visit whose client was invited, and End User Messaging that accepts one text, then refuses a number
+    # that replied STOP
+    vid = make_visit()
+    flow.link(vid)
+    sms.accepts()
+    sms.refuses("ConflictException", "DESTINATION_PHONE_NUMBER_OPTED_OUT")
+
+    # When the caregiver texts the guest's link, in Spanish
+    response = invite_guest(api, tokens, vid, "sms", mobile_phone="+15550100777", language="es")
+
+    # Then one transactional text went to that number, tagged with ids and its kind (no client), carrying the guest's
+    # own link in Spanish and no name, for no longer than the link lives
+    assert response.status_code == 200, response.json_body
+    [request] = sms.requests
+    assert request["DestinationPhoneNumber"] == "+15550100777" and request["MessageType"] == "TRANSACTIONAL"
+    assert request["Context"] == {"agency": "ag1", "visit": vid, "kind": "guest"}
+    assert request["MessageBody"].startswith("Sunrise Home Care: le invitan a una visita por video el ")
+    assert not [name for name in ("Eleanor", "Rigby", "Maria", "Ann") if name in request["MessageBody"]]
+    token = request["MessageBody"].rsplit("#", 1)[1]
+    assert flow.client("view", token).json_body["role"] == "guest"
+    assert 0 < request["TimeToLive"] <= 259_200
+    assert flow.timeline(vid)[-1] == "guest_invited"
+
+    # When a number that replied STOP is given
+    refused = invite_guest(api, tokens, vid, "sms", mobile_phone="+15550100888")
+
+    # Then the caregiver is told plainly, nothing is recorded, and the number is kept nowhere
+    assert refused.status_code == 422 and refused.json_body["Code"] == "GUEST_OPTED_OUT", refused.json_body
+    assert flow.timeline(vid).count("guest_invited") == 1
+    from chalicelib.persistence.models import Item
+
+    assert all("+1555010" not in str(item.attribute_values) for item in Item.scan())
+    sms.done()
