@@ -98,8 +98,10 @@ def test_r16_client_page_shows_agency_caregiver_first_name_and_time_only(make_vi
     response = flow.client("view", token)
     assert response.status_code == 200
     body = response.json_body
-    assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "state",
-                         "caregiver_present"}
+    assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "zone_names", "state",
+                         "caregiver_present", "language"}
+    assert body["zone_names"] == {"en": "Eastern Time", "es": "hora del Este"}  # R44: as the email names it
+    assert body["language"] == "en"  # R30: the client's language, nothing else about the client
     assert body["agency_name"] == "Sunrise Home Care"
     assert body["caregiver_first_name"] == "Maria"
     assert body["start"] == iso(NOW - timedelta(minutes=10))

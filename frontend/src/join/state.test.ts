@@ -7,11 +7,13 @@ import type { JoinEvent, JoinState } from './state';
 
 const reduce = (state: JoinState, ...events: JoinEvent[]): JoinState => events.reduce((s, e) => reduceJoin(s, e, texts), state);
 const view = (changes: Partial<ClientView> = {}): ClientView => ({
+  language: 'en',
   agency_name: 'Sunrise Home Care',
   caregiver_first_name: 'James',
   start: '2026-11-25T19:30:00Z',
   end: '2026-11-25T20:30:00Z',
   time_zone: 'America/New_York',
+  zone_names: { en: 'Eastern Time', es: 'hora del Este' },
   state: 'invited',
   caregiver_present: false,
   ...changes,
@@ -71,7 +73,7 @@ describe('join page: checking → ready → joining → waiting → in call → 
 
   it('test_r44_an_over_session_keeps_the_agency_caregiver_and_time', () => {
     const over = reduce(initialJoin, { type: 'link', info: view({ state: 'over' }) });
-    expect(over).toEqual({ phase: 'final', reason: 'over', message: texts.caregiverEnded, info: view({ state: 'over' }) });
+    expect(over).toEqual({ phase: 'final', reason: 'over', code: 'SESSION_OVER', message: texts.caregiverEnded, info: view({ state: 'over' }) });
     const joinedOver = reduce(checked, { type: 'join' }, { type: 'refused', status: 409, code: 'SESSION_OVER', message: 'x' });
     expect(joinedOver).toMatchObject({ reason: 'over', message: texts.caregiverEnded, info: view() });
   });

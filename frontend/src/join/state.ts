@@ -38,7 +38,9 @@ export type JoinState =
   | { phase: 'waiting'; info: ClientView; previewing: boolean; inMeeting: boolean; stage: StageState }
   | { phase: 'in-call'; info: ClientView; stage: StageState }
   | { phase: 'left'; info: ClientView }
-  | { phase: 'final'; reason: FinalReason; message: string; info: ClientView | null; closeRefused?: boolean };
+  /** `code` is the refusal's (the API's Code, or the page's own for the same case): the page says it in its
+   *  current language (`refusalText`); `message` is what to say when it has no words of its own for it. */
+  | { phase: 'final'; reason: FinalReason; code: string | null; message: string; info: ClientView | null; closeRefused?: boolean };
 
 /** The call runner's events (devices blocked, started, peer, stage, meeting gone) and the page's own. */
 export type JoinEvent =
@@ -80,11 +82,12 @@ function previewing(state: JoinState): boolean {
 /** A refusal from either of the API's client routes, as a state (R10, R13, R20, R23, R43). */
 function refusal(state: JoinState, event: Extract<JoinEvent, { type: 'refused' }>, texts: ClientTexts): JoinState {
   const info = event.info ?? infoOf(state);
-  if (event.status === 404) return { phase: 'final', reason: 'invalid', message: event.message, info: null };
-  if (event.status === 400) return { phase: 'final', reason: 'invalid', message: texts.linkInvalid, info: null };
-  if (event.status === 410) return { phase: 'final', reason: 'expired', message: event.message, info };
-  if (event.code === 'SESSION_OVER') return { phase: 'final', reason: 'over', message: texts.caregiverEnded, info };
-  if (event.status === 409 || event.status === 403) return { phase: 'final', reason: 'refused', message: event.message, info };
+  const code = event.code;
+  if (event.status === 404) return { phase: 'final', reason: 'invalid', code, message: event.message, info: null };
+  if (event.status === 400) return { phase: 'final', reason: 'invalid', code: 'INVALID_LINK', message: texts.linkInvalid, info: null };
+  if (event.status === 410) return { phase: 'final', reason: 'expired', code, message: event.message, info };
+  if (code === 'SESSION_OVER') return { phase: 'final', reason: 'over', code, message: texts.caregiverEnded, info };
+  if (event.status === 409 || event.status === 403) return { phase: 'final', reason: 'refused', code, message: event.message, info };
   // Anything else (the service is busy or failing) is not about the link: the page stays and can try again.
   return info ? { phase: 'ready', info, check: { step: 'idle' }, error: event.message } : { phase: 'failed', message: event.message };
 }
@@ -92,9 +95,9 @@ function refusal(state: JoinState, event: Extract<JoinEvent, { type: 'refused' }
 /** What the API says of the link: over and expired are final (with the visit kept); otherwise the news. */
 function withLink(state: JoinState, info: ClientView, texts: ClientTexts): JoinState {
   const view: string = info.state;
-  if (view === 'over') return { phase: 'final', reason: 'over', message: texts.caregiverEnded, info };
+  if (view === 'over') return { phase: 'final', reason: 'over', code: 'SESSION_OVER', message: texts.caregiverEnded, info };
   // Ready for an API that keeps telling of an expired link (the page then keeps showing the visit).
-  if (view === 'expired') return { phase: 'final', reason: 'expired', message: texts.linkExpired, info };
+  if (view === 'expired') return { phase: 'final', reason: 'expired', code: 'LINK_EXPIRED', message: texts.linkExpired, info };
   if (state.phase === 'checking') return { phase: 'ready', info, check: { step: 'idle' }, error: null };
   return 'info' in state ? ({ ...state, info } as JoinState) : state;
 }
