@@ -279,6 +279,17 @@ class VideoUnavailable(DomainError, status=503, code="VIDEO_UNAVAILABLE"):
     message = "The video service is busy just now. Please try again in a moment."
 
 
+class VideoBusy(VideoUnavailable, status=503, code="VIDEO_BUSY"):
+    """The video provider kept throttling (or failing) through the join's patience: the page asks again soon.
+
+    The join pages show "connecting" and try again after Retry-After; other callers of the provider catch it as
+    VideoUnavailable (a hang-up's delete is left to the sweep, the sweep's check waits a minute).
+    """
+
+    message = "Many video visits are starting at this moment. Please wait: the join is tried again in a few seconds."
+    headers = {"Retry-After": "2"}
+
+
 # Not errors, but texts the API sends beside a success.
 SESSION_STILL_ACTIVE = {  # R22
     "Code": "SESSION_STILL_ACTIVE",

@@ -102,6 +102,8 @@ SCHEMAS: dict[str, Any] = {
         "time_zone": {"type": "string"},
         "state": {"type": "string", "enum": [str(s) for s in SessionState if s != SessionState.EXPIRED]},
         "caregiver_present": {"type": "boolean"},
+        # The media provider the join will use: the page starts loading its code during the device check.
+        "provider": {"type": "string", "enum": ["chime", "local"]},
     }),
     "AttendanceRow": {"type": "object", "required": ["visit_id", "no_show", "minutes_together"]},
     "ClientLeave": _obj({"state": {"type": "string"}}),

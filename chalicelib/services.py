@@ -72,6 +72,11 @@ class Services:
         return self._made("_meetings", self._make_meetings)
 
     @property
+    def meeting_provider(self) -> str:
+        """The video provider's name, without making its client (the join page's first look names it)."""
+        return self._meetings.provider if self._meetings is not None else self.cfg.meeting_provider
+
+    @property
     def link_key(self) -> bytes:
         return self._made("_link_key", lambda: _load_link_key(self.cfg))
 

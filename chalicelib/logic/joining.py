@@ -91,7 +91,7 @@ def client_view(services: Services, token: str, now: datetime) -> dict[str, Any]
     found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
     if found.agency is None or found.employee is None:
         raise InvalidLink()
-    return client_page(found.agency, found.employee, visit, session)
+    return client_page(found.agency, found.employee, visit, session, services.meeting_provider)
 
 
 def client_join(services: Services, token: str, now: datetime) -> dict[str, Any]:

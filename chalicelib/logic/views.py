@@ -120,9 +120,12 @@ def timeline_view(events: list[TimelineEntry]) -> list[dict[str, Any]]:
             for e in events]
 
 
-def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session) -> dict[str, Any]:
-    """R16: the agency, the caregiver's first name and the visit time, and nothing else about the visit."""
+def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session,
+                provider: str) -> dict[str, Any]:
+    """R16: the agency, the caregiver's first name and the visit time, and nothing else about the visit; and the
+    media provider, so the page can load its code while the client checks the camera."""
     return {
+        "provider": provider,
         "agency_name": agency.name,
         "caregiver_first_name": first_name(caregiver.name),
         "start": iso(visit.start),

@@ -99,7 +99,8 @@ def test_r16_client_page_shows_agency_caregiver_first_name_and_time_only(make_vi
     assert response.status_code == 200
     body = response.json_body
     assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "state",
-                         "caregiver_present"}
+                         "caregiver_present", "provider"}
+    assert body["provider"] == "local"  # the page loads this provider's code during the device check
     assert body["agency_name"] == "Sunrise Home Care"
     assert body["caregiver_first_name"] == "Maria"
     assert body["start"] == iso(NOW - timedelta(minutes=10))

@@ -89,10 +89,11 @@ def test_r16_the_client_page_shows_agency_first_name_and_time_and_nothing_else(a
     token = agency.link(vid)
     # When the client opens it
     page = agency.client_page(token)
-    # Then it has exactly these fields: no client name, no notes, no ids
+    # Then it has exactly these fields: no client name, no notes, no ids (the provider names the page's video code)
     assert page == {"agency_name": "Sunrise Home Care", "caregiver_first_name": "Maria",
                     "start": "2026-11-25T14:50:00Z", "end": "2026-11-25T15:50:00Z",
-                    "time_zone": "America/New_York", "state": "invited", "caregiver_present": False}
+                    "time_zone": "America/New_York", "state": "invited", "caregiver_present": False,
+                    "provider": "local"}
 
 
 def test_r16_the_client_waits_for_the_caregiver_then_both_are_in_one_meeting(agency):
