@@ -30,13 +30,16 @@ const body = { token: token ?? '' };
 const store = createStore<JoinState, JoinEvent>(initialJoin, (state, event) => reduceJoin(state, event, texts), changed);
 const dispatch = store.dispatch;
 const hooks: RunnerHooks = {
-  join: () => api('post', '/api/join/attendee', { body }),
+  // A busy video service (top of the hour) is waited out, the page saying it is connecting (issue 16); the
+  // waiting is the call part's (media/patience.ts), which the page has loaded by then (preload, below).
+  join: () =>
+    callPart().then(({ patiently }) => patiently(() => api('post', '/api/join/attendee', { body }), () => dispatch({ type: 'connecting' }))),
   leave: (unloading) => api('post', '/api/join/leave', { body, keepalive: unloading }),
 };
 const elements: JoinElements = { preview: previewVideo(), meter: levelMeter() };
-/** The call runner and stage (join/call.ts), loaded once the client starts the device check. */
+/** The call runner and stage (join/call.ts), loaded once the page has drawn a good link's device check. */
 let call: CallPart | null = null;
-let loadingCall: Promise<CallPart> | null = null;
+let loadingCall: Promise<typeof import('./call')> | null = null;
 const poller = createPoller(look);
 /** The device check's camera and microphone, until the runner takes them or the page lets them go. */
 let preview: { stream: MediaStream; stopMeter: () => void } | null = null;
@@ -54,16 +57,35 @@ function levelMeter(): HTMLMeterElement {
   return meter;
 }
 
-function loadCall(): Promise<CallPart> {
-  loadingCall ??= import('./call').then(
-    ({ CallRunner, Stage, createMediaElements }) =>
-      (call = { runner: new CallRunner(hooks, onRunnerEvent, createMediaElements({ remote: texts.remoteView, self: texts.selfView })), Stage }),
-    (err: unknown) => {
-      loadingCall = null; // the next Join tries again
-      throw err;
-    },
-  );
+/** The call part's module (one download, however many ask). */
+function callPart(): Promise<typeof import('./call')> {
+  loadingCall ??= import('./call').catch((err: unknown) => {
+    loadingCall = null; // the next Join tries again
+    throw err;
+  });
   return loadingCall;
+}
+
+function loadCall(): Promise<CallPart> {
+  return callPart().then(({ CallRunner, Stage, createMediaElements }) => {
+    call ??= { runner: new CallRunner(hooks, onRunnerEvent, createMediaElements({ remote: texts.remoteView, self: texts.selfView })), Stage };
+    return call;
+  });
+}
+
+/**
+ * Once a good link's page is drawn: the call part and the provider the API named load while the client
+ * checks the camera, so "Join" never waits for them (the Chime SDK is 300 KiB: 1.5 s on a slow network).
+ * Started after the first paint, so the page itself is never slower; a failure here is retried on Join.
+ */
+function preload(provider: string): void {
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      callPart()
+        .then((part) => part.preloadProvider(provider))
+        .catch(() => undefined);
+    }, 0),
+  );
 }
 
 /** Lets the device check's devices go: the meter always, the camera and microphone unless handed over. */
@@ -77,6 +99,7 @@ function releasePreview(handedOver: boolean): void {
 
 function changed(state: JoinState, previous: JoinState): void {
   poller.pace(pollMs(state));
+  if (state.phase === 'ready' && previous.phase === 'checking') preload(state.info.provider);
   if (!holdsPreview(state)) releasePreview(false);
   if (state.phase === 'final' && previous.phase !== 'final') void call?.runner.leave({ tellApi: false });
   if (shouldJoin(state)) void join();

@@ -14,6 +14,7 @@ const view = (changes: Partial<ClientView> = {}): ClientView => ({
   time_zone: 'America/New_York',
   state: 'invited',
   caregiver_present: false,
+  provider: 'local',
   ...changes,
 });
 const ready = reduce(initialJoin, { type: 'link', info: view() });
@@ -85,6 +86,21 @@ describe('join page: checking → ready → joining → waiting → in call → 
     const joining = reduce(arrived, { type: 'join' });
     expect(joining.phase).toBe('joining');
     expect(shouldJoin(joining)).toBe(false);
+  });
+
+  it('a busy video service shows connecting while the page asks again, then the call starts (issue 16)', () => {
+    const joining = reduce(checked, { type: 'join' });
+    expect(joining).toMatchObject({ phase: 'joining', previewing: true });
+    expect(joining.phase === 'joining' && joining.connecting).toBeFalsy();
+    const connecting = reduce(joining, { type: 'connecting' });
+    expect(connecting).toMatchObject({ phase: 'joining', previewing: true, connecting: true });
+    // the preview stays the client's while it waits; the join goes through when the service lets it in
+    expect(holdsPreview(connecting)).toBe(true);
+    expect(reduce(connecting, { type: 'started', join: joinAnswer(true) })).toMatchObject({ phase: 'waiting', inMeeting: true });
+    // "connecting" means nothing outside a join
+    expect(reduce(checked, { type: 'connecting' })).toBe(checked);
+    // the page gave up after its patience: back to the device check, with the API's words
+    expect(reduce(connecting, { type: 'join-failed', message: 'busy' })).toMatchObject({ phase: 'ready', error: 'busy' });
   });
 
   it('test_r19_in_the_call_the_client_can_hang_up_and_rejoin', () => {

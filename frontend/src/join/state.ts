@@ -7,6 +7,9 @@
  *      ▼                                    ▼                            ▼           ▼
  *    failed (Try again)            final ◀── over, expired, invalid    left ──rejoin──▶ joining
  *
+ * While `joining`, a busy video service (503 VIDEO_BUSY at the top of the hour) sets `connecting`: the page
+ * says it is connecting and asks again by itself (media/patience.ts), rather than showing an error.
+ *
  * The device check is offered only once the API said the link is good and the session open, and a
  * refused join never opens a camera (R42). Every final state keeps what the API told of the visit, so a
  * reloaded link whose session is over still shows the agency, the caregiver and the time (R44).
@@ -34,7 +37,7 @@ export type JoinState =
   | { phase: 'checking' }
   | { phase: 'failed'; message: string }
   | { phase: 'ready'; info: ClientView; check: Check; error: string | null }
-  | { phase: 'joining'; info: ClientView; previewing: boolean }
+  | { phase: 'joining'; info: ClientView; previewing: boolean; connecting?: boolean }
   | { phase: 'waiting'; info: ClientView; previewing: boolean; inMeeting: boolean; stage: StageState }
   | { phase: 'in-call'; info: ClientView; stage: StageState }
   | { phase: 'left'; info: ClientView }
@@ -51,6 +54,7 @@ export type JoinEvent =
   | { type: 'check-ok' }
   | { type: 'join' }
   | { type: 'join-failed'; message: string }
+  | { type: 'connecting' }
   | { type: 'wait' }
   | { type: 'hung-up' }
   | { type: 'close-refused' };
@@ -118,6 +122,9 @@ export function reduceJoin(state: JoinState, event: JoinEvent, texts: ClientText
     case 'join':
       if (state.phase !== 'ready' && state.phase !== 'left' && !(state.phase === 'waiting' && !state.inMeeting)) return state;
       return { phase: 'joining', info: state.info, previewing: previewing(state) };
+    case 'connecting':
+      // The video service is busy (many visits start at once): the page says so and asks again by itself.
+      return state.phase === 'joining' ? { ...state, connecting: true } : state;
     case 'join-failed':
       if (state.phase !== 'joining') return state;
       return { phase: 'ready', info: state.info, check: state.previewing ? { step: 'ready' } : { step: 'idle' }, error: event.message };

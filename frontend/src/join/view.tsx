@@ -24,7 +24,7 @@ export interface JoinElements {
   meter: HTMLMeterElement;
 }
 
-/** The call runner and the stage, from the chunk the page loads when the device check starts. */
+/** The call runner and the stage, from the chunk the page loads once the link is known good. */
 export interface CallPart {
   runner: CallRunner;
   Stage: typeof Stage;
@@ -126,16 +126,23 @@ function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale'
       return null;
     }
     case 'joining':
-    case 'waiting':
+    case 'waiting': {
       if (state.phase === 'waiting' && state.inMeeting) return null;
+      const connecting = state.phase === 'joining' && state.connecting && (
+        <p class="connecting" role="status" data-testid="connecting">
+          {texts.connecting}
+        </p>
+      );
       return state.previewing ? (
         <>
+          {connecting}
           <Preview elements={elements} texts={texts} />
           <JoinButton texts={texts} busy onJoin={actions.join} />
         </>
       ) : (
-        <p class="loading">{texts.joining}</p>
+        connecting || <p class="loading">{texts.joining}</p>
       );
+    }
     case 'left':
       return (
         <>
