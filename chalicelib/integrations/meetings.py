@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 RETRYABLE = {"ThrottlingException", "ServiceUnavailableException", "ServiceFailureException",
-             "LimitExceededException", "InternalServerError", "TooManyRequestsException"}
+             "InternalServerError", "TooManyRequestsException"}
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,11 @@ class Patience:
         return draw * min(self.cap, self.first * 2.0**retry)
 
 
-# Getting someone into a call (CreateMeetingWithAttendees, CreateAttendee): patient for a few seconds, so a short
+# Getting someone into a call (CreateMeetingWithAttendees, CreateAttendee): up to a second of retrying, so a short
 # throttle at the top of the hour costs no round trip to the page; longer waits are the page's (it shows
-# "connecting" and asks again), so a burst never holds hundreds of Lambda functions waiting. Chosen with the
-# burst benchmark (benchmarks/burst.py, docs/PERFORMANCE.md §6).
-JOIN_PATIENCE = Patience(attempts=10, budget=3.0, first=0.2, cap=1.0)
+# "connecting" and asks again), so a burst never holds hundreds of Lambda functions waiting (the API handler's
+# reserved concurrency is 200). Chosen with the burst benchmark (benchmarks/burst.py, docs/PERFORMANCE.md §6).
+JOIN_PATIENCE = Patience(attempts=4, budget=1.0, first=0.2, cap=1.0)
 # Everything else (delete, get, list: hang-ups, ends and the sweep): three quick attempts; the sweep retries later.
 QUICK = Patience(attempts=3, budget=1.0, first=0.1, cap=1.0)
 
@@ -106,6 +106,10 @@ class ChimeMeetings:
                 status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
                 if error.get("Code") in ("NotFoundException", "NotFound"):
                     raise MeetingGone() from exc
+                if error.get("Code") == "LimitExceededException":
+                    # The account's concurrent meetings are all in use: seconds of retrying will not free one, but
+                    # visits ending (at the top of the hour, many) will: the page keeps asking (VIDEO_BUSY).
+                    raise VideoBusy() from exc
                 if error.get("Code") not in RETRYABLE and status < 500:
                     raise VideoUnavailable() from exc
                 last: Exception = exc

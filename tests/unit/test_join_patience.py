@@ -105,11 +105,11 @@ def test_a_join_throttled_through_its_patience_answers_video_busy_and_records_no
     # When the caregiver joins
     with pytest.raises(VideoBusy):
         burst.agency.join(vid)
-    # Then the waits grew to the cap and stopped before the budget: 0.2 + 0.4 + 0.8 + 1.0 = 2.4 s (one more
-    # second would pass 3 s): five attempts, then 503 VIDEO_BUSY for the page to show "connecting" and ask again
-    assert burst.waits == [0.2, 0.4, 0.8, 1.0]
+    # Then the waits grew and stopped before the budget: 0.2 + 0.4 = 0.6 s (the next, 0.8 s, would pass 1 s): three
+    # attempts, then 503 VIDEO_BUSY for the page to show "connecting" and ask again
+    assert burst.waits == [0.2, 0.4]
     assert sum(burst.waits) <= JOIN_PATIENCE.budget
-    assert burst.calls("CreateMeetingWithAttendees") == 5 and len(burst.chime.meetings) == 0
+    assert burst.calls("CreateMeetingWithAttendees") == 3 and len(burst.chime.meetings) == 0
     assert burst.agency.session(vid)["state"] == "invited" and "employee_joined" not in burst.agency.timeline(vid)
     # When the page asks again after Chime's bucket refilled, the caregiver gets in: one meeting
     burst.chime.rates["CreateMeetingWithAttendees"] = Rate(10, 10)
@@ -120,13 +120,13 @@ def test_a_join_throttled_through_its_patience_answers_video_busy_and_records_no
 def test_a_client_join_throttled_by_chime_is_retried_like_the_caregivers(burst: Burst) -> None:
     vid, token = ready_visit(burst.agency)
     burst.agency.join(vid)
-    # Given CreateAttendee's bucket is empty for a second
-    burst.chime.rates["CreateAttendee"] = EmptyFor(seconds=1.0)
+    # Given CreateAttendee's bucket is empty for half a second
+    burst.chime.rates["CreateAttendee"] = EmptyFor(seconds=0.5)
     # When the client joins
     joined = burst.agency.client_join(token)
-    # Then 0.2 + 0.4 + 0.8 s of waiting, four attempts, and the client is in
-    assert burst.waits == [0.2, 0.4, 0.8]
-    assert burst.calls("CreateAttendee") == 4 and burst.calls("CreateAttendee", ok=True) == 1
+    # Then 0.2 + 0.4 s of waiting, three attempts, and the client is in
+    assert burst.waits == [0.2, 0.4]
+    assert burst.calls("CreateAttendee") == 3 and burst.calls("CreateAttendee", ok=True) == 1
     assert joined["attendee"]["external_user_id"] == f"client-{vid}"
 
 
@@ -169,3 +169,17 @@ def test_racing_first_joins_make_one_meeting_and_nobody_gets_anothers_attendee(b
     assert joined["attendee"]["external_user_id"] == f"client-{vid}" and joined["attendee"]["join_token"] != "jt-emp"
     assert burst.calls("CreateAttendee", ok=True) >= 1
 
+
+
+def test_the_concurrent_meeting_quota_is_not_retried_here_and_the_page_keeps_asking(burst: Burst) -> None:
+    # Given the account's concurrent meetings are all in use (the quota, 250 by default)
+    vid, _ = ready_visit(burst.agency)
+    burst.chime.max_meetings = 0
+    # When the caregiver joins
+    with pytest.raises(VideoBusy):
+        burst.agency.join(vid)
+    # Then one attempt (seconds of retrying free no meeting) and VIDEO_BUSY: the window keeps asking by itself
+    assert burst.calls("CreateMeetingWithAttendees") == 1 and burst.waits == []
+    # When a meeting of the last hour ends, the next ask gets in
+    burst.chime.max_meetings = 1
+    assert burst.agency.join(vid)["attendee"]["external_user_id"] == "employee-emp1"

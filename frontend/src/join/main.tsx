@@ -81,6 +81,8 @@ function loadCall(): Promise<CallPart> {
 function preload(provider: string): void {
   requestAnimationFrame(() =>
     setTimeout(() => {
+      // The provider's chunk is fetched beside the call part, not after it (the same module the join uses).
+      void (provider === 'chime' ? import('../media/chime') : import('../media/local/session')).catch(() => undefined);
       callPart()
         .then((part) => part.preloadProvider(provider))
         .catch(() => undefined);
