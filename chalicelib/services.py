@@ -7,7 +7,6 @@ in-memory stores and a recording mailer instead.
 
 from __future__ import annotations
 
-import base64
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -20,6 +19,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from chalicelib.integrations.email import Mailer
     from chalicelib.integrations.meetings import Meetings
+    from chalicelib.link_keys import LinkKeys
     from chalicelib.stores import Directory, Sessions, Visits
 
 
@@ -46,6 +46,7 @@ class Services:
         self._mailer = mailer
         self._meetings = meetings
         self._link_key = link_key
+        self._link_keys: LinkKeys | None = None
         self._directory = directory
         self._visits = visits
         self._sessions = sessions
@@ -77,8 +78,14 @@ class Services:
         return self._meetings.provider if self._meetings is not None else self.cfg.meeting_provider
 
     @property
+    def link_keys(self) -> LinkKeys:
+        """The link key, current and previous, refreshed in a warm function (chalicelib/link_keys.py)."""
+        return self._made("_link_keys", self._make_link_keys)
+
+    @property
     def link_key(self) -> bytes:
-        return self._made("_link_key", lambda: _load_link_key(self.cfg))
+        """The key new links are derived with."""
+        return self.link_keys.current
 
     @property
     def directory(self) -> Directory:
@@ -116,19 +123,11 @@ class Services:
         client = aws_client("chime-sdk-meetings", retries={"mode": "standard", "total_max_attempts": 1})
         return ChimeMeetings(client, self.cfg.media_region)
 
+    def _make_link_keys(self) -> LinkKeys:
+        from chalicelib.link_keys import LinkKeys, from_settings
 
-def _load_link_key(cfg: Settings) -> bytes:
-    """The key links are derived with: from the environment locally, from Secrets Manager in AWS."""
-    import os
+        return LinkKeys(static=self._link_key) if self._link_key else from_settings(self.cfg, aws_client)
 
-    secret_id = os.environ.get("LINK_KEY_SECRET_ID", "")
-    raw = cfg.link_key
-    if secret_id:
-        raw = aws_client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
-    key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)) if raw else b""
-    if len(key) < 32:
-        raise RuntimeError("LINK_KEY (or LINK_KEY_SECRET_ID) must hold at least 32 random bytes")
-    return key
 
 
 _current: Services | None = None

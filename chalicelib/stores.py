@@ -128,6 +128,10 @@ class Sessions(Protocol):
 
     def link(self, link_digest: str) -> JoinLink | None: ...
 
+    def issue_link_again(self, session: Session, link_digest: str) -> None:
+        """The session's current link under another digest (the link key rotated): same generation and expiry."""
+        ...
+
     def record_invite(self, session: Session, at: datetime, emailed: bool, event: TimelineEntry) -> Session:
         """Count a sent email (R09's last-sent time) or a copied link, and the generation delivered (Conflict if
         the session ended)."""

@@ -8,6 +8,9 @@
 
 Items go through the app's own persistence functions; the Cognito user gets the custom claims the
 authorizer reads, and Cognito emails a temporary password. Needs AWS credentials for the account.
+
+Every client (CloudFormation, DynamoDB, Cognito) goes to the stack's Region, whatever the shell's
+AWS_REGION or AWS_DEFAULT_REGION say: the items and the sign-in must land next to the deployed app.
 """
 
 from __future__ import annotations
@@ -22,23 +25,29 @@ from typing import Any
 import boto3
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-REGION = "us-east-1"
+REGION = "us-east-1"  # the stack's Region (visits_infra.app.HOME_REGION; tests/infra check they agree)
 ROLES = ("employee", "coordinator")
 
 
-def stack_outputs(stack_name: str, cloudformation: Any = None) -> dict[str, str]:
+def use_region(region: str) -> None:
+    """Point every client this process makes at `region`, the app's settings included (they read AWS_REGION)."""
+    os.environ["AWS_REGION"] = region
+    os.environ["AWS_DEFAULT_REGION"] = region
+
+
+def stack_outputs(stack_name: str, cloudformation: Any = None, region: str = REGION) -> dict[str, str]:
     """The stack's outputs by key."""
-    client = cloudformation or boto3.client("cloudformation", region_name=REGION)
+    client = cloudformation or boto3.client("cloudformation", region_name=region)
     stack = client.describe_stacks(StackName=stack_name)["Stacks"][0]
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
-def _bind_table(table_name: str) -> Any:
-    """Point the app's persistence layer at the stack's table and return its directory module."""
+def _bind_table(table_name: str, region: str = REGION) -> Any:
+    """Point the app's persistence layer at the stack's table (in the stack's Region); return its directory."""
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
     os.environ["TABLE_NAME"] = table_name
-    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+    use_region(region)
     from chalicelib.config import settings
     from chalicelib.persistence import binding, directory
 
@@ -48,9 +57,10 @@ def _bind_table(table_name: str) -> Any:
     return directory
 
 
-def create_agency(table_name: str, agency_id: str, name: str, time_zone: str, sender: str) -> None:
+def create_agency(table_name: str, agency_id: str, name: str, time_zone: str, sender: str,
+                  region: str = REGION) -> None:
     """Write the agency item (fails if the id exists)."""
-    _bind_table(table_name).put_agency(agency_id, name, time_zone, sender)
+    _bind_table(table_name, region).put_agency(agency_id, name, time_zone, sender)
 
 
 def add_staff(
@@ -63,11 +73,12 @@ def add_staff(
     email: str,
     role: str,
     cognito: Any = None,
+    region: str = REGION,
 ) -> None:
     """Create the employee item unless the app already has it, then the Cognito user with its claims."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
-    directory = _bind_table(table_name)
+    directory = _bind_table(table_name, region)
     from chalicelib.errors import NotFound
 
     directory.get_agency(agency_id)  # the agency must exist first
@@ -78,7 +89,7 @@ def add_staff(
     else:
         if (existing.email, existing.role) != (email, role):
             raise ValueError("That employee exists with another email or role; use the app's values.")
-    client = cognito or boto3.client("cognito-idp", region_name=REGION)
+    client = cognito or boto3.client("cognito-idp", region_name=region)
     client.admin_create_user(
         UserPoolId=user_pool_id,
         Username=email,
@@ -97,6 +108,7 @@ def add_staff(
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="virtual-visits", help="CloudFormation stack name")
+    parser.add_argument("--region", default=REGION, help="the stack's Region (every client uses it)")
     parser.add_argument("--table-name", help="instead of reading the stack's TableName output")
     parser.add_argument("--user-pool-id", help="instead of reading the stack's UserPoolId output")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -116,12 +128,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    use_region(args.region)
     outputs: dict[str, str] = {}
     if not (args.table_name and (args.user_pool_id or args.command == "create-agency")):
-        outputs = stack_outputs(args.stack)
+        outputs = stack_outputs(args.stack, region=args.region)
     table_name = args.table_name or outputs["TableName"]
     if args.command == "create-agency":
-        create_agency(table_name, args.agency_id, args.name, args.time_zone, args.sender)
+        create_agency(table_name, args.agency_id, args.name, args.time_zone, args.sender, region=args.region)
     else:
         add_staff(
             table_name,
@@ -131,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             name=args.name,
             email=args.email,
             role=args.role,
+            region=args.region,
         )
     return 0
 

@@ -222,3 +222,20 @@ def flow(api: Api, tokens: dict[str, str]) -> Any:
             return [e["type"] for e in body]
 
     return Flow()
+
+
+# AWS call recording (issue 17): every AWS operation an app function makes is recorded, session-wide, and
+# tests/infra/test_iam_grants.py checks the record against the stack's IAM policies once every other test ran.
+RUN_LAST = "run_last"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.aws_recorder import install
+
+    config.addinivalue_line("markers", f"{RUN_LAST}: runs after every other test (it reads what they recorded)")
+    install()
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    last = [item for item in items if item.get_closest_marker(RUN_LAST)]
+    items[:] = [item for item in items if not item.get_closest_marker(RUN_LAST)] + last

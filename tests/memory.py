@@ -261,6 +261,10 @@ class MemorySessions:
     def link(self, link_digest: str) -> r.JoinLink | None:
         return self._t.links.get(link_digest)
 
+    def issue_link_again(self, session: r.Session, link_digest: str) -> None:
+        self._t.links[link_digest] = r.JoinLink(session.agency_id, session.visit_id, session.link_generation,
+                                                session.expires_at)
+
     def record_invite(self, session: r.Session, at: datetime, emailed: bool, event: r.TimelineEntry) -> r.Session:
         current = self._current(session)
         _required(current.is_open)

@@ -14,6 +14,7 @@ from chalicelib.errors import (
     SessionOver,
     VisitNotVirtual,
 )
+from chalicelib.link_keys import resend_token
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invite_email import compose_invite
@@ -45,8 +46,21 @@ def ensure_open(session: Session | None, visit: Visit, now: datetime) -> None:
         raise LinkExpired()
 
 
-def _token(services: Services, visit: Visit, generation: int, nonce: str) -> str:
-    return links.link_token(services.link_key, visit.agency_id, visit.visit_id, generation, nonce)
+def _token(key: bytes, visit: Visit, generation: int, nonce: str) -> str:
+    return links.link_token(key, visit.agency_id, visit.visit_id, generation, nonce)
+
+
+def _sent_token(services: Services, visit: Visit, session: Session) -> str:
+    """The session's link as issued, whichever key made it (the link key may have rotated since, R09)."""
+    generation = session.link_generation
+
+    def is_stored(token: str) -> bool:
+        link = services.sessions.link(links.digest(token))
+        return link is not None and (link.agency_id, link.visit_id, link.generation) == (
+            visit.agency_id, visit.visit_id, generation)
+
+    return resend_token(services.link_keys, lambda key: _token(key, visit, generation, session.link_nonce),
+                        is_stored, lambda token: services.sessions.issue_link_again(session, links.digest(token)))
 
 
 def _current_session(services: Services, bundle: VisitBundle, now: datetime) -> tuple[Visit, Session]:
@@ -59,7 +73,7 @@ def _current_session(services: Services, bundle: VisitBundle, now: datetime) -> 
         if session is not None and session.link_generation == visit.schedule_version:
             return visit, session
         nonce, expires_at = links.new_nonce(), links.link_expiry(visit.end)
-        digest = links.digest(_token(services, visit, visit.schedule_version, nonce))
+        digest = links.digest(_token(services.link_key, visit, visit.schedule_version, nonce))
         if session is None:
             return visit, services.sessions.create(visit, nonce, expires_at, digest)
         # The time changed, so this send issues a fresh link for the new time.
@@ -93,8 +107,7 @@ def invite_client(services: Services, caller: Caller, visit_id: str, delivery: s
     emailed = delivery == "email"
     recipients = _recipients(services, caller, bundle.visit) if emailed else None
     visit, session = _current_session(services, bundle, now)
-    url = links.join_url(services.cfg.public_base_url,
-                         _token(services, visit, session.link_generation, session.link_nonce))
+    url = links.join_url(services.cfg.public_base_url, _sent_token(services, visit, session))
     if recipients is not None:
         agency, client, caregiver = recipients
         email = compose_invite(agency.name, agency.sender_email, str(client.email), first_name(caregiver.name),

@@ -121,6 +121,12 @@ class DynamoSessions:
         return replace(session, link_generation=visit.schedule_version, link_nonce=nonce, expires_at=expires_at,
                        sweep_at=expires_at)
 
+    def issue_link_again(self, session: Session, link_digest: str) -> None:
+        item = LinkItem(keys.link_pk(link_digest), keys.LINK_SK, agency_id=session.agency_id,
+                        visit_id=session.visit_id, generation=session.link_generation,
+                        expires_at=session.expires_at, expires_ttl=session.expires_at)
+        commit([("put", item, [], None)])
+
     def link(self, link_digest: str) -> JoinLink | None:
         bound()
         try:

@@ -23,6 +23,15 @@ from visits_infra.paths import REPO_ROOT
 
 API_STAGE = "v1"
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+# Lambda's Python runtimes and the dates Lambda deprecates them (no more security patches; function creation
+# is blocked a month later, updates two months later). Chalice deploys the Python that packages the app, which
+# is the Python the project builds and tests with: they move together (docs/DEPLOY.md, "Lambda runtime").
+RUNTIME_DEPRECATION = {
+    "python3.11": "2027-06-30",
+    "python3.12": "2028-10-31",
+    "python3.13": "2029-06-30",
+}
+NEXT_RUNTIME = "python3.13"
 
 # Chalice's logical ids for the functions app.py declares.
 API_HANDLER = "APIHandler"
@@ -84,6 +93,19 @@ class ApiSettings:
     api_memory_mb: int
     api_concurrency: int
     source_dir: str = str(REPO_ROOT)
+    # SES sandbox: the verified recipient identities test invites go to, and whether there are any.
+    sandbox_recipient_arns: list[str] | None = None
+    sandbox_condition: cdk.CfnCondition | None = None
+
+
+def log_streams_arn(stack: cdk.Stack, log_group_name: str) -> str:
+    """Every log stream of one log group (the `log-stream` resource type IAM evaluates writes against)."""
+    return stack.format_arn(
+        service="logs",
+        resource="log-group",
+        resource_name=f"{log_group_name}:log-stream:*",
+        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+    )
 
 
 def gateway_responses() -> dict[str, Any]:
@@ -128,29 +150,22 @@ class VisitsApi(Construct):
         stack = cdk.Stack.of(self)
         key = settings.key
 
-        self.log_groups: dict[str, logs.LogGroup] = {}
-        self.log_group_names: dict[str, str] = {}
-        for fn in FUNCTIONS:
-            role = "authorizer" if fn == AUTHORIZER else "app"
-            name = f"/virtual-visits/{stack.stack_name}/{role}/{fn}"
-            self.log_group_names[fn] = name
-            self.log_groups[fn] = logs.LogGroup(
+        # CloudFormation names the log groups: a retained group of a rolled-back first deploy never blocks
+        # the next attempt with AlreadyExists (docs/DEPLOY.md lists what a failed deploy leaves behind).
+        self.log_groups: dict[str, logs.LogGroup] = {
+            fn: logs.LogGroup(
                 self,
                 f"{fn}Logs",
-                log_group_name=name,
                 retention=LOG_RETENTION,
                 encryption_key=key,
                 removal_policy=cdk.RemovalPolicy.RETAIN,
             )
+            for fn in FUNCTIONS
+        }
 
-        def log_groups_arn(role: str) -> str:
-            """The log groups of the functions that share one role (their streams are per instance)."""
-            return stack.format_arn(
-                service="logs",
-                resource="log-group",
-                resource_name=f"/virtual-visits/{stack.stack_name}/{role}/*",
-                arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-            )
+        def log_streams(functions: tuple[str, ...]) -> list[str]:
+            """The log streams of these functions' groups (Lambda names a stream per execution environment)."""
+            return [log_streams_arn(stack, self.log_groups[fn].log_group_name) for fn in functions]
 
         self.dead_letters = sqs.Queue(
             self,
@@ -175,9 +190,10 @@ class VisitsApi(Construct):
                 *policies.table_statements(settings.table_arn, settings.index_names, key.key_arn),
                 policies.email_statement(settings.identity_arn, settings.configuration_set_arn),
                 policies.meetings_statement(meetings_arn),
+                policies.new_meetings_statement(),
                 policies.secret_statement(settings.secret_arn),
                 policies.tracing_statement(),
-                policies.logs_statement(log_groups_arn("app")),
+                policies.logs_statement(log_streams(APP_ROLE_FUNCTIONS)),
                 policies.dlq_statement(self.dead_letters.queue_arn),
             ],
         )
@@ -185,8 +201,9 @@ class VisitsApi(Construct):
             self,
             "AuthorizerPolicy",
             roles=[self.authorizer_role],
-            statements=[policies.tracing_statement(), policies.logs_statement(log_groups_arn("authorizer"))],
+            statements=[policies.tracing_statement(), policies.logs_statement(log_streams((AUTHORIZER,)))],
         )
+        self._sandbox_recipients(stack, settings)
 
         stage_config: dict[str, Any] = {
             "api_gateway_stage": API_STAGE,
@@ -228,12 +245,26 @@ class VisitsApi(Construct):
         self.rest_api_id = self.rest_api.ref
         self._configure_stage(stack, key, settings)
 
+    def _sandbox_recipients(self, stack: cdk.Stack, settings: ApiSettings) -> None:
+        """While the account is in the SES sandbox, sends to the listed test recipients are allowed too."""
+        self.sandbox_recipient_arns = settings.sandbox_recipient_arns
+        if settings.sandbox_recipient_arns is None or settings.sandbox_condition is None:
+            return
+        policy = iam.ManagedPolicy(
+            self,
+            "SandboxRecipientsPolicy",
+            roles=[self.app_role],
+            statements=[policies.sandbox_recipients_statement(settings.sandbox_recipient_arns)],
+        )
+        cfn_policy = policy.node.default_child
+        assert isinstance(cfn_policy, cdk.CfnResource)
+        cfn_policy.cfn_options.condition = settings.sandbox_condition
+
     def _configure_stage(self, stack: cdk.Stack, key: kms.IKey, settings: ApiSettings) -> None:
         """Access and execution logs (no bodies), tracing, throttling and JSON gateway responses."""
         self.access_logs = logs.LogGroup(
             self,
             "ApiAccessLogs",
-            log_group_name=f"/virtual-visits/{stack.stack_name}/api-access",
             retention=LOG_RETENTION,
             encryption_key=key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
@@ -272,13 +303,19 @@ class VisitsApi(Construct):
         )
         rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses())
 
-        # API Gateway needs an account-level role to write CloudWatch logs (one per account and Region).
+        # API Gateway needs an account-level role to write CloudWatch logs (one per account and Region). The
+        # setting outlives this stack (deleting the stack does not reset it), so the role and its policy are
+        # retained: other APIs of the account keep logging after a teardown (docs/DEPLOY.md, "Tearing down").
         push_role = iam.Role(
             self,
             "ApiGatewayLogsRole",
             assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
             description="Lets API Gateway write the virtual-visits API's access and execution logs",
         )
+        push_role.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        # The execution log group's name holds the API's id, and the stage waits for this policy (through the
+        # account setting): naming the group here would be a dependency cycle. The account-level role serves
+        # every API of the account and Region anyway, so it may write every API's execution logs.
         groups = [
             stack.format_arn(
                 service="logs",
@@ -286,25 +323,15 @@ class VisitsApi(Construct):
                 resource_name=name,
                 arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
             )
-            for name in (self.execution_logs.log_group_name, self.access_logs.log_group_name)
+            for name in ("API-Gateway-Execution-Logs_*", self.access_logs.log_group_name)
         ]
-        iam.ManagedPolicy(
+        push_policy = iam.ManagedPolicy(
             self,
             "ApiGatewayLogsPolicy",
             roles=[push_role],
             statements=[
-                iam.PolicyStatement(
-                    sid="ListGroups",
-                    actions=["logs:DescribeLogGroups"],
-                    resources=[
-                        stack.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    ],
-                ),
+                # logs:DescribeLogGroups has no resource type: IAM matches it only on "*" (metadata only).
+                iam.PolicyStatement(sid="ListGroups", actions=["logs:DescribeLogGroups"], resources=["*"]),
                 iam.PolicyStatement(
                     sid="OwnGroups",
                     actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"],
@@ -317,6 +344,10 @@ class VisitsApi(Construct):
                 ),
             ],
         )
+        push_policy.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         account = cdk.aws_apigateway.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=push_role.role_arn)
+        account.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        # API Gateway checks that the role can write logs when the setting is made: attach the policy first.
+        account.node.add_dependency(push_policy)
         # The stage enables logging, which API Gateway refuses until the account has a logs role.
         rest_api.node.add_dependency(account)

@@ -19,7 +19,8 @@ from visits_infra.email import InviteEmail
 from visits_infra.hosting import Hosting
 from visits_infra.keys import data_key
 from visits_infra.ops import Alarms
-from visits_infra.params import declare_params
+from visits_infra.origin import HEADER, OriginVerify
+from visits_infra.params import Params, declare_params
 from visits_infra.paths import REPO_ROOT
 from visits_infra.table import VisitsTable
 
@@ -42,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "apiMemoryMb": 512,
     # Reserved concurrency of the API handler: about 3,000 requests/s at 60 ms each.
     "apiConcurrency": 200,
+    # Raise by one to replace the secret header CloudFront sends the API (docs/DEPLOY.md).
+    "originSecretGeneration": 1,
 }
 
 # Flags a new `cdk init` project would set.
@@ -71,7 +74,12 @@ class VisitsStack(cdk.Stack):
         self.auth = StaffAuth(
             self, "StaffAuth", app_url=app_url, domain_prefix=params.auth_domain_prefix.value_as_string
         )
-        self.email = InviteEmail(self, "InviteEmail", sender_domain=params.sender_domain.value_as_string)
+        self.email = InviteEmail(
+            self,
+            "InviteEmail",
+            sender_domain=params.sender_domain.value_as_string,
+            mail_from_domain=params.mail_from_domain,
+        )
         self.link_key = secretsmanager.Secret(
             self,
             "LinkKey",
@@ -123,7 +131,11 @@ class VisitsStack(cdk.Stack):
                 api_memory_mb=int(_context(self, "apiMemoryMb")),
                 api_concurrency=int(_context(self, "apiConcurrency")),
                 source_dir=source_dir,
+                **self._sandbox_recipients(params),
             ),
+        )
+        self.origin = OriginVerify(
+            self, "OriginVerify", key=key, generation=int(_context(self, "originSecretGeneration"))
         )
         api_domain = f"{self.api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}"
         cognito_origin = f"https://{self.auth.domain.domain_name}.auth.{self.region}.amazoncognito.com"
@@ -138,6 +150,10 @@ class VisitsStack(cdk.Stack):
             key=key,
             join_rate_limit=int(_context(self, "joinRateLimitPer5Min")),
             api_rate_limit=int(_context(self, "apiRateLimitPer5Min")),
+            origin_headers={HEADER: self.origin.header_value},
+        )
+        self.origin.protect(
+            rest_api_id=self.api.rest_api_id, stage=API_STAGE, log_destination_arn=self.hosting.waf_logs_arn
         )
         function_names = {fn: self.api.chalice.get_resource(fn).ref for fn in FUNCTIONS}
         self.alarms = Alarms(
@@ -162,10 +178,28 @@ class VisitsStack(cdk.Stack):
             "HostedUiDomain": f"{self.auth.domain.domain_name}.auth.{self.region}.amazoncognito.com",
             "TableName": self.table.table.table_name,
             "AlarmTopicArn": self.alarms.topic.topic_arn,
+            "LinkKeySecretArn": self.link_key.secret_arn,
+            "OriginVerifySecretArn": self.origin.secret.secret_arn,
+            **{f"LogGroup{fn}": group.log_group_name for fn, group in self.api.log_groups.items()},
+            "ApiAccessLogGroup": self.api.access_logs.log_group_name,
+            "WafLogGroup": self.hosting.waf_logs.log_group_name,
         }
         for name, value in outputs.items():
             cdk.CfnOutput(self, name, value=value)
         acknowledgments.apply(self)
+
+
+    def _sandbox_recipients(self, params: Params) -> dict[str, Any]:
+        """The identity ARNs of the SES sandbox's test recipients, and whether any are listed."""
+        listed = cdk.Fn.join("", params.sandbox_recipients.value_as_list)
+        condition = cdk.CfnCondition(
+            self, "HasSandboxRecipients", expression=cdk.Fn.condition_not(cdk.Fn.condition_equals(listed, ""))
+        )
+        # Fn::Join takes only a literal separator, so the account is a wildcard here; the Region is the stack's.
+        prefix = f"arn:aws:ses:{HOME_REGION}:*:identity/"
+        joined = cdk.Fn.join(f",{prefix}", params.sandbox_recipients.value_as_list)
+        arns = cdk.Fn.split(",", cdk.Fn.join("", [prefix, joined]))
+        return {"sandbox_recipient_arns": arns, "sandbox_condition": condition}
 
 
 @dataclass(frozen=True)

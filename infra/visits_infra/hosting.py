@@ -78,6 +78,7 @@ class Hosting(Construct):
         key: kms.IKey,
         join_rate_limit: int,
         api_rate_limit: int,
+        origin_headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.logs_bucket = s3.Bucket(
@@ -146,6 +147,8 @@ class Hosting(Construct):
             origin_path=f"/{api_stage}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+            # The API's regional web ACL admits only requests with this header (visits_infra/origin.py).
+            custom_headers=origin_headers,
         )
         self.distribution = cloudfront.Distribution(
             self,
@@ -266,27 +269,30 @@ class Hosting(Construct):
                 managed("AWSManagedRulesKnownBadInputsRuleSet", 4),
             ],
         )
-        # WAF log group names must start with aws-waf-logs-. The Authorization header is never logged.
+        # WAF log group names must start with aws-waf-logs-. The stack's id makes the name new for every stack
+        # created, so a group retained by a rolled-back first deploy never blocks the next attempt.
+        # The Authorization header is never logged.
+        stack = cdk.Stack.of(self)
+        stack_guid = cdk.Fn.select(2, cdk.Fn.split("/", stack.stack_id))
         self.waf_logs = logs.LogGroup(
             self,
             "WafLogs",
-            log_group_name=f"aws-waf-logs-{cdk.Stack.of(self).stack_name}",
+            log_group_name=f"aws-waf-logs-{stack.stack_name}-{stack_guid}",
             retention=logs.RetentionDays.ONE_YEAR,
             encryption_key=key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        self.waf_logs_arn = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=self.waf_logs.log_group_name,
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
         )
         wafv2.CfnLoggingConfiguration(
             self,
             "WafLogging",
             resource_arn=acl.attr_arn,
-            log_destination_configs=[
-                cdk.Stack.of(self).format_arn(
-                    service="logs",
-                    resource="log-group",
-                    resource_name=self.waf_logs.log_group_name,
-                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                )
-            ],
+            log_destination_configs=[self.waf_logs_arn],
             redacted_fields=[
                 wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": "authorization"})
             ],

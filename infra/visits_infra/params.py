@@ -42,6 +42,8 @@ class Params:
     auth_domain_prefix: cdk.CfnParameter
     chime_media_region: cdk.CfnParameter
     alarm_email: cdk.CfnParameter
+    mail_from_domain: cdk.CfnParameter
+    sandbox_recipients: cdk.CfnParameter
 
 
 def declare_params(scope: Construct) -> Params:
@@ -90,5 +92,22 @@ def declare_params(scope: Construct) -> Params:
             default="",
             allowed_pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
             description="Optional address subscribed to the alarm topic (confirm the subscription email).",
+        ),
+        mail_from_domain=cdk.CfnParameter(
+            scope,
+            "MailFromDomain",
+            type="String",
+            default="",
+            allowed_pattern=f"^$|{_DOMAIN[1:]}",
+            description="Optional custom MAIL FROM domain under SenderDomain, e.g. mail.agency.example: SPF then "
+            "aligns with the sender (publish the MX and SPF records the stack outputs).",
+        ),
+        sandbox_recipients=cdk.CfnParameter(
+            scope,
+            "SesSandboxRecipients",
+            type="CommaDelimitedList",
+            default="",
+            description="While SES is in the sandbox: verified test addresses (comma-separated) invites may go "
+            "to. IAM checks ses:SendRawEmail on each recipient's identity there. Empty in production.",
         ),
     )

@@ -162,6 +162,9 @@ def test_sessions_links_and_invites(stores):
     assert (rotated.link_generation, rotated.link_nonce, s.link("digest-2").generation) == (2, "nonce-2", 2)
     with pytest.raises(Conflict):  # rotated meanwhile
         s.rotate_link(invited, newer, "nonce-3", EXPIRES, "digest-3")
+    s.issue_link_again(rotated, "digest-2-under-new-key")  # the link key rotated: same generation, same expiry
+    again = s.link("digest-2-under-new-key")
+    assert (again.agency_id, again.visit_id, again.generation, again.expires_at) == ("ag1", "v1", 2, EXPIRES)
     s.mark_invite_bounced("ag1", "v1")
     s.mark_invite_bounced("ag1", "v9")
     assert s.get("ag1", "v1").invite_bounced

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from datetime import date, timedelta
 from typing import Any
 
 from visits_infra.api import (
@@ -12,13 +14,18 @@ from visits_infra.api import (
     EMAIL_EVENTS,
     FUNCTIONS,
     GATEWAY_RESPONSES,
+    NEXT_RUNTIME,
     RESERVED_CONCURRENCY,
+    RUNTIME_DEPRECATION,
     SWEEP,
 )
 
 from tests.infra.conftest import Synth
 
 CLIENT_ROUTES = {"/api/join", "/api/join/attendee", "/api/join/leave"}
+# Chalice deploys the Python that packages the app: the one the project builds and tests with.
+RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
+SUPPORT_MARGIN = timedelta(days=90)
 PUBLIC_ROUTES = CLIENT_ROUTES | {"/api/openapi.json"}
 
 
@@ -76,7 +83,7 @@ def test_every_function_traces_and_logs_to_its_own_encrypted_retained_group(synt
     for fn in FUNCTIONS:
         props = _fn(synth, fn)
         assert props["Tracing"] == "Active"
-        assert props["Runtime"] == "python3.11"
+        assert props["Runtime"] == RUNTIME
         group_id = props["LoggingConfig"]["LogGroup"]["Ref"]
         group = synth.resource(group_id)["Properties"]
         assert group["RetentionInDays"] == 365
@@ -199,3 +206,14 @@ def test_prod_api_has_only_prod_routes_and_staff_routes_need_the_authorizer(synt
 
 def test_authorizer_fails_fast(synth: Synth) -> None:
     assert _fn(synth, AUTHORIZER)["Timeout"] <= 10
+
+
+def test_the_lambda_runtime_has_three_months_of_support_left() -> None:
+    # A calendar reminder on purpose: it reads today's date, and starts failing 90 days before Lambda
+    # deprecates the runtime, while functions can still be updated (docs/DEPLOY.md, "Lambda runtime").
+    assert RUNTIME in RUNTIME_DEPRECATION, f"{RUNTIME} is not a Lambda runtime this stack knows"
+    deprecated = date.fromisoformat(RUNTIME_DEPRECATION[RUNTIME])
+    assert date.today() <= deprecated - SUPPORT_MARGIN, (
+        f"Lambda deprecates {RUNTIME} on {deprecated}: move the project (and so the functions) to {NEXT_RUNTIME}"
+    )
+    assert RUNTIME_DEPRECATION[NEXT_RUNTIME] > RUNTIME_DEPRECATION[RUNTIME]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from typing import Any
@@ -132,7 +133,7 @@ def test_security_headers_on_every_response(synth: Synth) -> None:
 
 
 def test_waf_rate_limits_the_join_routes(synth: Synth) -> None:
-    (acl,) = synth.resources("AWS::WAFv2::WebACL").values()
+    acl = synth.resource(synth.logical_id("AWS::WAFv2::WebACL", "HostingWebAcl"))
     props = acl["Properties"]
     assert props["Scope"] == "CLOUDFRONT"
     rules = {r["Name"]: r for r in props["Rules"]}
@@ -154,5 +155,85 @@ def test_waf_rate_limits_the_join_routes(synth: Synth) -> None:
 
 
 def test_waf_logs_never_contain_the_authorization_header(synth: Synth) -> None:
-    (logging,) = synth.resources("AWS::WAFv2::LoggingConfiguration").values()
+    logging = synth.resource(synth.logical_id("AWS::WAFv2::LoggingConfiguration", "HostingWafLogging"))
     assert logging["Properties"]["RedactedFields"] == [{"SingleHeader": {"Name": "authorization"}}]
+    origin = synth.resource(synth.logical_id("AWS::WAFv2::LoggingConfiguration", "OriginVerifyLogging"))
+    assert {"SingleHeader": {"Name": "authorization"}} in origin["Properties"]["RedactedFields"]
+    assert {"SingleHeader": {"Name": "x-origin-verify"}} in origin["Properties"]["RedactedFields"]
+
+
+def test_waf_log_group_is_new_for_every_stack_created(synth: Synth) -> None:
+    # A first deploy that rolls back retains its log group; the retry's group must not have the same name.
+    group = synth.resource(synth.logical_id("AWS::Logs::LogGroup", "HostingWafLogs"))["Properties"]
+    name = json.dumps(group["LogGroupName"])
+    assert name.startswith('{"Fn::Join": ["", ["aws-waf-logs-virtual-visits-"')
+    assert '{"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}' in name
+
+
+def _secret_reference(synth: Synth) -> dict[str, Any]:
+    secret = synth.logical_id("AWS::SecretsManager::Secret", "OriginVerifySecret")
+    return {"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": secret}, ":SecretString:::}}"]]}
+
+
+def test_cloudfront_sends_the_origin_secret_to_the_api_only(synth: Synth) -> None:
+    # Given the distribution's origins
+    config = _distribution(synth)
+    (api,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    # Then the API origin carries the secret header (a dynamic reference: the value is not in the template)
+    api_origin = origins[api["TargetOriginId"]]
+    header = {"HeaderName": "X-Origin-Verify", "HeaderValue": _secret_reference(synth)}
+    assert api_origin["OriginCustomHeaders"] == [header]
+    # And the bucket origin does not
+    assert all("OriginCustomHeaders" not in o for i, o in origins.items() if i != api["TargetOriginId"])
+
+
+def test_the_api_stage_admits_only_requests_through_cloudfront(synth: Synth) -> None:
+    # Given the regional web ACL
+    acl = synth.resource(synth.logical_id("AWS::WAFv2::WebACL", "OriginVerifyWebAcl"))["Properties"]
+    # Then it blocks by default with the product's {Code, Message} body and 403
+    assert acl["Scope"] == "REGIONAL"
+    block = acl["DefaultAction"]["Block"]["CustomResponse"]
+    assert block["ResponseCode"] == 403
+    body = acl["CustomResponseBodies"][block["CustomResponseBodyKey"]]
+    assert body["ContentType"] == "APPLICATION_JSON"
+    assert set(json.loads(body["Content"])) == {"Code", "Message"}
+    # And its one rule allows exactly the header value CloudFront sends, untransformed
+    (rule,) = acl["Rules"]
+    assert rule["Action"] == {"Allow": {}}
+    match = rule["Statement"]["ByteMatchStatement"]
+    assert match["FieldToMatch"] == {"SingleHeader": {"Name": "x-origin-verify"}}
+    assert match["PositionalConstraint"] == "EXACTLY"
+    assert match["SearchString"] == _secret_reference(synth)
+    assert match["TextTransformations"] == [{"Priority": 0, "Type": "NONE"}]
+    # And it is attached to the API's stage, after the SAM transform has made the stage
+    (association,) = synth.resources("AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["ResourceArn"] == {"Fn::Join": ["", [
+        "arn:", {"Ref": "AWS::Partition"}, ":apigateway:us-east-1::/restapis/", {"Ref": "RestAPI"}, "/stages/v1"]]}
+    assert association["DependsOn"] == ["RestAPIv1Stage"]
+    assert "RestAPIv1Stage" in synth.transformed["Resources"]
+
+
+def test_the_origin_secret_is_generated_and_encrypted_with_the_data_key(synth: Synth) -> None:
+    secret = synth.resource(synth.logical_id("AWS::SecretsManager::Secret", "OriginVerifySecret"))["Properties"]
+    assert secret["GenerateSecretString"]["PasswordLength"] >= 32
+    assert secret["KmsKeyId"] == {"Fn::GetAtt": [synth.logical_id("AWS::KMS::Key", "DataKey"), "Arn"]}
+
+
+def test_a_new_origin_secret_generation_is_a_new_secret_cloudfront_and_the_acl_both_use() -> None:
+    # Rotating the header (docs/DEPLOY.md): a new generation makes a new secret resource; both readers follow.
+    import aws_cdk as cdk
+    from aws_cdk import aws_kms as kms
+    from aws_cdk.assertions import Template
+    from visits_infra.origin import OriginVerify
+
+    stack = cdk.Stack(cdk.App(), "origin", env=cdk.Environment(region="us-east-1"))
+    origin = OriginVerify(stack, "OriginVerify", key=kms.Key(stack, "Key"), generation=2)
+    template = Template.from_stack(stack).to_json()
+    (secret,) = [k for k, v in template["Resources"].items() if v["Type"] == "AWS::SecretsManager::Secret"]
+    assert secret.startswith("OriginVerifySecret2")
+    assert stack.resolve(origin.header_value) == {
+        "Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": secret}, ":SecretString:::}}"]]}
+    (acl,) = [v for v in template["Resources"].values() if v["Type"] == "AWS::WAFv2::WebACL"]
+    match = acl["Properties"]["Rules"][0]["Statement"]["ByteMatchStatement"]
+    assert match["SearchString"] == stack.resolve(origin.header_value)

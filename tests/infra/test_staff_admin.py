@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -148,3 +149,37 @@ def test_sign_in_for_an_employee_the_app_already_has(deployed: dict[str, Any]) -
             role="coordinator",
             cognito=deployed["cognito"],
         )
+
+
+def test_the_script_uses_the_stacks_region(deployed: dict[str, Any]) -> None:
+    from visits_infra.app import HOME_REGION
+
+    assert _load().REGION == HOME_REGION
+
+
+def test_every_client_goes_to_the_stacks_region_whatever_the_shell_says(
+        deployed: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given the stack (table, user pool, outputs) in us-east-1, and a shell set up for another Region;
+    # the app's settings read AWS_REGION before AWS_DEFAULT_REGION
+    import boto3
+
+    cloudformation = boto3.client("cloudformation", region_name="us-east-1")
+    cloudformation.create_stack(StackName="virtual-visits", TemplateBody=json.dumps({
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"TableName": {"Value": TABLE}, "UserPoolId": {"Value": deployed["pool"]}},
+    }))
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    _clear_caches()
+    admin = _load()
+    # When the operator runs both commands with the stack's outputs, every client made by the script
+    admin.main(["create-agency", "--agency-id", "sunrise", "--name", "Sunrise", "--time-zone", "America/New_York",
+                "--sender", "invites@agency.example.test"])
+    admin.main(["add-staff", "--agency-id", "sunrise", "--employee-id", "c-001", "--name", "Dana Smith",
+                "--email", "dana@agency.example.test", "--role", "coordinator"])
+    # Then the items and the sign-in are in the stack's Region, and nothing went to the shell's
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    items = dynamodb.scan(TableName=TABLE)["Items"]
+    assert {item["sk"]["S"] for item in items} >= {"AGENCY", "EMPLOYEE#c-001"}
+    deployed["cognito"].admin_get_user(UserPoolId=deployed["pool"], Username="dana@agency.example.test")
+    assert boto3.client("dynamodb", region_name="eu-west-1").list_tables()["TableNames"] == []

@@ -15,7 +15,8 @@ def test_resource_counts(synth: Synth) -> None:
     template.resource_count_is("AWS::Cognito::UserPool", 1)
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
     template.resource_count_is("AWS::CloudFront::Distribution", 1)
-    template.resource_count_is("AWS::WAFv2::WebACL", 1)
+    template.resource_count_is("AWS::WAFv2::WebACL", 2)  # CloudFront's, and the API stage's (origin check)
+    template.resource_count_is("AWS::SecretsManager::Secret", 2)  # link key, origin header
     template.resource_count_is("AWS::KMS::Key", 1)
     template.resource_count_is("AWS::IAM::Role", 3)
 

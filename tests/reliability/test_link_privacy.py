@@ -94,15 +94,15 @@ def test_link_nonces_come_from_secrets_with_256_bits(api: Api, make_visit: Any, 
 ])
 def test_the_link_key_must_hold_at_least_256_bits(raw_key: str, accepted: bool) -> None:
     from chalicelib.config import from_environ
-    from chalicelib.services import _load_link_key
+    from chalicelib.services import Services
 
     # Given a link key of some length; When the app loads it; Then only keys of 32 bytes or more are used
-    cfg = replace(from_environ(), link_key=raw_key)
+    cfg = replace(from_environ(), link_key=raw_key, link_key_secret_id="")
     if accepted:
-        assert len(_load_link_key(cfg)) >= 32
+        assert len(Services(cfg).link_key) >= 32
     else:
         with pytest.raises(RuntimeError, match="at least 32 random bytes"):
-            _load_link_key(cfg)
+            assert Services(cfg).link_key is None  # never reached: reading the key raises
     checked("link key length")
 
 
