@@ -2,7 +2,7 @@
 
 What the front end really calls is read from its code (the poll intervals) and the flow; what each call
 costs in AWS calls and DynamoDB request units comes from section 2's counted flow; the Lambda time per
-request comes from section 3's CPU profile (scaled to a 512 MB function's share of a vCPU) plus a
+request comes from section 3's CPU profile (scaled to the function's share of a vCPU at infra's memory) plus a
 stated network time per AWS call. Prices: AWS list prices, us-east-1, on-demand, no free tier.
 """
 
@@ -39,7 +39,7 @@ PRICE = {
 }
 
 # Assumptions, stated in docs/PERFORMANCE.md.
-LAMBDA_MB = 512                  # infra's apiMemoryMb
+LAMBDA_MB = 1024                 # infra's apiMemoryMb (issue 16: docs/PERFORMANCE.md §8)
 VCPU_MB = 1769                   # Lambda gives a function one vCPU at 1,769 MB, a share below
 NETWORK_MS = {"dynamodb": 5.0, "sesv2": 60.0, "chime-sdk-meetings": 70.0}  # per call, in the Region
 AUTHORIZER_CPU_MS = 2.0          # RS256 verification with a cached JWKS, on a full core
@@ -124,16 +124,18 @@ def scenario(pre_change: bool = False) -> list[Use]:
 CHIME_EVENTS = 7  # AttendeeJoined x3 (caregiver, client, rejoin), AttendeeLeft x3, MeetingEnded
 
 
-def _lambda_ms(calls: dict[str, int], own_cpu_ms: float, aws_cpu_per_call_ms: float) -> float:
+def _lambda_ms(calls: dict[str, int], own_cpu_ms: float, aws_cpu_per_call_ms: float,
+               memory_mb: int = LAMBDA_MB) -> float:
     n = sum(calls.values())
-    cpu = (own_cpu_ms + n * aws_cpu_per_call_ms) * VCPU_MB / LAMBDA_MB
+    cpu = (own_cpu_ms + n * aws_cpu_per_call_ms) * VCPU_MB / min(memory_mb, VCPU_MB)
     network = sum(NETWORK_MS.get(op.split(".")[0], 5.0) * k for op, k in calls.items())
     return math.ceil(cpu + network)
 
 
 def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aws_cpu_per_call_ms: float,
-         page_bytes: int) -> dict[str, Any]:
-    """Quantities and dollars per service for one visit."""
+         page_bytes: int, memory_mb: int = LAMBDA_MB) -> dict[str, Any]:
+    """Quantities and dollars per service for one visit (the functions at `memory_mb`)."""
+    mb = memory_mb
     q: dict[str, float] = {k: 0.0 for k in ("api", "lambda_req", "gb_s", "rru", "wru", "emails", "log_bytes",
                                             "cf_bytes", "cf_requests")}
     for use in uses:
@@ -142,19 +144,19 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
         q["rru"] += row["rru"] * use.count
         q["wru"] += row["wru"] * use.count
         q["emails"] += row["calls"].get("sesv2.SendEmail", 0) * use.count
-        q["gb_s"] += _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms) / 1000 * LAMBDA_MB / 1024 * use.count
+        q["gb_s"] += _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms, mb) / 1000 * mb / 1024 * use.count
     staff_requests = sum(u.count for u in uses if u.who == "caregiver")
     authorizer_runs = math.ceil((VISIT_MINUTES + MINUTES_BEFORE_CALL + 5) / 5)  # answers cached 300 s per token
     event = rows["Chime event: AttendeeJoined"]
     reconciliations = VISIT_MINUTES / RECONCILE_EVERY_MIN
     q["lambda_req"] = q["api"] + authorizer_runs + CHIME_EVENTS
-    q["gb_s"] += authorizer_runs * math.ceil(AUTHORIZER_CPU_MS * VCPU_MB / LAMBDA_MB) / 1000 * LAMBDA_MB / 1024
-    q["gb_s"] += CHIME_EVENTS * _lambda_ms(event["calls"], own_cpu_ms, aws_cpu_per_call_ms) / 1000 * 0.5
+    q["gb_s"] += authorizer_runs * math.ceil(AUTHORIZER_CPU_MS * VCPU_MB / min(mb, VCPU_MB)) / 1000 * mb / 1024
+    q["gb_s"] += CHIME_EVENTS * _lambda_ms(event["calls"], own_cpu_ms, aws_cpu_per_call_ms, mb) / 1000 * mb / 1024
     q["rru"] += CHIME_EVENTS * event["rru"] + reconciliations * 0.5   # its item in the sweep's index Query
     q["wru"] += CHIME_EVENTS * event["wru"] + reconciliations * 2     # next look, on the ~2 KB session item
     reconcile_calls = {"chime-sdk-meetings.GetMeeting": 1, "chime-sdk-meetings.ListAttendees": 1,
                        "dynamodb.UpdateItem": 1}
-    q["gb_s"] += reconciliations * _lambda_ms(reconcile_calls, 0, aws_cpu_per_call_ms) / 1000 * 0.5
+    q["gb_s"] += reconciliations * _lambda_ms(reconcile_calls, 0, aws_cpu_per_call_ms, mb) / 1000 * mb / 1024
     invocations = q["lambda_req"]
     q["log_bytes"] = (invocations * (LOG_BYTES_PER_INVOCATION + 3 * LOG_EVENT_OVERHEAD)
                       + q["api"] * (ACCESS_LOG_BYTES + LOG_EVENT_OVERHEAD))
@@ -164,7 +166,7 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
         ("API Gateway (REST)", q["api"], "requests", q["api"] * PRICE["api_gateway_rest_request"]),
         ("Lambda requests", invocations, f"invocations ({authorizer_runs} authorizer, {CHIME_EVENTS} Chime events)",
          invocations * PRICE["lambda_request"]),
-        ("Lambda duration", q["gb_s"], "GB-s at 512 MB", q["gb_s"] * PRICE["lambda_gb_second"]),
+        ("Lambda duration", q["gb_s"], f"GB-s at {mb} MB", q["gb_s"] * PRICE["lambda_gb_second"]),
         ("DynamoDB reads", q["rru"], "RRU", q["rru"] * PRICE["dynamodb_rru"]),
         ("DynamoDB writes", q["wru"], "WRU", q["wru"] * PRICE["dynamodb_wru"]),
         ("SES", q["emails"], "emails", q["emails"] * PRICE["ses_email"]),
@@ -180,17 +182,17 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
     chime = 2 * VISIT_MINUTES * PRICE["chime_attendee_minute"]
     return {"lines": lines, "total": total, "brief_services_total": listed, "chime": chime,
             "requests": q["api"], "staff_requests": staff_requests,
-            "per_poll": {a: _one(rows[a], own_cpu_ms, aws_cpu_per_call_ms)
+            "per_poll": {a: _one(rows[a], own_cpu_ms, aws_cpu_per_call_ms, mb)
                          for a in ("GET /api/visits/{id}/session (dialog, call window poll)",
                                    "POST /api/join (client page, also its poll)")}}
 
 
-def _one(row: dict[str, Any], own_cpu_ms: float, aws_cpu_per_call_ms: float) -> float:
+def _one(row: dict[str, Any], own_cpu_ms: float, aws_cpu_per_call_ms: float, mb: int = LAMBDA_MB) -> float:
     """What one request of this action costs, everything but Chime included."""
-    ms = _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms)
+    ms = _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms, mb)
     logs = LOG_BYTES_PER_INVOCATION + 3 * LOG_EVENT_OVERHEAD + ACCESS_LOG_BYTES + LOG_EVENT_OVERHEAD
     return (PRICE["api_gateway_rest_request"] + PRICE["lambda_request"]
-            + ms / 1000 * LAMBDA_MB / 1024 * PRICE["lambda_gb_second"] + row["rru"] * PRICE["dynamodb_rru"]
+            + ms / 1000 * mb / 1024 * PRICE["lambda_gb_second"] + row["rru"] * PRICE["dynamodb_rru"]
             + row["wru"] * PRICE["dynamodb_wru"] + logs / 1e9 * PRICE["cloudwatch_logs_gb"]
             + XRAY_SAMPLED * PRICE["xray_trace"] + PRICE["cloudfront_request"]
             + RESPONSE_BYTES / 1e9 * PRICE["cloudfront_gb"] + PRICE["waf_request"])
@@ -217,7 +219,7 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     section.notes.append(f"before the pages stopped polling during the call (every page every 3 s for the whole "
                          f"visit): {before['requests']:,.0f} requests, ${before['total']:.6f} per visit")
     section.notes.append(f"Lambda time per request: measured own CPU p50 {own:.2f} ms + {per_call:.2f} ms botocore "
-                         f"CPU per AWS call, x{VCPU_MB / LAMBDA_MB:.2f} for 512 MB, + network per call "
+                         f"CPU per AWS call, x{VCPU_MB / LAMBDA_MB:.2f} for {LAMBDA_MB} MB, + network per call "
                          f"{NETWORK_MS}; prices as published {PRICES_TAKEN}")
     section.data = {"today": {**today, "lines": [list(x) for x in today["lines"]]},
                     "before": {**before, "lines": [list(x) for x in before["lines"]]},

@@ -41,11 +41,13 @@ class Patience:
         return draw * min(self.cap, self.first * 2.0**retry)
 
 
-# Getting someone into a call (CreateMeetingWithAttendees, CreateAttendee): up to a second of retrying, so a short
-# throttle at the top of the hour costs no round trip to the page; longer waits are the page's (it shows
-# "connecting" and asks again), so a burst never holds hundreds of Lambda functions waiting (the API handler's
-# reserved concurrency is 200). Chosen with the burst benchmark (benchmarks/burst.py, docs/PERFORMANCE.md §6).
-JOIN_PATIENCE = Patience(attempts=4, budget=1.0, first=0.2, cap=1.0)
+# Getting someone into a call (CreateMeetingWithAttendees, CreateAttendee): one quick retry (within 0.2 s), so a
+# lone throttle costs no round trip to the page; any longer wait is the page's (it shows "connecting" and asks
+# again every 2-4 s), so a burst never holds Lambda functions waiting: under sustained throttling every strategy
+# drains at Chime's rate, and waiting in Lambda only adds duration and concurrency (1 s of patience held ~170 of
+# the API handler's 200 reserved functions, 3 s all of them). Chosen with the burst benchmark (benchmarks/burst.py,
+# docs/PERFORMANCE.md §6).
+JOIN_PATIENCE = Patience(attempts=2, budget=0.5, first=0.2, cap=1.0)
 # Everything else (delete, get, list: hang-ups, ends and the sweep): three quick attempts; the sweep retries later.
 QUICK = Patience(attempts=3, budget=1.0, first=0.1, cap=1.0)
 

@@ -120,7 +120,7 @@ def test_chime_meeting_found_gone_is_recreated_for_the_same_session(chime, make_
 
 def test_chime_throttling_is_retried_then_answered_503_video_busy(chime, make_visit, flow):
     vid, _ = _ready(make_visit, flow)
-    for _ in range(attempts_at_ceiling(JOIN_PATIENCE)):  # 3: waits of 0.2 and 0.4 s; 0.8 more would pass 1 s
+    for _ in range(attempts_at_ceiling(JOIN_PATIENCE)):  # 2: one retry after 0.2 s
         chime.add_client_error("create_meeting_with_attendees", "ThrottlingException", "Rate exceeded", 429)
     response = flow.post(vid, "session/join")
     assert response.status_code == 503 and response.headers["Retry-After"] == "2"

@@ -24,6 +24,7 @@ describe('patience with a busy video service (issue 16)', () => {
   it('tells busy refusals from the others', () => {
     expect(isBusy(busy())).toBe(true);
     expect(isBusy(new ApiError(503, 'SERVICE_BUSY', 'busy'))).toBe(true);
+    expect(isBusy(new ApiError(429, 'TOO_MANY_REQUESTS', 'Too many requests.'))).toBe(true);
     expect(isBusy(new ApiError(503, 'VIDEO_UNAVAILABLE', 'down'))).toBe(false);
     expect(isBusy(new ApiError(409, 'WAITING_FOR_CAREGIVER', 'wait'))).toBe(false);
     expect(isBusy(new Error('x'))).toBe(false);

@@ -12,9 +12,10 @@ export const PATIENCE_MS = 300_000;
 export const RETRY_MIN_MS = 2000;
 export const RETRY_SPREAD_MS = 2000;
 
-/** A refusal that only says "not now": the video service (or the table) is busy. */
+/** A refusal that only says "not now": the video service or the table is busy, or API Gateway's rate (429). */
 export function isBusy(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 503 && (err.code === 'VIDEO_BUSY' || err.code === 'SERVICE_BUSY');
+  if (!(err instanceof ApiError)) return false;
+  return err.status === 429 || (err.status === 503 && (err.code === 'VIDEO_BUSY' || err.code === 'SERVICE_BUSY'));
 }
 
 /** How long to wait before asking again, for a uniform draw in [0, 1); null once the patience is spent. */
