@@ -3,7 +3,10 @@ API sends is written here once (the local server's and the infra's refusals take
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+if TYPE_CHECKING:
+    from chalicelib.records import Visit
 
 
 def field_problem(name: str, problem: str) -> str:
@@ -200,9 +203,19 @@ class LinkExpired(DomainError, status=410, code="LINK_EXPIRED"):
 
 
 class ClientLinkExpired(LinkExpired, status=410, code="LINK_EXPIRED"):
-    """R13, for the client."""
+    """R13, for the client. The join page's look (POST /api/join) adds the visit as the page shows it (`Visit`:
+    agency, caregiver's first name, time and time zone; R44), so a reloaded expired link still shows them. Only a
+    link that was good carries it: an unknown or replaced link is `InvalidLink`, which carries nothing."""
 
     message = "This link has expired. Please contact your care provider for a new invitation."
+
+    def __init__(self, message: str | None = None, *, visit: Visit | None = None) -> None:
+        super().__init__(message)
+        self.visit = visit  # the expired link's Visit record: for the page's details, never sent as it is
+        self.page: dict[str, Any] | None = None  # views.client_visit, once the join page's look added it
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), **({"Visit": self.page} if self.page is not None else {})}
 
 
 class LengthRequired(DomainError, status=411, code="LENGTH_REQUIRED"):

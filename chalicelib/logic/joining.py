@@ -20,7 +20,7 @@ from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invitations import ensure_open
 from chalicelib.logic.meeting_access import join_meeting
 from chalicelib.logic.presence import change_presence
-from chalicelib.logic.views import attendee_view, client_page, effective_state, session_status
+from chalicelib.logic.views import attendee_view, client_page, client_visit, effective_state, session_status
 from chalicelib.observability import count
 from chalicelib.records import NOT_INVITED, Session, SessionState, VisitBundle
 
@@ -80,18 +80,32 @@ def _by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundl
     if session is None or not current or session.link_generation != link.generation:
         raise InvalidLink()
     if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
-        raise ClientLinkExpired()
+        raise ClientLinkExpired(visit=bundle.visit)
     return bundle, session
 
 
 def client_view(services: Services, token: str, now: datetime) -> dict[str, Any]:
     """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else."""
-    bundle, session = _by_token(services, token, now)
+    try:
+        bundle, session = _by_token(services, token, now)
+    except ClientLinkExpired as expired:
+        _with_visit(services, expired)  # R44: an expired link still shows the agency, the caregiver and the time
+        raise
     visit = bundle.visit
     found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
     if found.agency is None or found.employee is None:
         raise InvalidLink()
     return client_page(found.agency, found.employee, visit, session, services.meeting_provider)
+
+
+def _with_visit(services: Services, expired: ClientLinkExpired) -> None:
+    """R44: the expired link's refusal carries what its page showed (`client_visit`), when all of it is there."""
+    visit = expired.visit
+    if visit is None:
+        return
+    found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
+    if found.agency is not None and found.employee is not None:
+        expired.page = client_visit(found.agency, found.employee, visit)
 
 
 def client_join(services: Services, token: str, now: datetime) -> dict[str, Any]:

@@ -120,17 +120,25 @@ def timeline_view(events: list[TimelineEntry]) -> list[dict[str, Any]]:
             for e in events]
 
 
-def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session,
-                provider: str) -> dict[str, Any]:
-    """R16: the agency, the caregiver's first name and the visit time, and nothing else about the visit; and the
-    media provider, so the page can load its code while the client checks the camera."""
+def client_visit(agency: Agency, caregiver: Employee, visit: Visit) -> dict[str, Any]:
+    """R16, R44: what the client's page says of the visit: the agency, the caregiver's first name and the time with
+    its zone, and nothing else (also what an expired link's refusal carries, so a reload still shows it)."""
     return {
-        "provider": provider,
         "agency_name": agency.name,
         "caregiver_first_name": first_name(caregiver.name),
         "start": iso(visit.start),
         "end": iso(visit.end),
         "time_zone": agency.time_zone,
+    }
+
+
+def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session,
+                provider: str) -> dict[str, Any]:
+    """R16: the visit as `client_visit` tells it, the session's state; and the media provider, so the page can load
+    its code while the client checks the camera."""
+    return {
+        "provider": provider,
+        **client_visit(agency, caregiver, visit),
         "state": str(session.state),
         "caregiver_present": session.employee_present and session.is_open,
     }

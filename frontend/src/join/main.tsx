@@ -16,7 +16,7 @@ import { createPoller } from '../poller';
 import { createStore } from '../store';
 import { clientTexts } from '../texts/client';
 import { Guard } from '../ui/Guard';
-import { holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
+import { holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, refusedVisit, shouldJoin } from './state';
 import type { JoinEvent, JoinState } from './state';
 import { JoinView } from './view';
 import type { CallPart, JoinActions, JoinElements } from './view';
@@ -109,7 +109,7 @@ function changed(state: JoinState, previous: JoinState): void {
 
 function refused(err: unknown): JoinEvent {
   if (err instanceof ApiError && err.status > 0) {
-    return { type: 'refused', status: err.status, code: err.code, message: err.message };
+    return { type: 'refused', status: err.status, code: err.code, message: err.message, info: refusedVisit(err.body) };
   }
   return { type: 'failed', message: errorText(err) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientView } from '../api/types';
 import { joinAnswer } from '../testing/fixtures';
 import { en as texts } from '../texts/client';
-import { IDLE_POLL_MS, STATE_POLL_MS, caregiverAwaited, holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
+import { IDLE_POLL_MS, STATE_POLL_MS, caregiverAwaited, holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, refusedVisit, shouldJoin } from './state';
 import type { JoinEvent, JoinState } from './state';
 
 const reduce = (state: JoinState, ...events: JoinEvent[]): JoinState => events.reduce((s, e) => reduceJoin(s, e, texts), state);
@@ -75,6 +75,22 @@ describe('join page: checking → ready → joining → waiting → in call → 
     expect(over).toEqual({ phase: 'final', reason: 'over', message: texts.caregiverEnded, info: view({ state: 'over' }) });
     const joinedOver = reduce(checked, { type: 'join' }, { type: 'refused', status: 409, code: 'SESSION_OVER', message: 'x' });
     expect(joinedOver).toMatchObject({ reason: 'over', message: texts.caregiverEnded, info: view() });
+  });
+
+  it('test_r44_an_expired_link_shows_the_visit_its_refusal_carries_and_nothing_else', () => {
+    const visit = { agency_name: 'Sunrise Home Care', caregiver_first_name: 'James', start: '2026-11-25T19:30:00Z', end: '2026-11-25T20:30:00Z', time_zone: 'America/New_York' };
+    // the refusal's body carries the visit: exactly its five fields are kept
+    expect(refusedVisit({ Code: 'LINK_EXPIRED', Message: 'x', Visit: { ...visit, extra: 'dropped' } })).toEqual(visit);
+    // nothing, or not all of it as text: no visit
+    expect(refusedVisit({ Code: 'LINK_EXPIRED', Message: 'x' })).toBeNull();
+    expect(refusedVisit({ Visit: null })).toBeNull();
+    expect(refusedVisit({ Visit: 'Sunrise' })).toBeNull();
+    expect(refusedVisit({ Visit: { ...visit, start: 5 } })).toBeNull();
+    // a reloaded expired link: the final state shows the visit with the API's expired text
+    const expired = reduce(initialJoin, { type: 'refused', status: 410, code: 'LINK_EXPIRED', message: 'expired words', info: visit });
+    expect(expired).toEqual({ phase: 'final', reason: 'expired', message: 'expired words', info: visit });
+    // an unknown link shows nothing of any visit, whatever its body says
+    expect(reduce(initialJoin, { type: 'refused', status: 404, code: 'INVALID_LINK', message: 'x', info: visit })).toMatchObject({ info: null });
   });
 
   it('test_r16_join_waits_for_the_caregiver_then_joins_when_they_arrive', () => {

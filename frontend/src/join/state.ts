@@ -14,7 +14,7 @@
  * refused join never opens a camera (R42). Every final state keeps what the API told of the visit, so a
  * reloaded link whose session is over still shows the agency, the caregiver and the time (R44).
  */
-import type { ClientView } from '../api/types';
+import type { ClientView, ClientVisit } from '../api/types';
 import type { DeviceProblem } from '../media/devices';
 import type { RunnerEvent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
@@ -41,13 +41,13 @@ export type JoinState =
   | { phase: 'waiting'; info: ClientView; previewing: boolean; inMeeting: boolean; stage: StageState }
   | { phase: 'in-call'; info: ClientView; stage: StageState }
   | { phase: 'left'; info: ClientView }
-  | { phase: 'final'; reason: FinalReason; message: string; info: ClientView | null; closeRefused?: boolean };
+  | { phase: 'final'; reason: FinalReason; message: string; info: ClientVisit | null; closeRefused?: boolean };
 
 /** The call runner's events (devices blocked, started, peer, stage, meeting gone) and the page's own. */
 export type JoinEvent =
   | RunnerEvent
   | { type: 'link'; info: ClientView }
-  | { type: 'refused'; status: number; code: string; message: string; info?: ClientView | null }
+  | { type: 'refused'; status: number; code: string; message: string; info?: ClientVisit | null }
   | { type: 'failed'; message: string }
   | { type: 'retry' }
   | { type: 'check-start' }
@@ -72,8 +72,26 @@ export function linkToken(hash: string): string | null {
   return /^[A-Za-z0-9_-]{1,200}$/.test(token) ? token : null;
 }
 
-function infoOf(state: JoinState): ClientView | null {
+function infoOf(state: JoinState): ClientVisit | null {
   return 'info' in state ? state.info : null;
+}
+
+/** What the API told of the link, in a state that is not final. */
+function viewOf(state: JoinState): ClientView | null {
+  return 'info' in state && state.phase !== 'final' ? state.info : null;
+}
+
+/**
+ * The visit an expired link's refusal carries (`Visit`: R44), so a reloaded expired link still shows the
+ * agency, the caregiver and the time; null when the body has none, or not all of it as text.
+ */
+export function refusedVisit(body: Record<string, unknown>): ClientVisit | null {
+  const visit = body.Visit;
+  if (visit === null || typeof visit !== 'object') return null;
+  const { agency_name, caregiver_first_name, start, end, time_zone } = visit as Record<string, unknown>;
+  const text = (value: unknown): value is string => typeof value === 'string';
+  if (!text(agency_name) || !text(caregiver_first_name) || !text(start) || !text(end) || !text(time_zone)) return null;
+  return { agency_name, caregiver_first_name, start, end, time_zone };
 }
 
 function previewing(state: JoinState): boolean {
@@ -81,7 +99,10 @@ function previewing(state: JoinState): boolean {
   return (state.phase === 'joining' || state.phase === 'waiting') && state.previewing;
 }
 
-/** A refusal from either of the API's client routes, as a state (R10, R13, R20, R23, R43). */
+/**
+ * A refusal from either of the API's client routes, as a state (R10, R13, R20, R23, R43). An expired link's
+ * refusal carries its visit (R44); a final state keeps what the page knew of the visit otherwise.
+ */
 function refusal(state: JoinState, event: Extract<JoinEvent, { type: 'refused' }>, texts: ClientTexts): JoinState {
   const info = event.info ?? infoOf(state);
   if (event.status === 404) return { phase: 'final', reason: 'invalid', message: event.message, info: null };
@@ -90,7 +111,8 @@ function refusal(state: JoinState, event: Extract<JoinEvent, { type: 'refused' }
   if (event.code === 'SESSION_OVER') return { phase: 'final', reason: 'over', message: texts.caregiverEnded, info };
   if (event.status === 409 || event.status === 403) return { phase: 'final', reason: 'refused', message: event.message, info };
   // Anything else (the service is busy or failing) is not about the link: the page stays and can try again.
-  return info ? { phase: 'ready', info, check: { step: 'idle' }, error: event.message } : { phase: 'failed', message: event.message };
+  const view = viewOf(state);
+  return view ? { phase: 'ready', info: view, check: { step: 'idle' }, error: event.message } : { phase: 'failed', message: event.message };
 }
 
 /** What the API says of the link: over and expired are final (with the visit kept); otherwise the news. */

@@ -1,6 +1,6 @@
 /** The join page drawn from its state: what the visit is, what to do next, and the call. */
 import { visitTimes } from '../format';
-import type { ClientView } from '../api/types';
+import type { ClientVisit } from '../api/types';
 import type { CallRunner, StageIntent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
 import { DeviceStep } from '../ui/DeviceProblem';
@@ -40,7 +40,7 @@ export interface JoinViewProps {
 }
 
 /** R16: the agency, the caregiver's first name and the visit's time with its zone named (R44), nothing else. */
-function VisitInfo({ info, texts, locale }: { info: ClientView; texts: ClientTexts; locale: string }) {
+function VisitInfo({ info, texts, locale }: { info: ClientVisit; texts: ClientTexts; locale: string }) {
   const when = visitTimes(info.start, info.end, info.time_zone, locale);
   return (
     <section class="join-info" data-testid="join-info">
