@@ -417,6 +417,11 @@ class Run:
 
     # People -------------------------------------------------------------------------------------------------------
 
+    def _connect(self, joined: dict[str, Any]) -> None:
+        """The page's media connects with the join's attendee: the meeting is in use from now on (Chime ends a
+        meeting nobody is connected to after five minutes, which would free the concurrent-meeting quota)."""
+        self.fake.connect(joined["meeting"]["MeetingId"], joined["attendee"]["external_user_id"], self.sim.datetime())
+
     def caregiver(self, visit: Visit) -> None:
         from chalicelib.logic.access import Caller
         from chalicelib.logic.clocking import clock_in
@@ -431,11 +436,12 @@ class Run:
             return
         self.sim.sleep(1.0)  # "Join video session": the call window opens
         begun = self.sim.now()
-        status, code, _ = self._patiently("POST session/join",
-                                          lambda s, now: employee_join(s, caller, visit.visit_id, now), begun)
+        status, code, body = self._patiently("POST session/join",
+                                             lambda s, now: employee_join(s, caller, visit.visit_id, now), begun)
         if status != 200:
             self.figures.failures[f"caregiver {status} {code}"] += 1
             return
+        self._connect(body)
         visit.meeting_at = self.sim.now()
         self.figures.caregiver_waits.append(self.sim.now() - begun)
         self.figures.last_join_s = max(self.figures.last_join_s, self.sim.now())
@@ -449,9 +455,9 @@ class Run:
             return status == 409 and code == "WAITING_FOR_CAREGIVER"
 
         while True:
-            status, code, _ = self._patiently("POST /api/join/attendee",
-                                              lambda s, now: client_join(s, visit.token, now), begun,
-                                              waiting_for_caregiver)
+            status, code, body = self._patiently("POST /api/join/attendee",
+                                                 lambda s, now: client_join(s, visit.token, now), begun,
+                                                 waiting_for_caregiver)
             if not waiting_for_caregiver(status, code):
                 break
             # The page waits for the caregiver, looking every 3 s, and joins by itself once they are in.
@@ -466,6 +472,7 @@ class Run:
         if status != 200:
             self.figures.failures[f"client {status} {code}"] += 1
             return
+        self._connect(body)
         now = self.sim.now()
         self.figures.client_waits_total.append(now - begun)
         self.figures.client_waits.append(now - max(begun, visit.meeting_at or begun))
