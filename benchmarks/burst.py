@@ -88,7 +88,7 @@ class Strategy:
 STRATEGIES = {s.name: s for s in (
     Strategy("before", "before: CreateMeeting + CreateAttendee, 3 attempts in 0.3 s, person presses Join again",
              one_call=False, old_retry=True, page_patient=False),
-    Strategy("two-calls", "CreateMeeting + CreateAttendee, 3 s patience, page connecting", one_call=False),
+    Strategy("two-calls", "CreateMeeting + CreateAttendee, one quick retry, page connecting", one_call=False),
     Strategy("chosen", "CreateMeetingWithAttendees, one quick retry in Lambda (full jitter), page connecting"),
     Strategy("page-only", "CreateMeetingWithAttendees, 1 attempt, the page does all the waiting",
              patience=(1, 0.0)),
@@ -101,7 +101,7 @@ STRATEGIES = {s.name: s for s in (
              patience=(1, 0.0), botocore={"mode": "adaptive", "total_max_attempts": 5}),
     Strategy("standard-5", "CreateMeetingWithAttendees, botocore standard mode (5 attempts), page connecting",
              patience=(1, 0.0), botocore={"mode": "standard", "total_max_attempts": 5}),
-    Strategy("own-bucket", "CreateMeetingWithAttendees, our token bucket (10/s per instance) + 3 s patience",
+    Strategy("own-bucket", "CreateMeetingWithAttendees, our token bucket (10/s per instance) + one quick retry",
              bucket=10.0),
 )}
 

@@ -34,9 +34,21 @@ PRICE = {
     "xray_trace": 5.00 / 1e6,                    # traces recorded
     "cloudfront_request": 0.0100 / 10000,        # HTTPS, United States
     "cloudfront_gb": 0.085,                      # data out to the internet, first 10 TB, United States
-    "waf_request": 0.60 / 1e6,
+    "waf_request": 0.60 / 1e6,                   # per web ACL that inspects the request
+    "waf_web_acl_month": 5.00,
+    "waf_rule_month": 1.00,
     "chime_attendee_minute": 0.0017,
 }
+# Chime SDK echo reduction (the meetings offer it: MeetingFeatures.Audio.EchoReduction, and the pages turn it on) is
+# billed on top of the attendee-minutes, but no published price was found in the sources checked (the Chime SDK
+# pricing page's stored text names the feature without the figure; docs/PERFORMANCE.md §5): it is shown as a line
+# without dollars and left out of every sum, rather than a guessed price.
+ECHO_REDUCTION_PRICE: float | None = None
+
+# Web ACLs infra creates, with their rules (docs/DEPLOY.md): CloudFront's (managed groups and the two rate limits)
+# and, since issue 17, the API stage's regional one that admits only CloudFront's requests. Every API request passes
+# both, so each is billed per request.
+WEB_ACLS = {"CloudFront's web ACL": 5, "the API stage's regional web ACL": 1}
 
 # Assumptions, stated in docs/PERFORMANCE.md.
 LAMBDA_MB = 1024                 # infra's apiMemoryMb (issue 16: docs/PERFORMANCE.md §8)
@@ -175,16 +187,22 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
         ("X-Ray", q["api"] * XRAY_SAMPLED, "traces (5 % sampled)", q["api"] * XRAY_SAMPLED * PRICE["xray_trace"]),
         ("CloudFront requests", q["cf_requests"], "HTTPS requests", q["cf_requests"] * PRICE["cloudfront_request"]),
         ("CloudFront data out", q["cf_bytes"] / 1e6, "MB", q["cf_bytes"] / 1e9 * PRICE["cloudfront_gb"]),
-        ("WAF", q["api"], "requests", q["api"] * PRICE["waf_request"]),
+        *((f"WAF, {acl}", q["api"], "requests", q["api"] * PRICE["waf_request"]) for acl in WEB_ACLS),
     ]
     total = sum(line[3] for line in lines)
     listed = sum(line[3] for line in lines if not line[0].startswith(("X-Ray", "CloudFront", "WAF")))
     chime = 2 * VISIT_MINUTES * PRICE["chime_attendee_minute"]
-    return {"lines": lines, "total": total, "brief_services_total": listed, "chime": chime,
+    echo = 2 * VISIT_MINUTES * ECHO_REDUCTION_PRICE if ECHO_REDUCTION_PRICE is not None else None
+    return {"lines": lines, "total": total, "brief_services_total": listed, "chime": chime, "echo_reduction": echo,
             "requests": q["api"], "staff_requests": staff_requests,
             "per_poll": {a: _one(rows[a], own_cpu_ms, aws_cpu_per_call_ms, mb)
                          for a in ("GET /api/visits/{id}/session (dialog, call window poll)",
                                    "POST /api/join (client page, also its poll)")}}
+
+
+def fixed_monthly() -> dict[str, float]:
+    """What the web ACLs cost a month whatever the number of visits (the other fixed costs: docs/DEPLOY.md)."""
+    return {acl: PRICE["waf_web_acl_month"] + rules * PRICE["waf_rule_month"] for acl, rules in WEB_ACLS.items()}
 
 
 def _one(row: dict[str, Any], own_cpu_ms: float, aws_cpu_per_call_ms: float, mb: int = LAMBDA_MB) -> float:
@@ -195,7 +213,7 @@ def _one(row: dict[str, Any], own_cpu_ms: float, aws_cpu_per_call_ms: float, mb:
             + ms / 1000 * mb / 1024 * PRICE["lambda_gb_second"] + row["rru"] * PRICE["dynamodb_rru"]
             + row["wru"] * PRICE["dynamodb_wru"] + logs / 1e9 * PRICE["cloudwatch_logs_gb"]
             + XRAY_SAMPLED * PRICE["xray_trace"] + PRICE["cloudfront_request"]
-            + RESPONSE_BYTES / 1e9 * PRICE["cloudfront_gb"] + PRICE["waf_request"])
+            + RESPONSE_BYTES / 1e9 * PRICE["cloudfront_gb"] + len(WEB_ACLS) * PRICE["waf_request"])
 
 
 def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, Any] | None) -> Section:
@@ -212,6 +230,11 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     section.add("  of which the services the issue lists (no X-Ray, CloudFront, WAF)",
                 f"${today['brief_services_total']:.6f}")
     section.add("Chime SDK: 2 attendees x 60 min (separately)", f"${today['chime']:.4f}")
+    echo = today["echo_reduction"]
+    section.add("Chime SDK echo reduction: up to 120 attendee-minutes (separately)",
+                f"${echo:.4f}" if echo is not None else "no published price found: in no sum")
+    for acl, dollars in fixed_monthly().items():
+        section.add(f"monthly, whatever the visits: WAF, {acl} ({WEB_ACLS[acl]} rules)", f"${dollars:.2f}")
     section.add("API requests per visit (front end as built)", f"{today['requests']:,.0f}")
     for action, dollars in today["per_poll"].items():
         section.add(f"one {action.split(' (')[0]}", f"${dollars:.7f}")
@@ -223,5 +246,6 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
                          f"{NETWORK_MS}; prices as published {PRICES_TAKEN}")
     section.data = {"today": {**today, "lines": [list(x) for x in today["lines"]]},
                     "before": {**before, "lines": [list(x) for x in before["lines"]]},
-                    "scenario": [u.__dict__ for u in scenario()], "prices": PRICE}
+                    "scenario": [u.__dict__ for u in scenario()], "prices": PRICE,
+                    "echo_reduction_price": ECHO_REDUCTION_PRICE, "fixed_monthly": fixed_monthly()}
     return section
