@@ -12,7 +12,7 @@ from chalicelib import payloads as p
 from chalicelib.config import route_meeting_provider, route_stage, settings
 from chalicelib.http import body_of, caller_of, handles_errors
 from chalicelib.services import services
-from chalicelib.validation import path_id, query_bound, validate
+from chalicelib.validation import path_id, query_bound, query_date, query_id, query_text, validate
 
 # Powertools writes the log lines; Chalice's own plain handler on the same logger would write each one twice.
 app = Chalice(app_name="virtual-visits", configure_logs=False)
@@ -35,13 +35,20 @@ def _reject() -> Exception:
 
 @app.authorizer(ttl_seconds=300)
 def authorize(auth_request: Any) -> AuthResponse:
-    """Verify the staff bearer token into agency, employee and role."""
+    """Verify the staff bearer token into agency, employee and role; a deactivated employee is refused and the role
+    is the directory's (R36: API Gateway keeps the answer for the cache time, 5 minutes, at most)."""
     from chalicelib.auth import bearer, verify
-    from chalicelib.errors import Unauthorized
+    from chalicelib.errors import DomainError, Unauthorized
+    from chalicelib.logic.staff import signed_in
 
     try:
-        identity = verify(bearer(auth_request.token), settings())
+        identity = signed_in(services(), verify(bearer(auth_request.token), settings()))
     except Unauthorized:
+        raise _reject() from None
+    except DomainError:  # the directory could not be read: nobody is let in unchecked
+        from chalicelib.observability import log
+
+        log().warning("authorizer could not read the directory")
         raise _reject() from None
     return AuthResponse(routes=["*"], principal_id=identity["employee_id"], context=identity)
 
@@ -58,10 +65,18 @@ def _caller() -> Any:
     return caller_of(app.current_request)
 
 
+def _params() -> Any:
+    return app.current_request.query_params if app.current_request else None
+
+
 def _range() -> tuple[Any, Any]:
     """`from` and `to` as instants or dates (R37)."""
-    params = app.current_request.query_params if app.current_request else None
-    return query_bound(params, "from"), query_bound(params, "to")
+    return query_bound(_params(), "from"), query_bound(_params(), "to")
+
+
+def _search() -> str:
+    """The list's search text, `q` (R33)."""
+    return query_text(_params(), "q")
 
 
 # Staff: who am I, schedules, visit dialog -----------------------------------------------------------
@@ -81,7 +96,7 @@ def my_schedule() -> Any:
     """The caller's own visits between `from` and `to`."""
     from chalicelib.logic import schedule
 
-    return schedule.my_schedule(services(), _caller(), *_range())
+    return schedule.my_schedule(services(), _caller(), *_range(), _now())
 
 
 @app.route("/api/employees/{employee_id}/schedule", methods=["GET"], authorizer=authorize)
@@ -207,6 +222,16 @@ def create_visit() -> Any:
     return http.respond(agency_admin.create_visit(services(), _caller(), _body(p.VISIT_CREATE), _now()), 201)
 
 
+@app.route("/api/visits", methods=["GET"], authorizer=authorize)
+@handles_errors
+def list_visits() -> Any:
+    """The agency's visits starting in [from, to), with a search (R33, R37)."""
+    from chalicelib.logic import listings
+
+    return listings.visits(services(), _caller(), *_range(), _search(), query_id(_params(), "employee_id"),
+                           query_id(_params(), "client_id"))
+
+
 @app.route("/api/visits/{visit_id}", methods=["PATCH"], authorizer=authorize)
 @handles_errors
 def change_visit(visit_id: str) -> Any:
@@ -216,13 +241,58 @@ def change_visit(visit_id: str) -> Any:
     return agency_admin.change_visit(services(), _caller(), path_id(visit_id, "visit_id"), _body(p.VISIT_PATCH), _now())
 
 
+@app.route("/api/visits/{visit_id}/cancel", methods=["POST"], authorizer=authorize)
+@handles_errors
+def cancel_visit(visit_id: str) -> Any:
+    """R34: cancel the visit; its session ends, its links die and its meeting ends."""
+    from chalicelib.logic.cancel import cancel_visit as cancel
+
+    return cancel(services(), _caller(), path_id(visit_id, "visit_id"), _now())
+
+
+@app.route("/api/board", methods=["GET"], authorizer=authorize)
+@handles_errors
+def live_board() -> Any:
+    """R35: the day's virtual visits with their live state and flags, and visits to reassign (R36)."""
+    from chalicelib.logic.board import board
+
+    return board(services(), _caller(), query_date(_params(), "date"), _now())
+
+
+@app.route("/api/agency", methods=["GET"], authorizer=authorize)
+@handles_errors
+def get_agency() -> Any:
+    """The agency's settings (coordinator)."""
+    from chalicelib.logic.agency_settings import agency_settings
+
+    return agency_settings(services(), _caller())
+
+
+@app.route("/api/agency", methods=["PATCH"], authorizer=authorize)
+@handles_errors
+def change_agency() -> Any:
+    """Change the time zone, locale or reminder minutes (coordinator)."""
+    from chalicelib.logic.agency_settings import change_agency as change
+
+    return change(services(), _caller(), _body(p.AGENCY_PATCH))
+
+
 @app.route("/api/clients", methods=["GET"], authorizer=authorize)
 @handles_errors
 def list_clients() -> Any:
-    """The agency's clients (coordinator)."""
-    from chalicelib.logic.agency_admin import clients
+    """The agency's clients, with a search (coordinator)."""
+    from chalicelib.logic import listings
 
-    return clients(services(), _caller())
+    return listings.clients(services(), _caller(), _search())
+
+
+@app.route("/api/clients/{client_id}", methods=["GET"], authorizer=authorize)
+@handles_errors
+def get_client(client_id: str) -> Any:
+    """A client's record (coordinator)."""
+    from chalicelib.logic import agency_admin
+
+    return agency_admin.get_client(services(), _caller(), path_id(client_id, "client_id"))
 
 
 @app.route("/api/clients", methods=["POST"], authorizer=authorize)
@@ -246,28 +316,38 @@ def update_client(client_id: str) -> Any:
 @app.route("/api/employees", methods=["GET"], authorizer=authorize)
 @handles_errors
 def list_employees() -> Any:
-    """The agency's employees (coordinator)."""
-    from chalicelib.logic.agency_admin import employees
+    """The agency's employees, with a search (coordinator)."""
+    from chalicelib.logic import listings
 
-    return employees(services(), _caller())
+    return listings.employees(services(), _caller(), _search())
 
 
 @app.route("/api/employees", methods=["POST"], authorizer=authorize)
 @handles_errors
 def create_employee() -> Any:
-    """Add an employee or coordinator."""
-    from chalicelib.logic import agency_admin
+    """Add an employee or coordinator, with their sign-in."""
+    from chalicelib.logic import staff
 
-    return http.respond(agency_admin.create_employee(services(), _caller(), _body(p.EMPLOYEE_CREATE)), 201)
+    return http.respond(staff.create_employee(services(), _caller(), _body(p.EMPLOYEE_CREATE)), 201)
+
+
+@app.route("/api/employees/{employee_id}", methods=["PATCH"], authorizer=authorize)
+@handles_errors
+def change_employee(employee_id: str) -> Any:
+    """R36: deactivate or reactivate an employee, or change their role."""
+    from chalicelib.logic import staff
+
+    return staff.change_employee(services(), _caller(), path_id(employee_id, "employee_id"),
+                                 _body(p.EMPLOYEE_PATCH), _now())
 
 
 @app.route("/api/service-codes", methods=["GET"], authorizer=authorize)
 @handles_errors
 def list_service_codes() -> Any:
-    """The agency's service codes."""
-    from chalicelib.logic.agency_admin import service_codes
+    """The agency's service codes, with a search."""
+    from chalicelib.logic import listings
 
-    return service_codes(services(), _caller())
+    return listings.service_codes(services(), _caller(), _search())
 
 
 @app.route("/api/service-codes", methods=["POST"], authorizer=authorize)
@@ -277,6 +357,15 @@ def create_service_code() -> Any:
     from chalicelib.logic import agency_admin
 
     return http.respond(agency_admin.create_service_code(services(), _caller(), _body(p.SERVICE_CREATE)), 201)
+
+
+@app.route("/api/service-codes/{code}", methods=["PATCH"], authorizer=authorize)
+@handles_errors
+def change_service_code(code: str) -> Any:
+    """Rename a service code or change whether it allows virtual visits."""
+    from chalicelib.logic import agency_admin
+
+    return agency_admin.update_service_code(services(), _caller(), path_id(code, "code"), _body(p.SERVICE_PATCH))
 
 
 @app.route("/api/reports/virtual-visits", methods=["GET"], authorizer=authorize)
@@ -300,7 +389,8 @@ def client_view() -> Any:
     """What the join page shows (R16)."""
     from chalicelib.logic.joining import client_view as view
 
-    return view(services(), _body(p.TOKEN)["token"], _now())
+    body = _body(p.CLIENT_PAGE)
+    return view(services(), body["token"], _now(), body.get("waiting", True))
 
 
 @app.route("/api/join/attendee", methods=["POST"])

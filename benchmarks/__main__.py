@@ -59,6 +59,9 @@ def main() -> None:
 
         data: dict[int, Any] = {n: s.data for n, s in sections.items()}
         show(cost.run(data[2], data.get(3), data.get(4)))
+        from benchmarks import board
+
+        show(board.run())
     if 6 in wanted:
         from benchmarks import burst
 

@@ -28,8 +28,9 @@ MINIMUM: dict[str, tuple[int, str]] = {
         3, "one Query (visit, session); one transaction (change, timeline line, session's new expiry); the "
            "client summary for the answer lives with the agency's clients: one read"),
     "GET /api/me": (1, "agency and employee: one BatchGetItem"),
-    "GET /api/schedule": (2, "one Query on the employee index; the clients' names in one read (a GetItem for "
-                             "one client, a BatchGetItem for several)"),
+    "GET /api/schedule": (3, "one Query on the employee index; the clients' names in one read (a GetItem for "
+                             "one client, a BatchGetItem for several); while a visit is under way or about to be, "
+                             "its session in one BatchGetItem (is its client waiting? R35), none otherwise"),
     "GET /api/service-codes": (1, "one Query on the agency partition"),
     "GET /api/visits/{id} (dialog opens)": (
         2, "one Query on the visit partition (visit, session); the client summary is the agency's client item, "
@@ -44,8 +45,14 @@ MINIMUM: dict[str, tuple[int, str]] = {
     "POST invite link (copy)": (2, "one Query, one transaction (no one's details are needed for a copied link)"),
     "POST clock-in": (3, "one Query, one transaction (clock time, timeline line), the client summary for the "
                          "visit the dialog shows"),
-    "POST /api/join (client page, also its poll)": (
-        3, "the link (token -> visit), the visit partition, agency and caregiver names in one BatchGetItem"),
+    "POST /api/join (client page opens the link: marks it opened and waiting, R35)": (
+        4, "the link (token -> visit), the visit partition, agency and caregiver names in one BatchGetItem; one "
+           "transaction: the first open of this link with its timeline line, and the waiting mark"),
+    "POST /api/join (its poll 10 s later: nothing to write)": (
+        3, "the same three reads; the waiting mark has 20 s left, so nothing is written"),
+    "POST /api/join (its poll 20 s later: renews the waiting mark)": (
+        4, "the three reads and one conditional UpdateItem renewing the mark (once in about 20 s of an open page, "
+           "none while the caregiver is in the call)"),
     "POST session/join (caregiver, first)": (
         4, "Query, CreateMeeting, CreateAttendee and one transaction recording meeting and presence; the code "
            "records the meeting before making the attendee and the presence after (two transactions), once per "
@@ -66,6 +73,17 @@ MINIMUM: dict[str, tuple[int, str]] = {
         4, "as above plus DeleteMeeting; the code adds the UpdateItem that takes the session out of the index"),
     "Chime event: AttendeeJoined": (3, "meeting pointer, session, presence transaction"),
     "SES event: permanent bounce": (2, "two conditional updates (client, visit's session), no reads"),
+    "GET /api/board (R35: the day's 3 virtual visits)": (
+        5, "the agency (its time zone decides the day), the day's visits on the agency index, their sessions in one "
+           "BatchGetItem (100 keys a call), their clients' names in one read, the staff (names, who is active) in "
+           "one Query; benchmarks/board.py prices it at 10-150 visits"),
+    "POST cancel (R34: ends the session with the visit, deletes its meeting)": (
+        4, "Query, one transaction (the cancel, the session's end, both timeline lines), DeleteMeeting, the client "
+           "summary; the code adds the UpdateItem that takes the session out of the sweep index (as every end) and "
+           "a GetItem of the caregiver (a deactivated one leaves the board once nothing is left to reassign)"),
+    "PATCH /api/employees/{id} (R36: deactivate; the upcoming visits looked up)": (
+        3, "the employee, their upcoming visits (one Query on the employee index), one UpdateItem; in AWS two "
+           "Cognito calls before it (AdminDisableUser, AdminUserGlobalSignOut)"),
     "sweep: one expired session with a live meeting (4 shards)": (
         6, "one Query per shard (4, whatever the table size), the end transaction, DeleteMeeting; the code adds "
            "the UpdateItem that takes the session out of the index"),

@@ -55,6 +55,7 @@ LAMBDA_MB = 1024                 # infra's apiMemoryMb (issue 16: docs/PERFORMAN
 VCPU_MB = 1769                   # Lambda gives a function one vCPU at 1,769 MB, a share below
 NETWORK_MS = {"dynamodb": 5.0, "sesv2": 60.0, "chime-sdk-meetings": 70.0}  # per call, in the Region
 AUTHORIZER_CPU_MS = 2.0          # RS256 verification with a cached JWKS, on a full core
+AUTHORIZER_RRU = 0.5             # the employee's item, read eventually consistent (R36)
 LOG_BYTES_PER_INVOCATION = 400   # Lambda START, END and REPORT lines (with the X-Ray trace id)
 ACCESS_LOG_BYTES = 330           # one API Gateway access log line (infra's JSON format)
 LOG_EVENT_OVERHEAD = 26          # CloudWatch Logs bills 26 bytes per event on top
@@ -126,7 +127,13 @@ def scenario(pre_change: bool = False) -> list[Use]:
         Use("POST invite email (resend)", 1, "caregiver", "one resend"),
         Use("POST session/end (hang up)", 1, "caregiver", "hang up"),
         Use("POST clock-out (after the hang-up)", 1, "caregiver", "clock out"),
-        Use("POST /api/join (client page, also its poll)", 1 + join_polls, "client", f"the join page: {join_why}"),
+        Use("POST /api/join (client page opens the link: marks it opened and waiting, R35)", 1, "client",
+            "the join page's first read"),
+        # The page renews its waiting mark once less than 15 s of its 30 are left: every other look at 10 s.
+        Use("POST /api/join (its poll 10 s later: nothing to write)", join_polls / 2, "client",
+            f"the join page: {join_why}"),
+        Use("POST /api/join (its poll 20 s later: renews the waiting mark)", join_polls / 2, "client",
+            "the other half of those looks renew the mark that the client is waiting (R35)"),
         Use("POST /api/join/attendee (client, first)", 1, "client", "Join"),
         Use("POST /api/join/leave (client)", 1, "client", "the client leaves"),
         Use("POST /api/join/attendee (client, rejoin)", 1, "client", "and rejoins (R24)"),
@@ -162,7 +169,11 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
     event = rows["Chime event: AttendeeJoined"]
     reconciliations = VISIT_MINUTES / RECONCILE_EVERY_MIN
     q["lambda_req"] = q["api"] + authorizer_runs + CHIME_EVENTS
-    q["gb_s"] += authorizer_runs * math.ceil(AUTHORIZER_CPU_MS * VCPU_MB / min(mb, VCPU_MB)) / 1000 * mb / 1024
+    # Each run also reads the employee (R36: deactivated or not, and the role now): one eventually consistent GetItem.
+    # Chalice's stage gives every function infra's memory (the authorizer and the event handlers too).
+    authorizer_ms = math.ceil(_lambda_ms({"dynamodb.GetItem": 1}, AUTHORIZER_CPU_MS, aws_cpu_per_call_ms, mb))
+    q["gb_s"] += authorizer_runs * authorizer_ms / 1000 * mb / 1024
+    q["rru"] += authorizer_runs * AUTHORIZER_RRU
     q["gb_s"] += CHIME_EVENTS * _lambda_ms(event["calls"], own_cpu_ms, aws_cpu_per_call_ms, mb) / 1000 * mb / 1024
     q["rru"] += CHIME_EVENTS * event["rru"] + reconciliations * 0.5   # its item in the sweep's index Query
     q["wru"] += CHIME_EVENTS * event["wru"] + reconciliations * 2     # next look, on the ~2 KB session item
@@ -197,7 +208,8 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
             "requests": q["api"], "staff_requests": staff_requests,
             "per_poll": {a: _one(rows[a], own_cpu_ms, aws_cpu_per_call_ms, mb)
                          for a in ("GET /api/visits/{id}/session (dialog, call window poll)",
-                                   "POST /api/join (client page, also its poll)")}}
+                                   "POST /api/join (its poll 10 s later: nothing to write)",
+                                   "POST /api/join (its poll 20 s later: renews the waiting mark)")}}
 
 
 def fixed_monthly() -> dict[str, float]:

@@ -26,6 +26,7 @@ class Settings:
     local_jwt_secret: str
     cognito_issuer: str
     cognito_audience: str
+    cognito_user_pool_id: str  # staff accounts are made, disabled and changed there (R36)
     link_key: str
     email_configuration_set: str
     sweep_shards: int
@@ -57,6 +58,8 @@ def from_environ() -> Settings:
         local_jwt_secret=_env("LOCAL_JWT_SECRET"),
         cognito_issuer=_env("COGNITO_ISSUER"),
         cognito_audience=_env("COGNITO_AUDIENCE"),
+        # The issuer's last segment is the pool's id (https://cognito-idp.<region>.amazonaws.com/<pool id>).
+        cognito_user_pool_id=_env("COGNITO_USER_POOL_ID", _env("COGNITO_ISSUER").rstrip("/").rpartition("/")[2]),
         link_key=_env("LINK_KEY"),
         email_configuration_set=_env("EMAIL_CONFIGURATION_SET"),
         sweep_shards=int(_env("SWEEP_SHARDS", "4")),

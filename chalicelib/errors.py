@@ -190,6 +190,36 @@ class VisitInProgress(DomainError, status=409, code="VISIT_IN_PROGRESS"):
     message = "This visit is in progress. The caregiver must clock out before it can be assigned to someone else."
 
 
+class VisitCancelled(DomainError, status=409, code="VISIT_CANCELLED"):
+    """R34, for the client's link."""
+
+    message = "This visit was cancelled. Please contact your care provider."
+
+
+class StaffVisitCancelled(VisitCancelled, status=409, code="VISIT_CANCELLED"):
+    """R34, for staff: a cancelled visit takes no invite, clock-in, join or change."""
+
+    message = "This visit was cancelled."
+
+
+class VisitCompleted(DomainError, status=409, code="VISIT_COMPLETED"):
+    """Cancelling a visit that took place: its clock-out is evidence the agency bills from (R26)."""
+
+    message = "This visit has taken place (the caregiver clocked out), so it cannot be cancelled."
+
+
+class AlreadyExists(DomainError, status=409, code="ALREADY_EXISTS"):
+    """A record with that key exists; the message names the field (R33)."""
+
+    message = field_problem("code", "names a service code that already exists")
+
+
+class EmailInUse(AlreadyExists, status=409, code="EMAIL_IN_USE"):
+    """The sign-in service already has someone with this address (R33)."""
+
+    message = field_problem("email", "is already someone's sign-in")
+
+
 class Conflict(DomainError, status=409, code="CONFLICT"):
     """A write lost its race more often than the retries allow."""
 
@@ -254,6 +284,18 @@ class VisitNotVirtual(DomainError, status=422, code="VISIT_NOT_VIRTUAL"):
     message = "This visit is not a virtual visit."
 
 
+class EmployeeDeactivated(DomainError, status=422, code="EMPLOYEE_DEACTIVATED"):
+    """Assigning a visit to someone who was deactivated (R36)."""
+
+    message = field_problem("employee_id", "names a deactivated employee")
+
+
+class OwnAccount(DomainError, status=422, code="OWN_ACCOUNT"):
+    """A coordinator deactivating themselves or changing their own role would lock the agency out (R36)."""
+
+    message = field_problem("active", "cannot change for your own account")
+
+
 class InvalidSchedule(DomainError, status=422, code="INVALID_SCHEDULE"):
     """A visit's times that no visit can have; the message names the field."""
 
@@ -277,6 +319,12 @@ class EmailSuppressed(EmailFailed, status=422, code="EMAIL_SUPPRESSED"):
 
     message = ("The client's email address is on the suppression list because earlier mail to it bounced or was "
                "reported as spam. Check the client's email address, or copy the invite link instead.")
+
+
+class SignInUnavailable(DomainError, status=503, code="SIGN_IN_UNAVAILABLE"):
+    """The sign-in service (Cognito) failed after its retries; nothing was changed (R36)."""
+
+    message = "The sign-in service did not answer just now. Nothing was changed; please try again."
 
 
 class ServiceBusy(DomainError, status=503, code="SERVICE_BUSY"):
@@ -309,3 +357,4 @@ SESSION_STILL_ACTIVE = {  # R22
     "Message": "The virtual session is still active. Remember to hang up the video call.",
 }
 INVITE_BOUNCED = "The last invite email to the client bounced. Check the client's email address."
+DEACTIVATED = "This account was deactivated. Ask your coordinator."  # R36: the local sign-in's refusal

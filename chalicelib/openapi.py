@@ -6,8 +6,8 @@ from functools import cache
 from typing import Any
 
 from chalicelib import payloads as p
-from chalicelib.records import NOT_INVITED, EndReason, SessionState
-from chalicelib.validation import Field
+from chalicelib.records import LIVE_STATES, NOT_INVITED, EndReason, SessionState
+from chalicelib.validation import LOCALE_PATTERN, MAX_SEARCH, ZONE_PATTERN, Field
 
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 TIME = {"type": "string", "format": "date-time"}
@@ -38,6 +38,11 @@ def _field_schema(spec: Field) -> dict[str, Any]:
         schema = {"type": "string", "enum": list(spec.choices)}
     elif spec.kind == "id":
         schema = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+    elif spec.kind == "zone":
+        schema = {"type": "string", "pattern": "^" + ZONE_PATTERN.pattern + "$", "example": "America/New_York",
+                  "description": "An IANA time zone the server knows"}
+    elif spec.kind == "locale":
+        schema = {"type": "string", "pattern": "^" + LOCALE_PATTERN.pattern + "$", "example": "en-US"}
     elif spec.kind == "json":
         return {}
     else:
@@ -72,26 +77,51 @@ SCHEMAS: dict[str, Any] = {
         "state": {"type": "string", "enum": [NOT_INVITED, *(str(state) for state in SessionState)]},
         "last_invite_sent_at": NULLABLE_TIME, "link_expires_at": NULLABLE_TIME,
         "client_present": {"type": "boolean"}, "employee_present": {"type": "boolean"},
+        "client_waiting": {"type": "boolean", "description": "R35: the client has the join page open and the "
+                                                              "caregiver is not in the call"},
         "invite_stale": {"type": "boolean"}, "invite_bounced": {"type": "boolean"},
         "invite_warning": {"type": "string"},
         "ended_reason": {"type": ["string", "null"], "enum": [*(str(reason) for reason in EndReason), None]},
-    }, ["state", "last_invite_sent_at", "link_expires_at", "client_present", "employee_present", "invite_stale",
-        "invite_bounced", "ended_reason"]),
+    }, ["state", "last_invite_sent_at", "link_expires_at", "client_present", "employee_present", "client_waiting",
+        "invite_stale", "invite_bounced", "ended_reason"]),
     "ClientSummary": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "has_email": {"type": "boolean"},
                            "email_failing": {"type": "boolean"}}, ["id", "name", "has_email"]),
     "ScheduleEntry": _obj({
         "id": {"type": "string"}, "client_id": {"type": "string"}, "employee_id": {"type": "string"},
         "service_code": {"type": "string"}, "start": TIME, "end": TIME, "virtual": {"type": "boolean"},
-        "client": _ref("ClientSummary"),
-    }),
+        "cancelled": {"type": "boolean"}, "client": _ref("ClientSummary"),
+        "client_waiting": {"type": "boolean", "description": "R35, in the caller's own schedule"},
+    }, ["id", "client_id", "employee_id", "service_code", "start", "end", "virtual", "cancelled", "client"]),
+    "EmployeeSummary": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "active": {"type": "boolean"}}),
+    "VisitListEntry": {"allOf": [_ref("ScheduleEntry"),
+                                 _obj({"employee": _ref("EmployeeSummary")})]},
     "Visit": _obj({
         "id": {"type": "string"}, "client_id": {"type": "string"}, "employee_id": {"type": "string"},
         "service_code": {"type": "string"}, "start": TIME, "end": TIME, "virtual": {"type": "boolean"},
+        "cancelled": {"type": "boolean"}, "cancelled_at": NULLABLE_TIME,
         "clock_in_at": NULLABLE_TIME, "clock_out_at": NULLABLE_TIME, "notes": {"type": "string"},
         "client": _ref("ClientSummary"), "session": _ref("SessionStatus"),
         "warning": _ref("Error"),
-    }, ["id", "client_id", "employee_id", "service_code", "start", "end", "virtual", "clock_in_at",
-        "clock_out_at", "client", "session"]),
+    }, ["id", "client_id", "employee_id", "service_code", "start", "end", "virtual", "cancelled", "cancelled_at",
+        "clock_in_at", "clock_out_at", "client", "session"]),
+    "BoardRow": _obj({
+        "id": {"type": "string"}, "start": TIME, "end": TIME, "service_code": {"type": "string"},
+        "client": _ref("ClientSummary"), "employee": _ref("EmployeeSummary"),
+        "state": {"type": "string", "enum": list(LIVE_STATES)},
+        "employee_present": {"type": "boolean"}, "client_present": {"type": "boolean"},
+        "invite_undeliverable": {"type": "boolean", "description": "R29: the last invite could not be delivered"},
+        "link_not_opened": {"type": "boolean",
+                            "description": "R35: the start passed 10 minutes ago and the client never opened the link"},
+        "last_invite_sent_at": NULLABLE_TIME,
+    }),
+    "Board": _obj({
+        "date": {"type": "string", "format": "date"}, "time_zone": {"type": "string"}, "as_of": TIME,
+        "visits": {"type": "array", "items": _ref("BoardRow")},
+        "reassign": {"type": "array", "items": _ref("VisitListEntry"),
+                     "description": "R36: upcoming visits of deactivated staff"},
+    }),
+    "Agency": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "time_zone": {"type": "string"},
+                    "locale": {"type": "string"}, "reminder_minutes": {"type": "integer"}}),
     "InviteResponse": _obj({"session": _ref("SessionStatus"), "join_url": {"type": "string"}}, ["session"]),
     "Attendee": _obj({"attendee_id": {"type": "string"}, "external_user_id": {"type": "string"},
                       "join_token": {"type": "string"}}),
@@ -118,17 +148,19 @@ SCHEMAS: dict[str, Any] = {
     "Me": _obj({"employee_id": {"type": "string"}, "name": {"type": "string"},
                 "role": {"type": "string", "enum": ["employee", "coordinator"]},
                 "agency_id": {"type": "string"}, "time_zone": {"type": "string"},
-                "agency": _obj({"id": {"type": "string"}, "name": {"type": "string"}})}),
+                "agency": _obj({"id": {"type": "string"}, "name": {"type": "string"},
+                                "locale": {"type": "string"}})}),
     "Client": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": ["string", "null"]},
                     "preferred_language": {"type": "string"}, "has_email": {"type": "boolean"},
                     "email_failing": {"type": "boolean"}}),
     "Employee": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"},
-                      "role": {"type": "string"}}),
+                      "role": {"type": "string", "enum": ["employee", "coordinator"]}, "active": {"type": "boolean"},
+                      "deactivated_at": NULLABLE_TIME}),
     "ServiceCode": _obj({"code": {"type": "string"}, "name": {"type": "string"},
                          "allows_virtual_visits": {"type": "boolean"}}),
     "NotesSaved": _obj({"id": {"type": "string"}, "notes": {"type": "string"}, "saved_at": TIME}),
     "DevUser": _obj({"employee_id": {"type": "string"}, "agency_id": {"type": "string"}, "name": {"type": "string"},
-                     "role": {"type": "string"}}),
+                     "role": {"type": "string"}, "active": {"type": "boolean"}}),
     "DevToken": _obj({"token": {"type": "string"}}),
     "DevMail": _obj({"to": {"type": "string"}, "subject": {"type": "string"}, "text": {"type": "string"},
                      "html": {"type": "string"}, "sent_at": {"type": "string"}}),
@@ -154,6 +186,14 @@ OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, t
      (*STAFF_ERRORS, 409, 413, 422)),
     ("post", "/api/visits", "Schedule a visit (R01)", True, p.VISIT_CREATE, 201, _ref("Visit"),
      (400, 401, 403, 413, 422)),
+    ("get", "/api/visits", "The agency's visits, with a search (R33)", True, None, 200,
+     {"type": "array", "items": _ref("VisitListEntry")}, (400, 401, 403)),
+    ("post", "/api/visits/{visit_id}/cancel", "Cancel a visit (R34)", True, None, 200, _ref("Visit"),
+     (*STAFF_ERRORS, 409)),
+    ("get", "/api/board", "The live board (R35, R36)", True, None, 200, _ref("Board"), (400, 401, 403)),
+    ("get", "/api/agency", "The agency's settings", True, None, 200, _ref("Agency"), (401, 403, 404)),
+    ("patch", "/api/agency", "Change the agency's settings", True, p.AGENCY_PATCH, 200, _ref("Agency"),
+     (400, 401, 403, 404)),
     ("get", "/api/visits/{visit_id}/session", "Session status", True, None, 200, _ref("SessionStatus"),
      STAFF_ERRORS),
     ("get", "/api/visits/{visit_id}/timeline", "The visit's timeline (R26)", True, None, 200,
@@ -173,33 +213,38 @@ OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, t
     ("post", "/api/visits/{visit_id}/session/end", "Hang up (R20, R23)", True, None, 200,
      _ref("SessionStatus"), (*STAFF_ERRORS, 409)),
     ("get", "/api/clients", "The agency's clients", True, None, 200, {"type": "array", "items": _ref("Client")},
-     (401, 403)),
+     (400, 401, 403)),
     ("post", "/api/clients", "Add a client", True, p.CLIENT_CREATE, 201, _ref("Client"), (400, 401, 403, 413)),
+    ("get", "/api/clients/{client_id}", "A client's record", True, None, 200, _ref("Client"), STAFF_ERRORS),
     ("patch", "/api/clients/{client_id}", "Change a client", True, p.CLIENT_PATCH, 200, _ref("Client"),
      (*STAFF_ERRORS, 413)),
     ("get", "/api/employees", "The agency's employees", True, None, 200,
-     {"type": "array", "items": _ref("Employee")}, (401, 403)),
-    ("post", "/api/employees", "Add an employee", True, p.EMPLOYEE_CREATE, 201, _ref("Employee"),
-     (400, 401, 403, 413)),
+     {"type": "array", "items": _ref("Employee")}, (400, 401, 403)),
+    ("post", "/api/employees", "Add an employee, with their sign-in", True, p.EMPLOYEE_CREATE, 201,
+     _ref("Employee"), (400, 401, 403, 409, 413)),
+    ("patch", "/api/employees/{employee_id}", "Deactivate, reactivate or change the role of an employee (R36)", True,
+     p.EMPLOYEE_PATCH, 200, _ref("Employee"), (*STAFF_ERRORS, 422)),
     ("get", "/api/service-codes", "The agency's service codes", True, None, 200,
-     {"type": "array", "items": _ref("ServiceCode")}, (401,)),
+     {"type": "array", "items": _ref("ServiceCode")}, (400, 401)),
     ("post", "/api/service-codes", "Add a service code", True, p.SERVICE_CREATE, 201, _ref("ServiceCode"),
      (400, 401, 403, 409, 413)),
+    ("patch", "/api/service-codes/{code}", "Change a service code", True, p.SERVICE_PATCH, 200,
+     _ref("ServiceCode"), STAFF_ERRORS),
     ("get", "/api/reports/virtual-visits", "Attendance record of virtual visits (JSON or CSV)", True, None, 200,
      {"type": "array", "items": _ref("AttendanceRow")}, (400, 401, 403)),
-    ("post", "/api/join", "What the client's join page shows (R16)", False, p.TOKEN, 200, _ref("ClientView"),
-     (400, 404, 410, 413)),
+    ("post", "/api/join", "What the client's join page shows (R16); asked while the page is open (R35)", False,
+     p.CLIENT_PAGE, 200, _ref("ClientView"), (400, 404, 409, 410, 413)),
     ("post", "/api/join/attendee", "Meeting credentials for the client", False, p.TOKEN, 200,
      _ref("JoinResponse"), (400, 404, 409, 410, 413, 503)),
     ("post", "/api/join/leave", "The client hung up (R19)", False, p.TOKEN, 200, _ref("ClientLeave"),
-     (400, 404, 410, 413)),
+     (400, 404, 409, 410, 413)),
     ("get", "/api/openapi.json", "This document", False, None, 200, {"type": "object"}, ()),
 ]
 DEV_OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, tuple[int, ...]]] = [
     ("get", "/api/dev/users", "Demo users (local stage only)", False, None, 200,
      {"type": "array", "items": _ref("DevUser")}, ()),
     ("post", "/api/dev/login", "A token for a demo user (local stage only)", False, p.DEV_LOGIN, 200,
-     _ref("DevToken"), (400, 404, 413)),
+     _ref("DevToken"), (400, 401, 404, 413)),
     ("get", "/api/dev/outbox", "Sent emails (local stage only)", False, None, 200,
      {"type": "array", "items": _ref("DevMail")}, ()),
     ("post", "/api/dev/clock", "Move the clock forward (local stage only)", False, p.DEV_CLOCK, 200,
@@ -226,6 +271,9 @@ BODY_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("patch", "/api/clients/{client_id}"): {"email": None},
     ("post", "/api/employees"): {"name": "Maria Lopez", "email": "maria@example.com", "role": "employee"},
     ("post", "/api/service-codes"): {"code": "TELE", "name": "Telehealth check-in", "allows_virtual_visits": True},
+    ("patch", "/api/service-codes/{code}"): {"name": "Telehealth visit"},
+    ("patch", "/api/employees/{employee_id}"): {"active": False},
+    ("patch", "/api/agency"): {"time_zone": "America/New_York", "locale": "en-US", "reminder_minutes": 15},
     ("post", "/api/join"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
     ("post", "/api/join/attendee"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
     ("post", "/api/join/leave"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
@@ -238,6 +286,7 @@ BODY_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
                                         "wait_ms": 0},
 }
 VISIT_OPERATIONS = [("get", "/api/visits/{visit_id}"), ("patch", "/api/visits/{visit_id}"),
+                    ("post", "/api/visits/{visit_id}/cancel"),
                     ("get", "/api/visits/{visit_id}/session"), ("get", "/api/visits/{visit_id}/timeline"),
                     ("put", "/api/visits/{visit_id}/notes"), ("post", "/api/visits/{visit_id}/invite"),
                     ("post", "/api/visits/{visit_id}/clock-in"), ("post", "/api/visits/{visit_id}/clock-out"),
@@ -248,12 +297,29 @@ LINKS: dict[tuple[str, str], tuple[str, str, list[tuple[str, str]]]] = {
     ("post", "/api/visits"): ("visit_id", "$response.body#/id", VISIT_OPERATIONS),
     ("get", "/api/schedule"): ("visit_id", "$response.body#/0/id", VISIT_OPERATIONS),
     ("post", "/api/clients"): ("client_id", "$response.body#/id",
-                               [("patch", "/api/clients/{client_id}"), ("get", "/api/clients/{client_id}/schedule")]),
+                               [("patch", "/api/clients/{client_id}"), ("get", "/api/clients/{client_id}/schedule"),
+                                ("get", "/api/clients/{client_id}")]),
     ("post", "/api/employees"): ("employee_id", "$response.body#/id",
-                                 [("get", "/api/employees/{employee_id}/schedule")]),
+                                 [("get", "/api/employees/{employee_id}/schedule"),
+                                  ("patch", "/api/employees/{employee_id}")]),
+    ("post", "/api/service-codes"): ("code", "$response.body#/code", [("patch", "/api/service-codes/{code}")]),
+}
+SEARCH = {"name": "q", "in": "query", "required": False, "description": "Words to look for (R33)",
+          "schema": {"type": "string", "maxLength": MAX_SEARCH, "pattern": ONE_LINE}}
+OPTIONAL_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+QUERY: dict[tuple[str, str], list[dict[str, Any]]] = {
+    ("get", "/api/clients"): [SEARCH],
+    ("get", "/api/employees"): [SEARCH],
+    ("get", "/api/service-codes"): [SEARCH],
+    ("get", "/api/visits"): [SEARCH, {"name": "employee_id", "in": "query", "required": False, "schema": OPTIONAL_ID},
+                             {"name": "client_id", "in": "query", "required": False, "schema": OPTIONAL_ID}],
+    ("get", "/api/board"): [{"name": "date", "in": "query", "required": False,
+                             "schema": {"type": "string", "format": "date"},
+                             "description": "A day of the agency's calendar; today there when absent"}],
 }
 PARAMETER_EXAMPLES = {"visit_id": "visit-1", "client_id": "client-1", "employee_id": "employee-1",
-                      "from": "2026-11-25T00:00:00Z", "to": "2026-11-26T00:00:00Z"}
+                      "from": "2026-11-25T00:00:00Z", "to": "2026-11-26T00:00:00Z", "q": "rigby", "code": "TELE",
+                      "date": "2026-11-25"}
 
 
 def operations(stage: str, provider: str) -> list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any,
@@ -292,9 +358,10 @@ def _operation(method: str, path: str, summary: str, staff: bool, fields: dict[s
     params = [{"name": seg[1:-1], "in": "path", "required": True,
                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}
               for seg in path.split("/") if seg.startswith("{")]
-    if path.endswith("/schedule") or path.startswith("/api/reports/"):
+    if path.endswith("/schedule") or path.startswith("/api/reports/") or (method, path) == ("get", "/api/visits"):
         params += [{"name": name, "in": "query", "required": True, "schema": RANGE_BOUND,
                     "description": RANGE_DESCRIPTIONS[name]} for name in ("from", "to")]
+    params += [dict(param) for param in QUERY.get((method, path), [])]
     for param in params:
         if param["name"] in PARAMETER_EXAMPLES:
             param["example"] = PARAMETER_EXAMPLES[param["name"]]

@@ -9,6 +9,8 @@ INVITE = {"delivery": Field("choice", choices=("email", "link"))}
 MAX_NOTES = 20000
 NOTES = {"notes": Field("text", max_len=MAX_NOTES)}
 TOKEN = {"token": Field("str", max_len=200)}
+# The join page's look at its link; `waiting` false once the client hung up (R35: only a waiting page is waiting).
+CLIENT_PAGE = {**TOKEN, "waiting": Field("bool", required=False)}
 VISIT_CREATE = {
     "client_id": Field("id"),
     "employee_id": Field("id"),
@@ -39,6 +41,20 @@ SERVICE_CREATE = {
     "code": Field("id"),
     "name": Field("str", max_len=200),
     "allows_virtual_visits": Field("bool"),
+}
+SERVICE_PATCH = {
+    "name": Field("str", required=False, max_len=200),
+    "allows_virtual_visits": Field("bool", required=False),
+}
+EMPLOYEE_PATCH = {
+    "role": Field("choice", required=False, choices=("employee", "coordinator")),
+    "active": Field("bool", required=False),
+}
+MAX_REMINDER_MINUTES = 24 * 60
+AGENCY_PATCH = {
+    "time_zone": Field("zone", required=False, max_len=64),
+    "locale": Field("locale", required=False, max_len=35),
+    "reminder_minutes": Field("int", required=False, minimum=0, maximum=MAX_REMINDER_MINUTES),
 }
 DEV_LOGIN = {"employee_id": Field("id")}
 DEV_CLOCK = {"advance_minutes": Field("int", minimum=0, maximum=60 * 24 * 30)}

@@ -20,6 +20,8 @@ class SessionState(StrEnum):
 OPEN_STATES = frozenset({SessionState.INVITED, SessionState.ACTIVE})
 # The API's name for a visit whose session has had no invite yet; never stored.
 NOT_INVITED = "none"
+# A virtual visit's live state on the coordinator's board (R35), in the order a visit usually moves through them.
+LIVE_STATES = ("not_invited", "invited", "client_waiting", "in_call", "client_left", "over", "expired", "cancelled")
 
 
 class EndReason(StrEnum):
@@ -28,6 +30,7 @@ class EndReason(StrEnum):
     HANG_UP = "hang_up"
     CLOCK_OUT = "clock_out"
     EXPIRED = "expired"
+    CANCELLED = "cancelled"  # the coordinator cancelled the visit (R34)
 
 
 class EventType(StrEnum):
@@ -44,16 +47,28 @@ class EventType(StrEnum):
     SESSION_ENDED = "session_ended"
     LINK_EXPIRED = "link_expired"
     VISIT_CHANGED = "visit_changed"
+    VISIT_CANCELLED = "visit_cancelled"  # R34
+    LINK_OPENED = "link_opened"  # the client first opened the link they hold (R35)
+
+
+DEFAULT_LOCALE = "en-US"
+DEFAULT_REMINDER_MINUTES = 15
 
 
 @dataclass(frozen=True, slots=True)
 class Agency:
-    """A tenant: name, time zone and the address invites come from."""
+    """A tenant: name, time zone, the address invites come from, and its settings.
+
+    `locale` is how its times read where no reader's own locale applies; `reminder_minutes` before a visit's start the
+    client is reminded (0: never, R32).
+    """
 
     agency_id: str
     name: str
     time_zone: str
     sender_email: str
+    locale: str = DEFAULT_LOCALE
+    reminder_minutes: int = DEFAULT_REMINDER_MINUTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +93,16 @@ class Client:
 
 @dataclass(frozen=True, slots=True)
 class Employee:
-    """A caregiver or coordinator."""
+    """A caregiver or coordinator. A deactivated one signs in no more (R36); `to_reassign` says they may still hold
+    upcoming visits for the live board to list."""
 
     employee_id: str
     name: str
     email: str
     role: str
+    active: bool = True
+    deactivated_at: datetime | None = None
+    to_reassign: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +121,11 @@ class Visit:
     clock_in_at: datetime | None = None
     clock_out_at: datetime | None = None
     notes: str | None = None
+    cancelled_at: datetime | None = None  # R34: a cancelled visit takes no invite, clock-in or join
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +157,9 @@ class Session:
     ended_reason: str | None = None
     ended_at: datetime | None = None
     sweep_at: datetime | None = None  # when the sweep looks next; None once it has nothing left to do
+    client_left_at: datetime | None = None  # the client left the call and has not come back (R35's "client left")
+    client_page_until: datetime | None = None  # the client's join page is open, waiting, until then (R35)
+    opened_generation: int | None = None  # the latest link generation the client opened (R35's flag)
 
     @property
     def is_open(self) -> bool:

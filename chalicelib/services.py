@@ -1,8 +1,8 @@
 """The outside world the rules use, built lazily once per process and replaceable in tests.
 
-`Services` carries the clock, the mailer, the video provider, the link key and the three stores (directory, visits,
-sessions). In AWS and the local stack they are SES, Chime or the local provider, and DynamoDB; a rule test passes
-in-memory stores and a recording mailer instead.
+`Services` carries the clock, the mailer, the video provider, the staff accounts, the link key and the three stores
+(directory, visits, sessions). In AWS and the local stack they are SES, Chime or the local provider, Cognito or the
+directory alone, and DynamoDB; a rule test passes in-memory stores and a recording mailer instead.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from chalicelib.integrations.email import Mailer
     from chalicelib.integrations.meetings import Meetings
+    from chalicelib.integrations.staff_accounts import StaffAccounts
     from chalicelib.link_keys import LinkKeys
     from chalicelib.stores import Directory, Sessions, Visits
 
@@ -40,7 +41,8 @@ class Services:
 
     def __init__(self, cfg: Settings | None = None, *, clock: Clock | None = None, mailer: Mailer | None = None,
                  meetings: Meetings | None = None, link_key: bytes | None = None, directory: Directory | None = None,
-                 visits: Visits | None = None, sessions: Sessions | None = None) -> None:
+                 visits: Visits | None = None, sessions: Sessions | None = None,
+                 staff_accounts: StaffAccounts | None = None) -> None:
         self._cfg = cfg
         self.clock: Clock = clock or ShiftedClock()
         self._mailer = mailer
@@ -50,6 +52,7 @@ class Services:
         self._directory = directory
         self._visits = visits
         self._sessions = sessions
+        self._staff_accounts = staff_accounts
 
     @property
     def cfg(self) -> Settings:
@@ -104,6 +107,18 @@ class Services:
         from chalicelib.persistence.sessions import DynamoSessions
 
         return self._made("_sessions", lambda: DynamoSessions(self.cfg.sweep_shards))
+
+    @property
+    def staff_accounts(self) -> StaffAccounts:
+        return self._made("_staff_accounts", self._make_staff_accounts)
+
+    def _make_staff_accounts(self) -> StaffAccounts:
+        from chalicelib.integrations import staff_accounts
+
+        if self.cfg.auth_mode != "cognito":
+            return staff_accounts.DirectoryAccounts()
+        client = aws_client("cognito-idp", retries={"mode": "standard", "max_attempts": 3})
+        return staff_accounts.CognitoAccounts(client, self.cfg.cognito_user_pool_id)
 
     def _make_mailer(self) -> Mailer:
         from chalicelib.integrations.email import SesMailer

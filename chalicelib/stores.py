@@ -65,6 +65,19 @@ class Directory(Protocol):
         """Mark the client's address bounced or complained; False if there is no such client."""
         ...
 
+    def update_agency(self, agency_id: str, changes: dict[str, Any]) -> Agency:
+        """Change the agency's settings (`time_zone`, `locale`, `reminder_minutes`); NotFound if there is none."""
+        ...
+
+    def update_employee(self, agency_id: str, employee_id: str, changes: dict[str, Any]) -> Employee:
+        """Change an employee's `role`, `active`, `deactivated_at` or `to_reassign` (None removes); NotFound if there
+        is no such employee."""
+        ...
+
+    def update_service_code(self, agency_id: str, code: str, changes: dict[str, Any]) -> ServiceCode:
+        """Change a service code's `name` or `allows_virtual_visits`; NotFound if there is none."""
+        ...
+
 
 class Visits(Protocol):
     """Visits, read with their session and timeline, and the writes on the visit itself."""
@@ -88,7 +101,7 @@ class Visits(Protocol):
         ...
 
     def clock_in(self, visit: Visit, at: datetime, event: TimelineEntry) -> Visit:
-        """Record the clock-in once (Conflict if the visit is clocked in or out already)."""
+        """Record the clock-in once (Conflict if the visit is clocked in or out, or cancelled, already)."""
         ...
 
     def clock_out(self, visit: Visit, at: datetime, event: TimelineEntry,
@@ -98,6 +111,12 @@ class Visits(Protocol):
 
     def save_notes(self, agency_id: str, visit_id: str, employee_id: str, notes: str) -> bool:
         """Save the notes if the visit exists and is the employee's; False otherwise."""
+        ...
+
+    def cancel(self, visit: Visit, at: datetime, event: TimelineEntry,
+               ending: tuple[Session, Ending, TimelineEntry] | None = None) -> tuple[Visit, Session | None]:
+        """Cancel the visit (Conflict if it was cancelled or clocked out meanwhile), and end its open session with it
+        in the same write when one is given (R34)."""
         ...
 
     def change(self, visit: Visit, session: Session | None, change: VisitChange,
@@ -127,6 +146,17 @@ class Sessions(Protocol):
         ...
 
     def link(self, link_digest: str) -> JoinLink | None: ...
+
+    def of_visits(self, agency_id: str, visit_ids: Iterable[str]) -> dict[str, Session]:
+        """The sessions of some of the agency's visits, by visit id (visits without one are absent)."""
+        ...
+
+    def client_page(self, session: Session, waiting_until: datetime | None,
+                    opened: tuple[int, TimelineEntry] | None = None) -> Session | None:
+        """The client's join page is open: waiting for the caregiver until `waiting_until` (None: not waiting), and,
+        when given, the first open of a link generation with its timeline line. None when the session ended, or the
+        generation's first open was already recorded."""
+        ...
 
     def issue_link_again(self, session: Session, link_digest: str) -> None:
         """The session's current link under another digest (the link key rotated): same generation and expiry."""

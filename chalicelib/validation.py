@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from chalicelib.clock import parse_iso
@@ -24,6 +25,13 @@ FIELD_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 EMAIL_PATTERN = re.compile(
     r"[^@\s<>\"',;\x00-\x1f\x7f-\x9f]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A BCP 47 tag of a language, an optional script and an optional region: en-US, es-419, zh-Hant-TW.
+LOCALE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?")
+# An IANA time zone as people pick one: an area and a location (America/Argentina/Buenos_Aires), or UTC.
+ZONE_PATTERN = re.compile(r"UTC|(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)"
+                          r"(?:/[A-Za-z0-9_+-]{1,30}){1,2}")
+ZONE_FORMAT = "must be a time zone name, like America/New_York"
+LOCALE_FORMAT = "must be a language tag, like en-US or es-US"
 # Unpaired surrogates (no storage or mail service can encode them) and control characters: none in a line of text,
 # and only tab and line breaks in a longer text.
 NOT_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -42,7 +50,7 @@ RANGE_FORMAT = ("must be an ISO-8601 time with a zone, like 2026-11-25T14:00:00Z
 class Field:
     """One accepted body field."""
 
-    kind: str  # str (one line), text (lines), bool, int, time, email, id, choice, json
+    kind: str  # str (one line), text (lines), bool, int, time, email, id, choice, json, zone, locale
     required: bool = True
     max_len: int = 200  # characters (code points), whatever the script
     choices: tuple[str, ...] = ()
@@ -148,7 +156,27 @@ def _convert(name: str, spec: Field, value: Any) -> Any:
         return value
     if spec.kind == "id":
         return path_id(value, name)
+    if spec.kind == "zone":
+        if not is_time_zone(value):
+            raise BadRequest.field(name, ZONE_FORMAT)
+        return value
+    if spec.kind == "locale":
+        if not LOCALE_PATTERN.fullmatch(value):
+            raise BadRequest.field(name, LOCALE_FORMAT)
+        return value
     return _text(name, spec, value)
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    from zoneinfo import available_timezones  # only agency settings need the list: read once, on first use
+
+    return frozenset(available_timezones())
+
+
+def is_time_zone(value: str) -> bool:
+    """An IANA time zone the runtime knows, named as people name one (no `localtime`, `posixrules` or paths)."""
+    return ZONE_PATTERN.fullmatch(value) is not None and value in _known_zones()
 
 
 def parse_time(name: str, value: str) -> datetime:
@@ -196,3 +224,34 @@ def query_bound(params: Any, name: str) -> datetime | date:
     if not EARLIEST_TIME.year <= day.year < LATEST_TIME.year:
         raise BadRequest.field(name, RANGE_FORMAT)
     return day
+
+
+def query_date(params: Any, name: str) -> date | None:
+    """An optional date of the agency's calendar (`2026-11-25`)."""
+    value = (params or {}).get(name)
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value) if DATE_PATTERN.fullmatch(value) else None
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST_TIME.year <= day.year < LATEST_TIME.year:
+        raise BadRequest.field(name, "must be a date, like 2026-11-25, between the years 2000 and 2099")
+    return day
+
+
+MAX_SEARCH = 100
+
+
+def query_text(params: Any, name: str) -> str:
+    """An optional search text: one line of at most MAX_SEARCH characters ("" when absent)."""
+    value = (params or {}).get(name)
+    if value is None:
+        return ""
+    return _text(name, Field("str", required=False, max_len=MAX_SEARCH), value).strip()
+
+
+def query_id(params: Any, name: str) -> str | None:
+    """An optional id in the query string."""
+    value = (params or {}).get(name)
+    return None if value is None else path_id(value, name)

@@ -16,5 +16,9 @@ def banner(url: str) -> str:
         for emp_id, emp_name in agency.caregivers:
             lines.append(f"    {emp_name:<16} caregiver    {emp_id}")
     lines += ["", "Try: sign in as Maria Lopez, open the visit happening now, send the invite, open the link",
-              "from the outbox in another browser window, clock in, join. Data lives until you press Ctrl-C.", ""]
+              "from the outbox in another browser window, clock in, join.",
+              "As Dana Whitfield (coordinator): the Live board follows that visit (invited, client waiting, in",
+              "call); Visits, Clients, Staff and Service codes add and change the agency's data; Report downloads",
+              "the attendance CSV; Settings holds the time zone, locale and reminder minutes.",
+              "Data lives until you press Ctrl-C.", ""]
     return "\n".join(lines)

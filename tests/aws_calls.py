@@ -9,6 +9,7 @@ is passed in and gets the same hook.
 from __future__ import annotations
 
 import math
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -24,9 +25,13 @@ class Calls:
 
     def __init__(self) -> None:
         self.operations: Counter[str] = Counter()
+        # The authorizer's own calls, apart: in AWS it is its own function, and API Gateway keeps its answer for
+        # the cache time (5 minutes a token), so a route's request does not make them (R36).
+        self.authorizer: Counter[str] = Counter()
         self.items_read = 0
         self.log: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         self.taken_log: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+        self.taken_authorizer: Counter[str] = Counter()
         self._params: dict[str, Any] = {}
 
     def before_call(self, params: dict[str, Any], **_: Any) -> None:
@@ -34,6 +39,9 @@ class Calls:
 
     def after_call(self, event_name: str, parsed: dict[str, Any], **_: Any) -> None:
         service, operation = event_name.split(".")[1:3]
+        if in_authorizer():
+            self.authorizer[f"{service}.{operation}"] += 1
+            return
         self.operations[f"{service}.{operation}"] += 1
         self.log.append((f"{service}.{operation}", self._params, parsed))
         if operation in ("Query", "Scan"):
@@ -49,9 +57,20 @@ class Calls:
 
     def take(self) -> Counter[str]:
         """The calls so far, and start counting afresh (their log moves to `taken_log`)."""
+        self.taken_authorizer, self.authorizer = self.authorizer, Counter()
         taken, self.operations = self.operations, Counter()
         self.taken_log, self.log = self.log, []
         return taken
+
+
+def in_authorizer() -> bool:
+    """Whether the app's staff authorizer is making this call (it is on the stack)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "authorize" and frame.f_code.co_filename.endswith("app.py"):
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
 
 
 def item_size(item: dict[str, Any]) -> int:

@@ -104,6 +104,8 @@ def iam_requests(signing_name: str, operation: str, params: dict[str, Any]) -> l
         return special[signing_name](operation, params)
     if signing_name == "secretsmanager" and params.get("SecretId"):
         return [(f"secretsmanager:{operation}", "Secret", "")]
+    if signing_name == "cognito-idp" and params.get("UserPoolId"):  # the admin calls name their user pool
+        return [(f"cognito-idp:{operation}", "userpool", "")]
     return [(f"{signing_name}:{operation}", UNRESOLVED, "")]
 
 

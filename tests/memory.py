@@ -132,6 +132,33 @@ class MemoryDirectory:
         self._t.writes += 1
         return True
 
+    def _changed(self, table: dict[Any, Any], key: Any, changes: dict[str, Any], defaults: dict[str, Any]) -> Any:
+        current = table.get(key)
+        if current is None:
+            raise NotFound()
+        if not changes:
+            return current
+        # None removes an attribute, which reads back as the record's default.
+        updated = replace(current, **{name: defaults.get(name) if value is None else value
+                                      for name, value in changes.items()})
+        table[key] = updated
+        self._t.writes += 1
+        return updated
+
+    def update_agency(self, agency_id: str, changes: dict[str, Any]) -> r.Agency:
+        defaults = {"locale": r.DEFAULT_LOCALE, "reminder_minutes": r.DEFAULT_REMINDER_MINUTES}
+        result: r.Agency = self._changed(self._t.agencies, agency_id, changes, defaults)
+        return result
+
+    def update_employee(self, agency_id: str, employee_id: str, changes: dict[str, Any]) -> r.Employee:
+        defaults = {"active": True, "to_reassign": False}
+        result: r.Employee = self._changed(self._t.employees, (agency_id, employee_id), changes, defaults)
+        return result
+
+    def update_service_code(self, agency_id: str, code: str, changes: dict[str, Any]) -> r.ServiceCode:
+        result: r.ServiceCode = self._changed(self._t.services, (agency_id, code), changes, {})
+        return result
+
 
 class MemoryVisits:
     """`stores.Visits` in memory."""
@@ -175,7 +202,7 @@ class MemoryVisits:
 
     def clock_in(self, visit: r.Visit, at: datetime, event: r.TimelineEntry) -> r.Visit:
         stored = self._stored(visit)
-        _required(stored.clock_in_at is None and stored.clock_out_at is None)
+        _required(stored.clock_in_at is None and stored.clock_out_at is None and stored.cancelled_at is None)
         return self._put(replace(stored, clock_in_at=at), event)
 
     def clock_out(self, visit: r.Visit, at: datetime, event: r.TimelineEntry,
@@ -188,6 +215,17 @@ class MemoryVisits:
             sessions.check_end(ending[0], ending[1], at)  # both or neither, as one transaction
         clocked_out = self._put(replace(stored, clock_out_at=at), event)
         return clocked_out, None if ending is None else sessions.end(*ending[:2], at, ending[2])
+
+    def cancel(self, visit: r.Visit, at: datetime, event: r.TimelineEntry,
+               ending: tuple[r.Session, r.Ending, r.TimelineEntry] | None = None,
+               ) -> tuple[r.Visit, r.Session | None]:
+        stored = self._stored(visit)
+        _required(stored.cancelled_at is None and stored.clock_out_at is None)
+        sessions = MemorySessions(self._t)
+        if ending is not None:
+            sessions.check_end(ending[0], ending[1], at)  # both or neither, as one transaction
+        cancelled = self._put(replace(stored, cancelled_at=at), event)
+        return cancelled, None if ending is None else sessions.end(*ending[:2], at, ending[2])
 
     def save_notes(self, agency_id: str, visit_id: str, employee_id: str, notes: str) -> bool:
         stored = self._t.visits.get((agency_id, visit_id))
@@ -261,6 +299,22 @@ class MemorySessions:
     def link(self, link_digest: str) -> r.JoinLink | None:
         return self._t.links.get(link_digest)
 
+    def of_visits(self, agency_id: str, visit_ids: Iterable[str]) -> dict[str, r.Session]:
+        return {vid: s for vid in set(visit_ids) if (s := self._t.sessions.get((agency_id, vid))) is not None}
+
+    def client_page(self, session: r.Session, waiting_until: datetime | None,
+                    opened: tuple[int, r.TimelineEntry] | None = None) -> r.Session | None:
+        current = self.get(session.agency_id, session.visit_id)
+        if current is None or not current.is_open:
+            return None
+        changed = replace(current, client_page_until=waiting_until)
+        if opened is None:
+            return self._put(changed)
+        generation, event = opened
+        if current.opened_generation is not None and current.opened_generation >= generation:
+            return None
+        return self._put(replace(changed, opened_generation=generation), event)
+
     def issue_link_again(self, session: r.Session, link_digest: str) -> None:
         self._t.links[link_digest] = r.JoinLink(session.agency_id, session.visit_id, session.link_generation,
                                                 session.expires_at)
@@ -301,7 +355,9 @@ class MemorySessions:
         if who == "employee":
             changed = replace(current, employee_present=present, employee_seen_at=at)
         else:
-            changed = replace(current, client_present=present, client_seen_at=at)
+            changed = replace(current, client_present=present, client_seen_at=at,
+                              client_left_at=None if present else at,
+                              client_page_until=current.client_page_until if present else None)
         return self._put(changed if next_sweep is None else replace(changed, sweep_at=next_sweep), event)
 
     def meeting_gone(self, session: r.Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:
@@ -367,12 +423,15 @@ class RecordingMailer:
         return f"message-{len(self.sent)}"
 
 
-def memory_services(clock: ShiftedClock, *, meetings: Any = None) -> tuple[Services, Tables, RecordingMailer]:
-    """Services over in-memory stores, the local video provider and a recording mailer."""
+def memory_services(clock: ShiftedClock, *, meetings: Any = None,
+                    staff_accounts: Any = None) -> tuple[Services, Tables, RecordingMailer]:
+    """Services over in-memory stores, the local video provider, a recording mailer, and the local stack's staff
+    accounts (the directory alone) unless others are given."""
     from chalicelib.config import from_environ
+    from chalicelib.integrations.staff_accounts import DirectoryAccounts
 
     tables, mailer = Tables(), RecordingMailer()
     services = Services(from_environ(), clock=clock, mailer=mailer, meetings=meetings or LocalMeetings(),
                         link_key=LINK_KEY, directory=MemoryDirectory(tables), visits=MemoryVisits(tables),
-                        sessions=MemorySessions(tables))
+                        sessions=MemorySessions(tables), staff_accounts=staff_accounts or DirectoryAccounts())
     return services, tables, mailer

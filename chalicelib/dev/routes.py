@@ -14,7 +14,7 @@ from chalicelib.clock import ShiftedClock, iso
 from chalicelib.config import settings
 from chalicelib.dev.media_routes import local_provider
 from chalicelib.dev.outbox import read_outbox
-from chalicelib.errors import NotFound
+from chalicelib.errors import DEACTIVATED, NotFound, Unauthorized
 from chalicelib.http import body_of, handles_errors
 from chalicelib.integrations.meetings import meeting_external_id
 from chalicelib.services import services
@@ -28,7 +28,7 @@ def _users() -> list[dict[str, Any]]:
     for agency_id in settings().dev_agency_ids:
         for employee in services().directory.list_employees(agency_id):
             users.append({"employee_id": employee.employee_id, "agency_id": agency_id,
-                          "name": employee.name, "role": employee.role})
+                          "name": employee.name, "role": employee.role, "active": employee.active})
     return users
 
 
@@ -46,6 +46,8 @@ def dev_login() -> Any:
     body = validate(body_of(dev_api.current_request), p.DEV_LOGIN)
     for user in _users():
         if user["employee_id"] == body["employee_id"]:
+            if not user["active"]:
+                raise Unauthorized(DEACTIVATED)  # R36: as Cognito refuses a disabled user
             return {"token": issue_local_token(settings(), user["agency_id"], user["employee_id"], user["role"])}
     raise NotFound()
 

@@ -1,16 +1,27 @@
-"""A coordinator's agency data: clients, employees, service codes and visits (R01, R10, R45's time limits)."""
+"""A coordinator's agency data: clients, service codes and visits (R01, R10, R33, R36, R45's time limits)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import BadRequest, InvalidSchedule, NotFound, ServiceNotVirtual, VisitInProgress
+from chalicelib.errors import (
+    AlreadyExists,
+    BadRequest,
+    Conflict,
+    EmployeeDeactivated,
+    InvalidSchedule,
+    NotFound,
+    ServiceNotVirtual,
+    StaffVisitCancelled,
+    VisitInProgress,
+)
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_coordinator
+from chalicelib.logic.ids import new_id
 from chalicelib.logic.retry import retry_on_conflict
-from chalicelib.logic.views import client_view, employee_view, me_view, service_view, visit_view
+from chalicelib.logic.staff import release_if_done
+from chalicelib.logic.views import client_view, me_view, service_view, visit_view
 from chalicelib.records import Client, Employee, EventType, ServiceCode, TimelineEntry, Visit, VisitChange
 
 if TYPE_CHECKING:
@@ -28,32 +39,12 @@ def unknown(name: str) -> BadRequest:
     return BadRequest.field(name, f"does not name {UNKNOWN[name]} of this agency")
 
 
-def new_id() -> str:
-    """Opaque ids: they appear in URLs and Chime ids, so they say nothing about anyone."""
-    return uuid.uuid4().hex
-
-
 def me(services: Services, caller: Caller) -> dict[str, Any]:
     """The caller, their agency and its time zone."""
     found = services.directory.lookup(caller.agency_id, agency=True, employee_id=caller.employee_id)
     if found.agency is None or found.employee is None:
         raise NotFound()
     return me_view(found.employee, caller.role, found.agency)
-
-
-def clients(services: Services, caller: Caller) -> list[dict[str, Any]]:
-    require_coordinator(caller)
-    return [client_view(c) for c in sorted(services.directory.list_clients(caller.agency_id), key=lambda c: c.name)]
-
-
-def employees(services: Services, caller: Caller) -> list[dict[str, Any]]:
-    require_coordinator(caller)
-    listed = services.directory.list_employees(caller.agency_id)
-    return [employee_view(e) for e in sorted(listed, key=lambda e: e.name)]
-
-
-def service_codes(services: Services, caller: Caller) -> list[dict[str, Any]]:
-    return [service_view(s) for s in services.directory.list_service_codes(caller.agency_id)]
 
 
 def create_client(services: Services, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
@@ -70,17 +61,37 @@ def update_client(services: Services, caller: Caller, client_id: str, body: dict
     return client_view(services.directory.update_client(caller.agency_id, client_id, body))
 
 
-def create_employee(services: Services, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
+def get_client(services: Services, caller: Caller, client_id: str) -> dict[str, Any]:
+    """A client's record as the coordinator manages it."""
+    client = services.directory.client(caller.agency_id, client_id)  # another agency's client is NotFound
     require_coordinator(caller)
-    employee = Employee(new_id(), body["name"], body["email"], body["role"])
-    return employee_view(services.directory.add_employee(caller.agency_id, employee))
+    return client_view(client)
 
 
 def create_service_code(services: Services, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
     """Add a service code; `allows_virtual_visits` gates R01."""
     require_coordinator(caller)
     service = ServiceCode(body["code"], body["name"], body["allows_virtual_visits"])
-    return service_view(services.directory.add_service_code(caller.agency_id, service))
+    try:
+        return service_view(services.directory.add_service_code(caller.agency_id, service))
+    except Conflict:
+        raise AlreadyExists() from None
+
+
+def update_service_code(services: Services, caller: Caller, code: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Rename a service code, or change whether it allows virtual visits (new visits only: R01 is checked when a
+    visit is scheduled)."""
+    require_coordinator(caller)  # the same for any code: a caregiver learns nothing of which codes exist
+    return service_view(services.directory.update_service_code(caller.agency_id, code, body))
+
+
+def assignable(employee: Employee | None) -> Employee:
+    """A visit goes to an active employee of the agency (R25, R36)."""
+    if employee is None:
+        raise unknown("employee_id")
+    if not employee.active:
+        raise EmployeeDeactivated()
+    return employee
 
 
 def check_times(start: datetime, end: datetime, now: datetime, given: tuple[str, ...] = ("start", "end")) -> None:
@@ -100,11 +111,10 @@ def create_visit(services: Services, caller: Caller, body: dict[str, Any], now: 
     check_times(body["start"], body["end"], now)
     found = services.directory.lookup(caller.agency_id, client_id=body["client_id"],
                                       employee_id=body["employee_id"], service_code=body["service_code"])
-    client, employee, service = found.client, found.employee, found.service
+    client, service = found.client, found.service
     if client is None:
         raise unknown("client_id")
-    if employee is None:
-        raise unknown("employee_id")
+    assignable(found.employee)
     if service is None:
         raise unknown("service_code")
     virtual = body.get("virtual", False)
@@ -121,10 +131,15 @@ def change_visit(services: Services, caller: Caller, visit_id: str, body: dict[s
                  now: datetime) -> dict[str, Any]:
     """Reschedule or reassign. A time change stops links already sent (R10)."""
 
+    previous: list[str] = []  # who had the visit, as the last attempt read it
+
     def attempt() -> tuple[Visit, Any]:
         bundle = load_visit(services, caller, visit_id)  # NotFound across agencies comes before the role check
         require_coordinator(caller)
         visit, session = bundle.visit, bundle.session
+        previous[:] = [visit.employee_id]
+        if visit.cancelled:
+            raise StaffVisitCancelled()  # R34: a cancelled visit stays as it was cancelled
         start, end = body.get("start", visit.start), body.get("end", visit.end)
         change = VisitChange(start=start if start != visit.start else None, end=end if end != visit.end else None)
         if change.moves_time:
@@ -136,7 +151,7 @@ def change_visit(services: Services, caller: Caller, visit_id: str, body: dict[s
         employee_id = body.get("employee_id")
         if employee_id is not None and employee_id != visit.employee_id:
             try:
-                services.directory.employee(caller.agency_id, employee_id)
+                assignable(services.directory.employee(caller.agency_id, employee_id))
             except NotFound:
                 raise unknown("employee_id") from None
             if visit.clock_in_at is not None and visit.clock_out_at is None:
@@ -149,5 +164,7 @@ def change_visit(services: Services, caller: Caller, visit_id: str, body: dict[s
         return services.visits.change(visit, session, change, event)
 
     visit, session = retry_on_conflict(attempt, attempts=3)
+    if previous and previous[0] != visit.employee_id:
+        release_if_done(services, caller.agency_id, previous[0], now)  # R36: one fewer visit to reassign
     client = services.directory.clients(caller.agency_id, [visit.client_id]).get(visit.client_id)
     return visit_view(visit, client, session, now)

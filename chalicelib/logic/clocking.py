@@ -12,6 +12,7 @@ from chalicelib.errors import (
     Conflict,
     NotAssignedToClock,
     NotClockedInForClockOut,
+    StaffVisitCancelled,
 )
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.ending import after_end, ending_for
@@ -32,9 +33,13 @@ def clock_in(services: Services, caller: Caller, visit_id: str, now: datetime) -
         raise AlreadyClockedOut()
     if visit.clock_in_at is not None:
         raise AlreadyClockedIn()
+    if visit.cancelled:
+        raise StaffVisitCancelled()  # R34
     try:
         visit = services.visits.clock_in(visit, now, TimelineEntry(now, EventType.CLOCKED_IN, caller.actor))
     except Conflict:
+        if services.visits.bundle(visit.agency_id, visit.visit_id).visit.cancelled:
+            raise StaffVisitCancelled() from None  # a cancel came first (R34)
         raise AlreadyClockedIn() from None
     client = services.directory.clients(caller.agency_id, [visit.client_id]).get(visit.client_id)
     return visit_view(visit, client, bundle.session, now)

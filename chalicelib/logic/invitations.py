@@ -12,6 +12,7 @@ from chalicelib.errors import (
     LinkExpired,
     NotFound,
     SessionOver,
+    StaffVisitCancelled,
     VisitNotVirtual,
 )
 from chalicelib.link_keys import resend_token
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
 
 
 def ensure_open(session: Session | None, visit: Visit, now: datetime) -> None:
-    """R13 and R23 for the caregiver: nothing happens on an ended or expired session."""
+    """R13, R23 and R34 for the caregiver: nothing happens on a cancelled visit, or an ended or expired session."""
+    if visit.cancelled:
+        raise StaffVisitCancelled()
     if session is not None and session.state == SessionState.OVER:
         raise SessionOver()
     expired = session is not None and (session.state == SessionState.EXPIRED or now >= session.expires_at)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import (
@@ -14,6 +14,7 @@ from chalicelib.errors import (
     NotClockedIn,
     NotFound,
     SessionOver,
+    VisitCancelled,
 )
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
@@ -22,7 +23,7 @@ from chalicelib.logic.meeting_access import join_meeting
 from chalicelib.logic.presence import change_presence
 from chalicelib.logic.views import attendee_view, client_page, client_visit, effective_state, session_status
 from chalicelib.observability import count
-from chalicelib.records import NOT_INVITED, Session, SessionState, VisitBundle
+from chalicelib.records import NOT_INVITED, EventType, Session, SessionState, TimelineEntry, VisitBundle
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
@@ -79,13 +80,19 @@ def _by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundl
     current = bundle.visit.schedule_version == link.generation
     if session is None or not current or session.link_generation != link.generation:
         raise InvalidLink()
+    if bundle.visit.cancelled:
+        raise VisitCancelled()  # R34
     if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
         raise ClientLinkExpired(visit=bundle.visit)
     return bundle, session
 
 
-def client_view(services: Services, token: str, now: datetime) -> dict[str, Any]:
-    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else."""
+def client_view(services: Services, token: str, now: datetime, waiting: bool = True) -> dict[str, Any]:
+    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else.
+
+    The page asks while it is open, so its asking is also how the staff learn that the client opened the link and
+    waits (R35); `waiting` is false once the client hung up.
+    """
     try:
         bundle, session = _by_token(services, token, now)
     except ClientLinkExpired as expired:
@@ -95,6 +102,8 @@ def client_view(services: Services, token: str, now: datetime) -> dict[str, Any]
     found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
     if found.agency is None or found.employee is None:
         raise InvalidLink()
+    if session.is_open:
+        page_seen(services, session, waiting, now)
     return client_page(found.agency, found.employee, visit, session, services.meeting_provider)
 
 
@@ -106,6 +115,28 @@ def _with_visit(services: Services, expired: ClientLinkExpired) -> None:
     found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
     if found.agency is not None and found.employee is not None:
         expired.page = client_visit(found.agency, found.employee, visit)
+
+
+# The join page asks every 10 s while it is open (every 3 s while the client waits in the call), so a page that
+# has not asked for 30 s is gone; the mark is renewed once less than 15 s of it are left: one write in about
+# 20 s of an open page, none while the caregiver is in the call.
+WAITING_FOR = timedelta(seconds=30)
+RENEW_BEFORE = timedelta(seconds=15)
+
+
+def page_seen(services: Services, session: Session, waiting: bool, now: datetime) -> None:
+    """Record that the client's page is open (waiting, or not), and the first open of the link they hold (R35)."""
+    opened = None
+    if session.opened_generation is None or session.opened_generation < session.link_generation:
+        opened = (session.link_generation, TimelineEntry(now, EventType.LINK_OPENED, CLIENT))
+    until = session.client_page_until
+    if waiting and not session.employee_present:
+        renew = until is None or until - now < RENEW_BEFORE
+        until = now + WAITING_FOR if renew else until
+    else:
+        renew, until = until is not None and until > now, None
+    if renew or opened is not None:
+        services.sessions.client_page(session, until, opened)
 
 
 def client_join(services: Services, token: str, now: datetime) -> dict[str, Any]:

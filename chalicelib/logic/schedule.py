@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import iso
 from chalicelib.errors import Forbidden, NotAssignedToDocument, NotFound
-from chalicelib.logic import ranges
+from chalicelib.logic import links, ranges
 from chalicelib.logic.access import Caller, load_visible_visit, load_visit, require_assigned
-from chalicelib.logic.views import schedule_entry, session_status, timeline_view, visit_view
+from chalicelib.logic.views import client_waiting, schedule_entry, session_status, timeline_view, visit_view
 from chalicelib.records import Visit
 
 if TYPE_CHECKING:
@@ -33,10 +33,25 @@ def _entries(services: Services, caller: Caller, visits: list[Visit]) -> list[di
     return [schedule_entry(v, clients.get(v.client_id)) for v in sorted(visits, key=lambda v: (v.start, v.visit_id))]
 
 
-def my_schedule(services: Services, caller: Caller, start: ranges.Bound, end: ranges.Bound) -> list[dict[str, Any]]:
-    """The caller's own visits starting in the range."""
+# A client may open the link and wait a while before the visit; after the link's expiry nobody waits.
+WAITING_WINDOW = timedelta(hours=2)
+
+
+def live(visit: Visit, now: datetime) -> bool:
+    """Whether a client could be waiting for this visit now."""
+    return visit.virtual and not visit.cancelled and visit.start - WAITING_WINDOW <= now < links.link_expiry(visit.end)
+
+
+def my_schedule(services: Services, caller: Caller, start: ranges.Bound, end: ranges.Bound,
+                now: datetime) -> list[dict[str, Any]]:
+    """The caller's own visits starting in the range; a visit whose client waits says so (R35)."""
     first, last = agency_range(services, caller, start, end)
-    return _entries(services, caller, services.visits.of_employee(caller.agency_id, caller.employee_id, first, last))
+    visits = services.visits.of_employee(caller.agency_id, caller.employee_id, first, last)
+    waiting_for = [v.visit_id for v in visits if live(v, now)]
+    # Only visits under way or about to be: one BatchGetItem then, none at the day's other hours.
+    sessions = services.sessions.of_visits(caller.agency_id, waiting_for) if waiting_for else {}
+    return [{**entry, "client_waiting": client_waiting(sessions.get(entry["id"]), now)}
+            for entry in _entries(services, caller, visits)]
 
 
 def employee_schedule(services: Services, caller: Caller, employee_id: str, start: ranges.Bound,

@@ -31,6 +31,13 @@ def effective_state(session: Session | None, now: datetime) -> str:
     return str(session.state)
 
 
+def client_waiting(session: Session | None, now: datetime) -> bool:
+    """R35: the client has the join page open (or sits in the call) and the caregiver is not in the call."""
+    if session is None or not session.is_open or now >= session.expires_at or session.employee_present:
+        return False
+    return session.client_present or (session.client_page_until is not None and now < session.client_page_until)
+
+
 def sent_generation(session: Session) -> int:
     """The link generation the client holds: a link rotated for a send that then failed was never delivered."""
     return session.sent_generation if session.sent_generation is not None else session.link_generation
@@ -41,7 +48,7 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
     state = effective_state(session, now)
     if session is None or state == NOT_INVITED:
         return {"state": NOT_INVITED, "last_invite_sent_at": None, "link_expires_at": None,
-                "client_present": False, "employee_present": False, "invite_stale": False,
+                "client_present": False, "employee_present": False, "client_waiting": False, "invite_stale": False,
                 "ended_reason": None, "invite_bounced": False}
     open_ = state in OPEN_STATES
     return {
@@ -50,6 +57,7 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
         "link_expires_at": iso(session.expires_at),
         "client_present": session.client_present and open_,
         "employee_present": session.employee_present and open_,
+        "client_waiting": client_waiting(session, now),
         "invite_stale": open_ and sent_generation(session) != visit.schedule_version,
         "ended_reason": session.ended_reason or (str(EndReason.EXPIRED) if state == SessionState.EXPIRED else None),
         "invite_bounced": session.invite_bounced,
@@ -63,6 +71,7 @@ def visit_view(visit: Visit, client: Client | None, session: Session | None, now
         **schedule_entry(visit, client),
         "clock_in_at": iso(visit.clock_in_at),
         "clock_out_at": iso(visit.clock_out_at),
+        "cancelled_at": iso(visit.cancelled_at),
         "notes": visit.notes or "",
         "session": session_status(session, visit, now),
     }
@@ -78,6 +87,7 @@ def schedule_entry(visit: Visit, client: Client | None) -> dict[str, Any]:
         "start": iso(visit.start),
         "end": iso(visit.end),
         "virtual": visit.virtual,
+        "cancelled": visit.cancelled,
         "client": client_summary(client, visit.client_id),
     }
 
@@ -98,7 +108,21 @@ def client_view(client: Client) -> dict[str, Any]:
 
 
 def employee_view(employee: Employee) -> dict[str, Any]:
-    return {"id": employee.employee_id, "name": employee.name, "email": employee.email, "role": employee.role}
+    return {"id": employee.employee_id, "name": employee.name, "email": employee.email, "role": employee.role,
+            "active": employee.active, "deactivated_at": iso(employee.deactivated_at)}
+
+
+def employee_summary(employee: Employee | None, employee_id: str) -> dict[str, Any]:
+    """Who a visit is assigned to, as the console and the board show it."""
+    if employee is None:
+        return {"id": employee_id, "name": "", "active": False}
+    return {"id": employee.employee_id, "name": employee.name, "active": employee.active}
+
+
+def agency_view(agency: Agency) -> dict[str, Any]:
+    """The agency's settings (R32's reminder, R44's locale and time zone)."""
+    return {"id": agency.agency_id, "name": agency.name, "time_zone": agency.time_zone, "locale": agency.locale,
+            "reminder_minutes": agency.reminder_minutes}
 
 
 def service_view(service: ServiceCode) -> dict[str, Any]:
@@ -109,8 +133,8 @@ def me_view(employee: Employee, role: str, agency: Agency) -> dict[str, Any]:
     """The signed-in staff member, their agency and its time zone."""
     return {
         "employee_id": employee.employee_id, "name": employee.name, "role": role,
-        "agency": {"id": agency.agency_id, "name": agency.name}, "agency_id": agency.agency_id,
-        "time_zone": agency.time_zone,
+        "agency": {"id": agency.agency_id, "name": agency.name, "locale": agency.locale},
+        "agency_id": agency.agency_id, "time_zone": agency.time_zone,
     }
 
 

@@ -21,6 +21,8 @@ from chalicelib.persistence.models import (
     VisitItem,
 )
 from chalicelib.records import (
+    DEFAULT_LOCALE,
+    DEFAULT_REMINDER_MINUTES,
     Agency,
     Client,
     Employee,
@@ -34,7 +36,8 @@ from chalicelib.records import (
 
 
 def agency_of(item: AgencyItem) -> Agency:
-    return Agency(item.agency_id, item.name, item.time_zone, item.sender_email)
+    return Agency(item.agency_id, item.name, item.time_zone, item.sender_email, item.locale or DEFAULT_LOCALE,
+                  DEFAULT_REMINDER_MINUTES if item.reminder_minutes is None else int(item.reminder_minutes))
 
 
 def service_of(item: ServiceCodeItem) -> ServiceCode:
@@ -46,7 +49,8 @@ def client_of(item: ClientItem) -> Client:
 
 
 def employee_of(item: EmployeeItem) -> Employee:
-    return Employee(item.employee_id, item.name, item.email, item.role)
+    return Employee(item.employee_id, item.name, item.email, item.role, item.active is not False,
+                    item.deactivated_at, bool(item.to_reassign))
 
 
 def visit_of(item: VisitItem) -> Visit:
@@ -54,7 +58,7 @@ def visit_of(item: VisitItem) -> Visit:
         agency_id=item.agency_id, visit_id=item.visit_id, client_id=item.client_id, employee_id=item.employee_id,
         service_code=item.service_code, start=item.start, end=item.end, virtual=bool(item.virtual),
         schedule_version=int(item.schedule_version or 1), clock_in_at=item.clock_in_at,
-        clock_out_at=item.clock_out_at, notes=item.notes,
+        clock_out_at=item.clock_out_at, notes=item.notes, cancelled_at=item.cancelled_at,
     )
 
 
@@ -69,6 +73,8 @@ def session_of(item: SessionItem) -> Session:
         client_present=bool(item.client_present), employee_seen_at=item.employee_seen_at,
         client_seen_at=item.client_seen_at, invite_bounced=bool(item.invite_bounced),
         ended_reason=item.ended_reason, ended_at=item.ended_at, sweep_at=item.sweep_at,
+        client_left_at=item.client_left_at, client_page_until=item.client_page_until,
+        opened_generation=None if item.opened_generation is None else int(item.opened_generation),
     )
 
 
@@ -89,7 +95,7 @@ def visit_item(visit: Visit) -> VisitItem:
         start=visit.start, end=visit.end, virtual=visit.virtual, schedule_version=visit.schedule_version,
         employee_key=keys.employee_key(a, visit.employee_id), client_key=keys.client_key(a, visit.client_id),
         agency_key=keys.agency_pk(a), clock_in_at=visit.clock_in_at, clock_out_at=visit.clock_out_at,
-        notes=visit.notes,
+        notes=visit.notes, cancelled_at=visit.cancelled_at,
     )
 
 

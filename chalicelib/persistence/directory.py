@@ -64,7 +64,8 @@ class DynamoDirectory:
 
     def add_agency(self, agency: Agency) -> Agency:
         _created(AgencyItem(keys.agency_pk(agency.agency_id), keys.AGENCY_SK, agency_id=agency.agency_id,
-                            name=agency.name, time_zone=agency.time_zone, sender_email=agency.sender_email))
+                            name=agency.name, time_zone=agency.time_zone, sender_email=agency.sender_email,
+                            locale=agency.locale, reminder_minutes=agency.reminder_minutes))
         return agency
 
     def add_client(self, agency_id: str, client: Client) -> Client:
@@ -76,7 +77,8 @@ class DynamoDirectory:
     def add_employee(self, agency_id: str, employee: Employee) -> Employee:
         _created(EmployeeItem(keys.agency_pk(agency_id), keys.EMPLOYEE_PREFIX + employee.employee_id,
                               employee_id=employee.employee_id, name=employee.name, email=employee.email,
-                              role=employee.role))
+                              role=employee.role, active=employee.active, deactivated_at=employee.deactivated_at,
+                              to_reassign=employee.to_reassign or None))
         return employee
 
     def add_service_code(self, agency_id: str, service: ServiceCode) -> ServiceCode:
@@ -148,6 +150,33 @@ class DynamoDirectory:
         bound()
         item = ClientItem(keys.agency_pk(agency_id), keys.CLIENT_PREFIX + client_id)
         return conditional_update(item, [ClientItem.email_status.set(status)], ClientItem.pk.exists())
+
+    def update_agency(self, agency_id: str, changes: dict[str, Any]) -> Agency:
+        result: Agency = _changed(agency_id, keys.AGENCY_SK, changes)
+        return result
+
+    def update_employee(self, agency_id: str, employee_id: str, changes: dict[str, Any]) -> Employee:
+        result: Employee = _changed(agency_id, keys.EMPLOYEE_PREFIX + employee_id, changes)
+        return result
+
+    def update_service_code(self, agency_id: str, code: str, changes: dict[str, Any]) -> ServiceCode:
+        result: ServiceCode = _changed(agency_id, keys.SERVICE_PREFIX + code, changes)
+        return result
+
+
+def _changed(agency_id: str, sk: str, changes: dict[str, Any]) -> Any:
+    """One conditional UpdateItem of an existing record (None removes an attribute): the record as it is now, or
+    NotFound."""
+    if not changes:
+        return _get(agency_id, sk)
+    bound()
+    _, model, convert = _KINDS[sk if sk == keys.AGENCY_SK else sk[:sk.index("#") + 1]]
+    item = model(keys.agency_pk(agency_id), sk)
+    actions = [getattr(model, name).remove() if value is None else getattr(model, name).set(value)
+               for name, value in changes.items()]
+    if not conditional_update(item, actions, model.pk.exists()):
+        raise NotFound()
+    return convert(item)  # the update read back every attribute
 
 
 def _listed(agency_id: str, prefix: str) -> list[Item]:

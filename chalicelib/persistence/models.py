@@ -76,6 +76,8 @@ class AgencyItem(Item, discriminator="agency"):
     name = UnicodeAttribute()
     time_zone = UnicodeAttribute()
     sender_email = UnicodeAttribute()
+    locale = UnicodeAttribute(null=True)  # absent: records.DEFAULT_LOCALE
+    reminder_minutes = NumberAttribute(null=True)  # absent: records.DEFAULT_REMINDER_MINUTES
 
 
 class ServiceCodeItem(Item, discriminator="service_code"):
@@ -103,6 +105,9 @@ class EmployeeItem(Item, discriminator="employee"):
     name = UnicodeAttribute()
     email = UnicodeAttribute()
     role = UnicodeAttribute()  # "employee" or "coordinator"
+    active = BooleanAttribute(null=True)  # absent: active
+    deactivated_at = UTCDateTimeAttribute(null=True)
+    to_reassign = BooleanAttribute(null=True)  # deactivated with upcoming visits the board lists (R36)
 
 
 class VisitItem(Item, OfVisit, discriminator="visit"):
@@ -121,6 +126,7 @@ class VisitItem(Item, OfVisit, discriminator="visit"):
     clock_in_at = UTCDateTimeAttribute(null=True)
     clock_out_at = UTCDateTimeAttribute(null=True)
     notes = UnicodeAttribute(null=True)
+    cancelled_at = UTCDateTimeAttribute(null=True)  # R34
 
 
 class SessionItem(Item, OfVisit, discriminator="session"):
@@ -146,6 +152,9 @@ class SessionItem(Item, OfVisit, discriminator="session"):
     ended_at = UTCDateTimeAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
     sweep_at = UTCDateTimeAttribute(null=True)
+    client_left_at = UTCDateTimeAttribute(null=True)  # R35's "client left"
+    client_page_until = UTCDateTimeAttribute(null=True)  # the client's join page is open, waiting (R35)
+    opened_generation = NumberAttribute(null=True)  # the latest link generation the client opened (R35)
 
 
 class LinkItem(Item, OfVisit, discriminator="link"):

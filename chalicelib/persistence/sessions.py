@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,7 @@ from chalicelib.records import (
 )
 
 _OPEN = [str(state) for state in OPEN_STATES]
+BATCH_KEYS = 100  # BatchGetItem's most keys a call
 
 
 def _is_open() -> Any:
@@ -134,6 +135,38 @@ class DynamoSessions:
         except LinkItem.DoesNotExist:
             return None
 
+    def of_visits(self, agency_id: str, visit_ids: Iterable[str]) -> dict[str, Session]:
+        """BatchGetItem, 100 keys a call; eventually consistent (a board a second behind is still a live board)."""
+        bound()
+        wanted = sorted(set(visit_ids))
+        found: dict[str, Session] = {}
+        for first in range(0, len(wanted), BATCH_KEYS):
+            refs = [(keys.visit_pk(agency_id, vid), keys.SESSION_SK) for vid in wanted[first:first + BATCH_KEYS]]
+            for item in SessionItem.batch_get(refs):
+                found[item.visit_id] = session_of(item)
+        return found
+
+    def client_page(self, session: Session, waiting_until: datetime | None,
+                    opened: tuple[int, TimelineEntry] | None = None) -> Session | None:
+        actions: list[Any] = [SessionItem.client_page_until.remove() if waiting_until is None
+                              else SessionItem.client_page_until.set(waiting_until)]
+        condition = _is_open()
+        changed = replace(session, client_page_until=waiting_until)
+        try:
+            if opened is None:
+                bound()
+                if not conditional_update(_ref(session), actions, condition):
+                    return None
+                return changed
+            generation, event = opened
+            actions.append(SessionItem.opened_generation.set(generation))
+            condition = condition & (SessionItem.opened_generation.does_not_exist()
+                                     | (SessionItem.opened_generation < generation))
+            commit([("update", _ref(session), actions, condition), _event(session, event)])
+        except Conflict:
+            return None
+        return replace(changed, opened_generation=generation)
+
     def record_invite(self, session: Session, at: datetime, emailed: bool, event: TimelineEntry) -> Session:
         actions: list[Any] = [SessionItem.invite_count.add(1),
                               SessionItem.sent_generation.set(session.link_generation)]
@@ -181,6 +214,9 @@ class DynamoSessions:
         attr = SessionItem.employee_present if who == "employee" else SessionItem.client_present
         seen = SessionItem.employee_seen_at if who == "employee" else SessionItem.client_seen_at
         actions: list[Any] = [attr.set(present), seen.set(at)]
+        if who == "client":  # "client left" lasts until they are back; a client who left is not waiting (R35)
+            actions += ([SessionItem.client_left_at.remove()] if present
+                        else [SessionItem.client_left_at.set(at), SessionItem.client_page_until.remove()])
         if next_sweep is not None:
             actions.append(SessionItem.sweep_at.set(next_sweep))
         condition = _is_open() & (attr != present) & (seen.does_not_exist() | (seen <= at))
@@ -191,7 +227,9 @@ class DynamoSessions:
         if who == "employee":
             changed = replace(session, employee_present=present, employee_seen_at=at)
         else:
-            changed = replace(session, client_present=present, client_seen_at=at)
+            changed = replace(session, client_present=present, client_seen_at=at,
+                              client_left_at=None if present else at,
+                              client_page_until=session.client_page_until if present else None)
         return changed if next_sweep is None else replace(changed, sweep_at=next_sweep)
 
     def meeting_gone(self, session: Session, meeting_id: str, at: datetime, next_sweep: datetime) -> bool:

@@ -68,7 +68,8 @@ class DynamoVisits:
     def clock_in(self, visit: Visit, at: datetime, event: TimelineEntry) -> Visit:
         commit([
             ("update", visit_ref(visit), [VisitItem.clock_in_at.set(at)],
-             VisitItem.clock_in_at.does_not_exist() & VisitItem.clock_out_at.does_not_exist()),
+             VisitItem.clock_in_at.does_not_exist() & VisitItem.clock_out_at.does_not_exist()
+             & VisitItem.cancelled_at.does_not_exist()),
             ("put", event_item(visit.agency_id, visit.visit_id, event), [], None),
         ])
         return replace(visit, clock_in_at=at)
@@ -87,6 +88,21 @@ class DynamoVisits:
             ops += session_ops
         commit(ops)
         return replace(visit, clock_out_at=at), ended
+
+    def cancel(self, visit: Visit, at: datetime, event: TimelineEntry,
+               ending: tuple[Session, Ending, TimelineEntry] | None = None) -> tuple[Visit, Session | None]:
+        ops: list[Op] = [
+            ("update", visit_ref(visit), [VisitItem.cancelled_at.set(at)],
+             VisitItem.cancelled_at.does_not_exist() & VisitItem.clock_out_at.does_not_exist()),
+            ("put", event_item(visit.agency_id, visit.visit_id, event), [], None),
+        ]
+        ended: Session | None = None
+        if ending is not None:
+            session, how, line = ending
+            session_ops, ended = end_ops(session, how, at, line)
+            ops += session_ops
+        commit(ops)
+        return replace(visit, cancelled_at=at), ended
 
     def save_notes(self, agency_id: str, visit_id: str, employee_id: str, notes: str) -> bool:
         bound()

@@ -46,3 +46,21 @@ export function mondayOf(key: string): string {
 export function isoZ(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** The UTC instant of the wall-clock time `time` (HH:MM) on day `key` (YYYY-MM-DD) in `zone`. */
+export function zonedInstant(key: string, time: string, zone: string): Date {
+  const [y, m, d] = key.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  const guess = new Date(Date.UTC(y, m - 1, d, hour, minute));
+  const offset = zoneOffsetMinutes(guess, zone);
+  const candidate = new Date(guess.getTime() - offset * 60000);
+  const offset2 = zoneOffsetMinutes(candidate, zone);
+  return offset2 === offset ? candidate : new Date(guess.getTime() - offset2 * 60000);
+}
+
+/** The wall-clock time (HH:MM, 24-hour) of an instant in a time zone: what a time field holds. */
+export function timeKey(d: Date, zone: string): string {
+  const parts = formatter({ hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }, zone, 'en-US').formatToParts(d);
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('hour')}:${get('minute')}`;
+}

@@ -88,6 +88,7 @@ class ApiSettings:
     secret_arn: str
     identity_arn: str
     configuration_set_arn: str
+    user_pool_arn: str
     throttle_rate: int
     throttle_burst: int
     api_memory_mb: int
@@ -192,6 +193,7 @@ class VisitsApi(Construct):
                 policies.meetings_statement(meetings_arn),
                 policies.new_meetings_statement(),
                 policies.secret_statement(settings.secret_arn),
+                policies.staff_accounts_statement(settings.user_pool_arn),
                 policies.tracing_statement(),
                 policies.logs_statement(log_streams(APP_ROLE_FUNCTIONS)),
                 policies.dlq_statement(self.dead_letters.queue_arn),
@@ -201,7 +203,11 @@ class VisitsApi(Construct):
             self,
             "AuthorizerPolicy",
             roles=[self.authorizer_role],
-            statements=[policies.tracing_statement(), policies.logs_statement(log_streams((AUTHORIZER,)))],
+            statements=[
+                *policies.directory_read_statements(settings.table_arn, key.key_arn),
+                policies.tracing_statement(),
+                policies.logs_statement(log_streams((AUTHORIZER,))),
+            ],
         )
         self._sandbox_recipients(stack, settings)
 

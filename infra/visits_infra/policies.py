@@ -30,6 +30,19 @@ CHIME_MEETING_ACTIONS = [
 # the account's rate instead of two), so CreateMeeting is not granted. StartMeetingTranscription and
 # StopMeetingTranscription belong here too, when the app starts calling them (docs/INFRA.md).
 CHIME_UNSCOPED_ACTIONS = ["chime:CreateMeetingWithAttendees"]
+# Staff sign-ins (R33, R36): create one with the custom claims, undo it, disable and sign out everywhere, enable,
+# change the role claim. Each is on the user pool's ARN.
+COGNITO_ADMIN_ACTIONS = [
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminDeleteUser",
+    "cognito-idp:AdminDisableUser",
+    "cognito-idp:AdminEnableUser",
+    "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminUserGlobalSignOut",
+]
+# The authorizer reads the caller's employee item (R36: deactivated or not, the role now), nothing else.
+DIRECTORY_READ_ACTIONS = ["dynamodb:GetItem"]
+KMS_READ_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"]
 XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
 SECRET_ACTIONS = ["secretsmanager:GetSecretValue"]
 LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -46,6 +59,19 @@ def table_statements(table_arn: str, index_names: Sequence[str], key_arn: str) -
         ),
         iam.PolicyStatement(sid="DataKey", actions=KMS_DATA_ACTIONS, resources=[key_arn]),
     ]
+
+
+def directory_read_statements(table_arn: str, key_arn: str) -> list[iam.PolicyStatement]:
+    """The authorizer's one read: an employee's item by key, on the table only (no index), and the key to read it."""
+    return [
+        iam.PolicyStatement(sid="EmployeeItems", actions=DIRECTORY_READ_ACTIONS, resources=[table_arn]),
+        iam.PolicyStatement(sid="DataKeyRead", actions=KMS_READ_ACTIONS, resources=[key_arn]),
+    ]
+
+
+def staff_accounts_statement(user_pool_arn: str) -> iam.PolicyStatement:
+    """Staff sign-ins in the stack's user pool only (R33, R36)."""
+    return iam.PolicyStatement(sid="StaffSignIns", actions=COGNITO_ADMIN_ACTIONS, resources=[user_pool_arn])
 
 
 def email_statement(identity_arn: str, configuration_set_arn: str) -> iam.PolicyStatement:

@@ -38,7 +38,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "POST /api/visits (coordinator schedules)": {BATCH: 1, "dynamodb.PutItem": 1},
     "PATCH /api/visits/{id} (coordinator reschedules, R10)": {Q: 1, TX: 1, GET: 1},
     "GET /api/me": {BATCH: 1},
-    "GET /api/schedule": {Q: 1, GET: 1},  # one client in it; several: one BatchGetItem
+    # One client in it (several: one BatchGetItem), and the session of the visit under way: is its client waiting?
+    "GET /api/schedule": {Q: 1, GET: 1, BATCH: 1},
     "GET /api/service-codes": {Q: 1},
     "GET /api/visits/{id} (dialog opens)": {Q: 1, GET: 1},
     "GET /api/visits/{id}/session (dialog, call window poll)": {Q: 1},
@@ -46,7 +47,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "POST invite email (resend)": {Q: 1, BATCH: 1, TX: 1, SEND: 1},
     "POST invite link (copy)": {Q: 1, TX: 1},
     "POST clock-in": {Q: 1, TX: 1, GET: 1},
-    "POST /api/join (client page, also its poll)": {GET: 1, Q: 1, BATCH: 1},
+    "POST /api/join (client page opens the link: marks it opened and waiting, R35)": {GET: 1, Q: 1, BATCH: 1, TX: 1},
+    "POST /api/join (its poll 10 s later: nothing to write)": {GET: 1, Q: 1, BATCH: 1},
+    "POST /api/join (its poll 20 s later: renews the waiting mark)": {GET: 1, Q: 1, BATCH: 1, UPDATE: 1},
     "POST session/join (caregiver, first)": {Q: 1, CREATE_MEETING: 1, TX: 2},  # the meeting with its attendee
     "POST /api/join/attendee (client, first)": {GET: 1, Q: 1, CREATE_ATTENDEE: 1, TX: 1},
     "POST /api/join/leave (client)": {GET: 1, Q: 1, TX: 1},
@@ -61,7 +64,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "Chime event: AttendeeJoined": {GET: 2, TX: 1},
     "SES event: permanent bounce": {UPDATE: 2},
     "sweep: one expired session with a live meeting (4 shards)": {Q: 4, TX: 1, DELETE_MEETING: 1, UPDATE: 1},
+    # The agency (its zone), the day's visits, their sessions, their one client, the staff (names, who is active).
+    "GET /api/board (R35: the day's 3 virtual visits)": {BATCH: 2, Q: 2, GET: 1},
+    "POST cancel (R34: ends the session with the visit, deletes its meeting)": {
+        Q: 1, TX: 1, DELETE_MEETING: 1, UPDATE: 1, GET: 2},
+    "PATCH /api/employees/{id} (R36: deactivate; the upcoming visits looked up)": {GET: 1, Q: 1, UPDATE: 1},
 }
+# The staff authorizer's own calls for each request it runs: in AWS, API Gateway keeps its answer for a token for 5
+# minutes, so a caregiver's visit of 76 requests runs it about 12 times, not 76 (R36; docs/PERFORMANCE.md).
+AUTHORIZER = {GET: 1}
+UNAUTHORIZED_ACTIONS = ("POST /api/join", "Chime event", "SES event", "sweep")
 
 
 @pytest.fixture
@@ -99,6 +111,9 @@ def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime
     def record(action: str) -> None:
         counts = calls.take()
         measured.append((action, counts, calls.taken_log))
+        # Each staff request runs the authorizer once (here, where nothing caches its answer), and only then.
+        staff = not action.startswith(UNAUTHORIZED_ACTIONS)
+        assert dict(calls.taken_authorizer) == (AUTHORIZER if staff else {}), (action, calls.taken_authorizer)
 
     def step(action: str, response: Any, status: int = 200) -> Any:
         assert response.status_code == status, (action, response.status_code, response.body)
@@ -126,7 +141,12 @@ def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime
     step("POST invite email (resend)", flow.invite(vid))
     link = step("POST invite link (copy)", flow.invite(vid, "link"))["join_url"].split("#", 1)[1]
     step("POST clock-in", flow.post(vid, "clock-in"))
-    step("POST /api/join (client page, also its poll)", flow.client("view", link))
+    step("POST /api/join (client page opens the link: marks it opened and waiting, R35)", flow.client("view", link))
+    clock.advance(timedelta(seconds=10))
+    step("POST /api/join (its poll 10 s later: nothing to write)", flow.client("view", link))
+    clock.advance(timedelta(seconds=10))
+    step("POST /api/join (its poll 20 s later: renews the waiting mark)", flow.client("view", link))
+    clock.advance(timedelta(seconds=-20))
     mid = str(uuid.uuid4())
     emp_att, cli_att = str(uuid.uuid4()), str(uuid.uuid4())
     expect_meeting(chime, vid, mid, attendee_id=emp_att)
@@ -179,6 +199,24 @@ def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
     assert swept["expired"] == 1 and swept["meetings_deleted"] == 1, swept
     record("sweep: one expired session with a live meeting (4 shards)")
+    clock.advance(timedelta(minutes=-80))
+
+    # The coordinator's side: the board, a cancel during a call, a deactivation.
+    step("GET /api/board (R35: the day's 3 virtual visits)", api.call("GET", "/api/board", token=coord))
+    fourth = new_visit()
+    flow.invite(fourth, "link")
+    flow.post(fourth, "clock-in")
+    mid4 = str(uuid.uuid4())
+    expect_meeting(chime, fourth, mid4)
+    chime.add_response("create_attendee", attendee("employee-emp1", emp_att),
+                       {"MeetingId": mid4, "ExternalUserId": "employee-emp1"})
+    flow.post(fourth, "session/join")
+    calls.take()
+    chime.add_response("delete_meeting", {}, {"MeetingId": mid4})
+    step("POST cancel (R34: ends the session with the visit, deletes its meeting)",
+         api.call("POST", f"/api/visits/{fourth}/cancel", token=coord))
+    step("PATCH /api/employees/{id} (R36: deactivate; the upcoming visits looked up)",
+         api.call("PATCH", "/api/employees/emp2", {"active": False}, coord))
     chime.assert_no_pending_responses()
     return measured
 

@@ -6,6 +6,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -95,3 +96,29 @@ def test_devstack_local_signaling_between_two_attendees(stack):
     # the dev clock moves expiry without waiting
     assert call(f"{b}/api/dev/clock", "POST", {"advance_minutes": 24 * 60})[0] == 200
     assert call(f"{b}/api/join", "POST", {"token": link})[0] == 410
+
+
+def test_r36_a_deactivated_caregiver_is_refused_by_the_stack_and_its_sign_in(stack):
+    b = stack.url
+    coord = call(f"{b}/api/dev/login", "POST", {"employee_id": "harbor-coord"})[1]["token"]
+    ana = call(f"{b}/api/dev/login", "POST", {"employee_id": "harbor-ana"})[1]["token"]
+    assert call(f"{b}/api/me", token=ana)[0] == 200
+    # Given a visit of hers an hour from the stack's now (other tests move its clock)
+    now = datetime.fromisoformat(call(f"{b}/api/dev/clock", "POST", {"advance_minutes": 0})[1]["now"])
+    visit = {"client_id": "harbor-agnes", "employee_id": "harbor-ana", "service_code": "TELE", "virtual": True,
+             "start": (now + timedelta(hours=1)).isoformat(), "end": (now + timedelta(hours=2)).isoformat()}
+    status, created = call(f"{b}/api/visits", "POST", visit, coord)
+    assert status == 201
+    # When her coordinator deactivates her
+    assert call(f"{b}/api/employees/harbor-ana", "PATCH", {"active": False}, coord)[0] == 200
+    # Then her token answers 401, the sign-in refuses her, and the board lists her visit for reassignment
+    assert call(f"{b}/api/me", token=ana) == (401, {"Code": "UNAUTHORIZED", "Message": "Sign in to continue."})
+    assert call(f"{b}/api/dev/login", "POST", {"employee_id": "harbor-ana"}) == (401, {
+        "Code": "UNAUTHORIZED", "Message": "This account was deactivated. Ask your coordinator."})
+    users = {u["employee_id"]: u["active"] for u in call(f"{b}/api/dev/users")[1]}
+    assert users["harbor-ana"] is False and users["harbor-tom"] is True
+    board = call(f"{b}/api/board", token=coord)[1]
+    assert created["id"] in [v["id"] for v in board["reassign"]]
+    # When she is reactivated, she signs in again
+    assert call(f"{b}/api/employees/harbor-ana", "PATCH", {"active": True}, coord)[0] == 200
+    assert call(f"{b}/api/dev/login", "POST", {"employee_id": "harbor-ana"})[0] == 200

@@ -14,6 +14,7 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.records import (
     Agency,
     Client,
+    Employee,
     Ending,
     EndReason,
     EventType,
@@ -226,3 +227,102 @@ def test_the_sweep_index_holds_what_is_due_as_projected_until_its_meeting_is_del
     s.meeting_deleted(ended, "m1")
     assert [x.visit_id for x in s.due_for_sweep(EXPIRES + timedelta(days=1), 10)] == ["v2"]
     assert s.get("ag1", "v1").meeting_to_delete is None and due.visit_id == "v1"
+
+
+def test_settings_staff_and_service_codes_change_in_place_and_absent_records_are_not_found(stores):
+    d = stores.directory
+    d.add_agency(Agency("ag1", "Sunrise", "America/New_York", "v@sunrise.test"))
+    assert (d.lookup("ag1", agency=True).agency.locale, d.lookup("ag1", agency=True).agency.reminder_minutes) == (
+        "en-US", 15)
+    changed = d.update_agency("ag1", {"time_zone": "America/Chicago", "reminder_minutes": 0, "locale": "es-US"})
+    assert (changed.time_zone, changed.reminder_minutes, changed.locale, changed.name) == (
+        "America/Chicago", 0, "es-US", "Sunrise")
+    assert d.lookup("ag1", agency=True).agency == changed
+    with pytest.raises(NotFound):
+        d.update_agency("ag9", {"locale": "en-GB"})
+    # An employee is deactivated and comes back; the record reads back as written
+    d.add_employee("ag1", Employee("e1", "Maria", "maria@sunrise.test", "employee"))
+    assert d.employee("ag1", "e1").active
+    off = d.update_employee("ag1", "e1", {"active": False, "deactivated_at": NOW, "to_reassign": True})
+    assert (off.active, off.deactivated_at, off.to_reassign, off.role) == (False, NOW, True, "employee")
+    assert d.employee("ag1", "e1") == off and d.list_employees("ag1") == [off]
+    back = d.update_employee("ag1", "e1", {"active": None, "deactivated_at": None, "to_reassign": None,
+                                           "role": "coordinator"})
+    assert (back.active, back.deactivated_at, back.to_reassign, back.role) == (True, None, False, "coordinator")
+    with pytest.raises(NotFound):
+        d.update_employee("ag2", "e1", {"role": "employee"})
+    d.add_service_code("ag1", ServiceCode("PC", "Personal care", False))
+    renamed = d.update_service_code("ag1", "PC", {"name": "Personal care (video)", "allows_virtual_visits": True})
+    assert renamed == ServiceCode("PC", "Personal care (video)", True) == d.list_service_codes("ag1")[0]
+    with pytest.raises(NotFound):
+        d.update_service_code("ag2", "PC", {"name": "x"})
+
+
+def test_a_cancel_ends_the_open_session_in_the_same_write_or_neither(stores):
+    v, s = stores.visits, stores.sessions
+    visit = v.clock_in(a_visit(stores), NOW, line(EventType.CLOCKED_IN))
+    session = s.attach_meeting(a_session(stores, visit), {"MeetingId": "m1"}, None)
+    ending = Ending(SessionState.OVER, EndReason.CANCELLED)
+    with pytest.raises(Conflict):  # decided on another meeting: nothing is written
+        v.cancel(visit, NOW, line(EventType.VISIT_CANCELLED), (replace(session, meeting_id="m0"), ending,
+                                                               line(EventType.SESSION_ENDED)))
+    assert not v.bundle("ag1", "v1").visit.cancelled and s.get("ag1", "v1").is_open
+    cancelled, ended = v.cancel(visit, NOW, line(EventType.VISIT_CANCELLED),
+                                (session, ending, line(EventType.SESSION_ENDED)))
+    assert (cancelled.cancelled_at, ended.state, ended.ended_reason, ended.meeting_to_delete) == (
+        NOW, SessionState.OVER, "cancelled", "m1")
+    assert v.bundle("ag1", "v1").visit.cancelled_at == NOW
+    with pytest.raises(Conflict):  # once
+        v.cancel(visit, NOW, line(EventType.VISIT_CANCELLED))
+    events = [str(e.type) for e in v.bundle("ag1", "v1", with_timeline=True).events]
+    assert events == ["clocked_in", "visit_cancelled", "session_ended"]
+    # A visit clocked out took place, and one cancelled takes no clock-in
+    done = v.clock_out(v.clock_in(a_visit(stores, "v2"), NOW, line(EventType.CLOCKED_IN)), NOW,
+                       line(EventType.CLOCKED_OUT))[0]
+    with pytest.raises(Conflict):
+        v.cancel(done, NOW, line(EventType.VISIT_CANCELLED))
+    off, _ = v.cancel(a_visit(stores, "v3"), NOW, line(EventType.VISIT_CANCELLED))
+    with pytest.raises(Conflict):
+        v.clock_in(off, NOW, line(EventType.CLOCKED_IN))
+
+
+def test_the_client_page_marks_waiting_and_the_first_open_once_a_generation(stores):
+    s = stores.sessions
+    session = a_session(stores, a_visit(stores))
+    until = NOW + timedelta(seconds=30)
+    opened = s.client_page(session, until, (1, line(EventType.LINK_OPENED, actor="client")))
+    assert (opened.client_page_until, opened.opened_generation) == (until, 1)
+    assert s.client_page(session, until, (1, line(EventType.LINK_OPENED, actor="client"))) is None  # once
+    renewed = s.client_page(opened, until + timedelta(seconds=20))
+    assert s.get("ag1", "v1").client_page_until == renewed.client_page_until == until + timedelta(seconds=20)
+    assert s.client_page(renewed, None).client_page_until is None
+    assert s.client_page(renewed, until, (2, line(EventType.LINK_OPENED, actor="client"))).opened_generation == 2
+    # A client who leaves the call is not waiting, and "left" lasts until they are back
+    here = s.set_presence(s.get("ag1", "v1"), "client", True, NOW, line(EventType.CLIENT_JOINED, actor="client"))
+    assert here.client_left_at is None and here.client_page_until == until
+    left = s.set_presence(here, "client", False, NOW + timedelta(seconds=1),
+                          line(EventType.CLIENT_LEFT, 1 / 60, "client"))
+    assert (left.client_left_at, left.client_page_until) == (NOW + timedelta(seconds=1), None)
+    assert s.get("ag1", "v1") == left
+    back = s.set_presence(left, "client", True, NOW + timedelta(seconds=2),
+                          line(EventType.CLIENT_JOINED, 2 / 60, "client"))
+    assert s.get("ag1", "v1").client_left_at is None and back.client_left_at is None
+    # Ended: nothing is marked
+    ended = s.end(back, Ending(SessionState.OVER, EndReason.HANG_UP), NOW, line(EventType.SESSION_ENDED))
+    assert s.client_page(ended, until) is None
+    events = [str(e.type) for e in stores.visits.bundle("ag1", "v1", with_timeline=True).events]
+    assert events.count("link_opened") == 2
+
+
+def test_sessions_of_several_visits_in_one_read(stores):
+    s = stores.sessions
+    for vid in ("v1", "v2"):
+        a_session(stores, a_visit(stores, vid))
+    a_visit(stores, "v3")
+    found = s.of_visits("ag1", ["v1", "v2", "v3", "v9"])
+    assert sorted(found) == ["v1", "v2"] and found["v2"] == s.get("ag1", "v2")
+    assert s.of_visits("ag2", ["v1"]) == {}
+    many = [f"w{i}" for i in range(130)]  # more than one batch
+    for vid in many:
+        a_session(stores, a_visit(stores, vid))
+    assert len(s.of_visits("ag1", many)) == 130

@@ -160,8 +160,10 @@ def new_context(
 
         page.on("console", line)
 
-    def make(phone: bool = False, media: bool = True, **options: Any) -> BrowserContext:
+    def make(phone: bool = False, media: bool = True, width: int | None = None, **options: Any) -> BrowserContext:
         viewport: ViewportSize = {"width": 375, "height": 667} if phone else {"width": 1280, "height": 860}
+        if width is not None:  # the narrowest phones the app supports are 360 px wide
+            viewport = {"width": width, "height": viewport["height"]}
         context = browser.new_context(viewport=viewport, has_touch=phone, base_url=stack.url, **options)
         if media:
             context.grant_permissions(["camera", "microphone"], origin=stack.url)

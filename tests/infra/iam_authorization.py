@@ -250,6 +250,7 @@ class Renderer:
             "AWS::SNS::Topic": f"arn:{PARTITION}:sns:{REGION}:{ACCOUNT}:{logical_id}",
             "AWS::Lambda::Function": f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:{logical_id}",
             "AWS::WAFv2::WebACL": f"arn:{PARTITION}:wafv2:{REGION}:{ACCOUNT}:global/webacl/{logical_id}/id",
+            "AWS::Cognito::UserPool": f"arn:{PARTITION}:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_{logical_id}",
         }
         if kind not in arns:
             raise ValueError(f"no sample ARN for {kind}.Arn ({logical_id}): add it to tests/infra/iam_authorization.py")

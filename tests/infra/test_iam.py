@@ -58,6 +58,7 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
         "ChimeMeetings",
         "ChimeNewMeetings",
         "LinkKey",
+        "StaffSignIns",
         "Tracing",
         "FunctionLogs",
         "DeadLetters",
@@ -119,9 +120,32 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
     }
 
 
-def test_authorizer_policy_is_logs_and_tracing_only(synth: Synth) -> None:
+def test_r36_staff_sign_ins_are_changed_in_the_stacks_user_pool_only(synth: Synth) -> None:
+    statement = _statements(synth, "ApiAppPolicy")["StaffSignIns"]
+    assert statement["Action"] == [
+        "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminDeleteUser",
+        "cognito-idp:AdminDisableUser",
+        "cognito-idp:AdminEnableUser",
+        "cognito-idp:AdminUpdateUserAttributes",
+        "cognito-idp:AdminUserGlobalSignOut",
+    ]
+    pool = synth.logical_id("AWS::Cognito::UserPool", "StaffAuthUserPool")
+    assert statement["Resource"] == {"Fn::GetAtt": [pool, "Arn"]}
+    environment = synth.resource(synth.logical_id("AWS::Serverless::Function", "APIHandler"))
+    assert environment["Properties"]["Environment"]["Variables"]["COGNITO_USER_POOL_ID"] == {"Ref": pool}
+
+
+def test_r36_the_authorizer_reads_employee_items_and_nothing_else(synth: Synth) -> None:
     statements = _statements(synth, "ApiAuthorizerPolicy")
-    assert set(statements) == {"Tracing", "FunctionLogs"}
+    assert set(statements) == {"EmployeeItems", "DataKeyRead", "Tracing", "FunctionLogs"}
+    table = synth.logical_id("AWS::DynamoDB::Table", "DataTable")
+    key = synth.logical_id("AWS::KMS::Key", "DataKey")
+    # One item by key: no index, no query, no write (R36's check costs one GetItem a run)
+    assert statements["EmployeeItems"]["Action"] == "dynamodb:GetItem"
+    assert statements["EmployeeItems"]["Resource"] == {"Fn::GetAtt": [table, "Arn"]}
+    assert statements["DataKeyRead"]["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
+    assert statements["DataKeyRead"]["Resource"] == {"Fn::GetAtt": [key, "Arn"]}
     assert statements["FunctionLogs"]["Resource"] == _streams(synth, AUTHORIZER)
 
 

@@ -61,6 +61,16 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/api/service-codes"): (200, 200, 200, 200, 200, *UNAUTHENTICATED),
     ("POST", "/api/service-codes"): (403, 403, 201, 403, 201, *UNAUTHENTICATED),
     ("GET", "/api/reports/virtual-visits"): (403, 403, 200, 403, 200, *UNAUTHENTICATED),
+    ("GET", "/api/visits"): (403, 403, 200, 403, 200, *UNAUTHENTICATED),
+    ("POST", "/api/visits/{visit_id}/cancel"): (403, 403, 200, 404, 404, *UNAUTHENTICATED),
+    ("GET", "/api/board"): (403, 403, 200, 403, 200, *UNAUTHENTICATED),
+    ("GET", "/api/agency"): (403, 403, 200, 403, 200, *UNAUTHENTICATED),
+    ("PATCH", "/api/agency"): (403, 403, 200, 403, 200, *UNAUTHENTICATED),
+    ("GET", "/api/clients/{client_id}"): (403, 403, 200, 404, 404, *UNAUTHENTICATED),
+    # The coordinator deactivates the assigned employee; agency 2 finds no such employee.
+    ("PATCH", "/api/employees/{employee_id}"): (403, 403, 200, 404, 404, *UNAUTHENTICATED),
+    # "PC" is agency 1's code alone: agency 2's coordinator finds none (its own TELE it may change).
+    ("PATCH", "/api/service-codes/{code}"): (403, 403, 200, 403, 404, *UNAUTHENTICATED),
 }
 
 # What each route needs to find in place so that its rightful caller succeeds.
@@ -128,7 +138,7 @@ class Matrix:
         self.prepared: dict[str, dict[str, str]] = {}
 
     def prepare(self, path: str) -> dict[str, str]:
-        params = {"employee_id": "emp1", "client_id": "cli1"}
+        params = {"employee_id": "emp1", "client_id": "cli1", "code": "PC"}
         if "{visit_id}" in path:
             vid = self.make_visit()
             state = next((s for suffix, s in SETUP.items() if path.endswith(suffix)), "fresh")
@@ -155,13 +165,17 @@ class Matrix:
             ("POST", "/api/employees"): {"name": f"New Employee {n}", "email": f"new{n}@example.test",
                                          "role": "employee"},
             ("POST", "/api/service-codes"): {"code": f"CODE{n}", "name": "Respite", "allows_virtual_visits": True},
+            ("PATCH", "/api/agency"): {"reminder_minutes": 10 + n % 5},
+            ("PATCH", "/api/employees/{employee_id}"): {"active": False},
+            ("PATCH", "/api/service-codes/{code}"): {"name": f"Personal care {n}"},
         }.get((method, path))
 
     def run(self, cell: Cell) -> Any:
         params = self.prepared.get(cell.path) or self.prepare(cell.path)
         self.prepared[cell.path] = params
         url = cell.path.format(**params)
-        if cell.path.endswith("/schedule") or cell.path.startswith("/api/reports/"):
+        if cell.path.endswith("/schedule") or cell.path.startswith("/api/reports/") or \
+                (cell.method, cell.path) == ("GET", "/api/visits"):
             url += f"?from={WEEK['from']}&to={WEEK['to']}"
         body = self.body(cell.method, cell.path)
         headers = {"Content-Type": "application/json", **_headers_for(cell.caller, self.tokens)}

@@ -286,8 +286,8 @@ def test_bodies_over_the_limit_get_a_clear_413_and_change_nothing(
     # Given data the rightful caller could change
     vid = make_visit()
     flow.link(vid)
-    url = path.format(visit_id=vid, client_id="cli1")
-    coordinator_routes = ("/api/visits", "/api/clients", "/api/employees", "/api/service-codes")
+    url = path.format(visit_id=vid, client_id="cli1", employee_id="emp2", code="PC")
+    coordinator_routes = ("/api/visits", "/api/clients", "/api/employees", "/api/service-codes", "/api/agency")
     caller = tokens["coord"] if path.startswith(coordinator_routes) and not path.endswith(
         ("/invite", "/notes")) else tokens["emp1"]
     limit = settings().max_body_bytes

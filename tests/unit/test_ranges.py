@@ -20,7 +20,7 @@ def at(*args: int) -> datetime:
 
 
 def listed(agency, start, end):
-    return [e["id"] for e in schedule.my_schedule(agency.services, CAREGIVER, start, end)]
+    return [e["id"] for e in schedule.my_schedule(agency.services, CAREGIVER, start, end, agency.now())]
 
 
 def reported(agency, start, end):

@@ -48,7 +48,7 @@ def test_r02_virtual_visits_are_marked_in_the_employees_and_the_clients_schedule
     virtual = agency.visit()
     in_person = agency.visit(virtual=False, service="PC")
     # When each schedule is read
-    mine = schedule.my_schedule(agency.services, CAREGIVER, *DAY)
+    mine = schedule.my_schedule(agency.services, CAREGIVER, *DAY, agency.now())
     clients = schedule.client_schedule(agency.services, COORDINATOR, "cli1", *DAY)
     # Then both carry `virtual` as the icon needs it
     for entries in (mine, clients):

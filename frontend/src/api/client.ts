@@ -20,7 +20,7 @@ export type PathOf<M extends Method> = {
 export type Success<O> = O extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 202>]> : never;
 type Body<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
 type PathParams<O> = O extends { parameters: { path: infer Q } } ? Q : never;
-type QueryParams<O> = O extends { parameters: { query: infer Q } } ? Q : never;
+type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 export interface CallOptions<O> {
   path?: PathParams<O>;

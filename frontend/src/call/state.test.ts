@@ -12,6 +12,7 @@ const status = (state: SessionStatus['state'], sentAt: string | null = '2026-11-
   link_expires_at: null,
   client_present: false,
   employee_present: false,
+  client_waiting: false,
   invite_stale: false,
   invite_bounced: false,
   ended_reason: null,

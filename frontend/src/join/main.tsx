@@ -118,7 +118,9 @@ function refused(err: unknown): JoinEvent {
 async function look(): Promise<void> {
   const first = store.get().phase === 'checking';
   try {
-    dispatch({ type: 'link', info: await api('post', '/api/join', { body }) });
+    // A page whose client hung up is open but not waiting (R35): the board says "client left", not "waiting".
+    const waiting = store.get().phase !== 'left';
+    dispatch({ type: 'link', info: await api('post', '/api/join', { body: { ...body, waiting } }) });
   } catch (err) {
     const event = refused(err);
     // A failed background look is retried at the next one; only the first, and refusals, change the page.

@@ -23,14 +23,26 @@ export interface ScheduleActions {
 function Card({ visit, schedule, staff, onOpen }: { visit: ScheduleEntry; schedule: ScheduleState; staff: Staff; onOpen(): void }) {
   const employee = schedule.people?.employees.find((e) => e.id === visit.employee_id);
   const who = schedule.subject.kind === 'client' ? employee?.name ?? visit.employee_id : visit.client.name || visit.client_id;
+  const waiting = visit.client_waiting === true && !visit.cancelled;
+  const classes = ['visit-card', visit.virtual && 'is-virtual', waiting && 'is-waiting', visit.cancelled && 'is-cancelled'].filter(Boolean);
   return (
-    <button type="button" class={`visit-card${visit.virtual ? ' is-virtual' : ''}`} data-visit-id={visit.id} onClick={onOpen}>
+    <button type="button" class={classes.join(' ')} data-visit-id={visit.id} onClick={onOpen}>
       <span class="visit-time">{timeRange(visit.start, visit.end, staff.zone, staff.locale)}</span>
       <span class="visit-who">{who}</span>
       <span class="visit-service" data-code={visit.service_code}>
         {schedule.services[visit.service_code] ?? visit.service_code}
       </span>
       {visit.virtual && <VirtualIcon label={t.virtualVisitLabel} />}
+      {waiting && (
+        <span class="visit-note" data-testid="client-waiting">
+          {t.clientWaiting}
+        </span>
+      )}
+      {visit.cancelled && (
+        <span class="visit-note" data-testid="visit-cancelled">
+          {t.cancelledVisit}
+        </span>
+      )}
     </button>
   );
 }

@@ -6,12 +6,15 @@
 import '../styles/base.css';
 import '../styles/staff.css';
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, errorText } from '../api/client';
 import type { ScheduleEntry } from '../api/types';
 import { completeCognitoSignIn, devLogin, getToken, listDevUsers, loadRuntimeConfig, signOut, startCognitoSignIn } from '../auth';
 import type { CognitoConfig } from '../auth';
 import { dateKey } from '../calendar';
+import { createPoller } from '../poller';
 import { createStore } from '../store';
+import { registerShell } from './shell';
 import { clientTexts } from '../texts/client';
 import { t } from '../texts/staff';
 import { Guard } from '../ui/Guard';
@@ -19,18 +22,30 @@ import { Preview } from './Preview';
 import { Schedule } from './Schedule';
 import type { ScheduleActions } from './Schedule';
 import { SignIn } from './SignIn';
-import { loadServiceNames, loadStaff, staffApi } from './session';
+import { loadServiceNames, loadStaff, staffApi, withAgency } from './session';
 import type { Staff } from './session';
-import { initialStaff, periodRange, reduceStaff, scheduleKey } from './state';
-import type { ScheduleState, StaffEvent, StaffState } from './state';
+import { SECTIONS, initialStaff, periodRange, reduceStaff, scheduleKey, schedulePollMs } from './state';
+import type { ScheduleState, Section, StaffEvent, StaffState } from './state';
 import { VisitDialog } from './visit/VisitDialog';
 
 const store = createStore<StaffState, StaffEvent>(initialStaff, reduceStaff, changed);
 const dispatch = store.dispatch;
 let cognito: CognitoConfig | null = null;
 let reading = '';
+// The caregiver's own schedule looks again while a client could be waiting for them (R35).
+const schedulePoller = createPoller(async () => {
+  const state = store.get();
+  if (state.screen === 'schedule') await readVisits(state.staff, state.schedule);
+});
+const repace = (): void => schedulePoller.pace(schedulePollMs(store.get(), Date.now(), document.hidden));
 
-function changed(state: StaffState): void {
+function changed(state: StaffState, previous: StaffState): void {
+  if (state.screen === 'schedule' && (previous.screen !== 'schedule' || previous.section !== state.section)) {
+    // The section is in the address, so a reload (or the installed app's shortcut) opens it again.
+    const hash = state.section === 'schedule' ? '' : `#${state.section}`;
+    if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+  }
+  repace();
   if (state.screen !== 'schedule' || state.schedule.visits !== null) return;
   const key = scheduleKey(state.schedule);
   if (key !== reading) void readVisits(state.staff, state.schedule);
@@ -62,7 +77,13 @@ function reread(): void {
 async function signedIn(token: string): Promise<void> {
   try {
     const staff = await loadStaff(token);
-    dispatch({ type: 'signed-in', staff, today: dateKey(new Date(), staff.zone), askedDay: new URLSearchParams(location.search).get('day') });
+    dispatch({
+      type: 'signed-in',
+      staff,
+      today: dateKey(new Date(), staff.zone),
+      askedDay: new URLSearchParams(location.search).get('day'),
+      askedSection: location.hash.slice(1) || null,
+    });
     void loadServiceNames().then((names) => dispatch({ type: 'services', names: Object.fromEntries(names) }));
     if (staff.isCoordinator) {
       const [employees, clients] = await Promise.all([staffApi('get', '/api/employees'), staffApi('get', '/api/clients')]);
@@ -107,8 +128,99 @@ const scheduleActions: ScheduleActions = {
   open: (visit) => dispatch({ type: 'preview', visit }),
 };
 
+/** The coordinator's sections, as links (the address keeps the section). */
+function Sections({ section }: { section: Section }) {
+  return (
+    <nav class="sections" aria-label={t.sectionsNav}>
+      <ul>
+        {SECTIONS.map((name) => (
+          <li key={name}>
+            <a
+              href={name === 'schedule' ? '#' : `#${name}`}
+              class="section-link"
+              aria-current={name === section ? 'page' : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                dispatch({ type: 'section', section: name });
+              }}
+            >
+              {t.sections[name]}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+type ConsoleModule = typeof import('../console/index');
+let consoleModule: Promise<ConsoleModule> | null = null;
+
+/** The console's code, fetched the first time a coordinator opens a section other than the schedule. */
+function useConsole(wanted: boolean): ConsoleModule | null {
+  const [loaded, setLoaded] = useState<ConsoleModule | null>(null);
+  useEffect(() => {
+    if (!wanted || loaded) return;
+    consoleModule ??= import('../console/index');
+    consoleModule.then(setLoaded).catch(() => {
+      consoleModule = null;
+      dispatch({ type: 'failed', message: clientTexts.en.networkError });
+    });
+  }, [wanted, loaded]);
+  return loaded;
+}
+
+function SectionPage({ state }: { state: Extract<StaffState, { screen: 'schedule' }> }) {
+  const { staff, today } = state;
+  const module = useConsole(state.section !== 'schedule');
+  if (state.section === 'schedule') return <Schedule schedule={state.schedule} staff={staff} actions={scheduleActions} />;
+  if (!module) return <p class="loading">{t.loading}</p>;
+  const { LiveBoard, Visits, Clients, Employees, ServiceCodes, Report, Settings } = module;
+  switch (state.section) {
+    case 'board':
+      return <LiveBoard staff={staff} today={today} />;
+    case 'visits':
+      return <Visits staff={staff} today={today} />;
+    case 'clients':
+      return <Clients staff={staff} />;
+    case 'staff':
+      return <Employees staff={staff} />;
+    case 'services':
+      return <ServiceCodes />;
+    case 'report':
+      return <Report staff={staff} today={today} />;
+    case 'settings':
+      return <Settings onSaved={(agency) => dispatch({ type: 'agency', staff: withAgency(staff, agency) })} />;
+  }
+}
+
+/**
+ * Says plainly that the connection went away while the app is open (the service worker covers opening it with
+ * none). It follows the browser's online and offline events, not its first guess: a browser on a network with no
+ * route out can call itself offline while this origin answers.
+ */
+function OfflineBanner() {
+  const [online, setOnline] = useState(true);
+  useEffect(() => {
+    const update = (): void => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return online ? null : (
+    <p class="offline-banner" role="status" data-testid="offline-banner">
+      {t.offline}
+    </p>
+  );
+}
+
 function Header({ name }: { name: string | null }) {
   return (
+    <>
+    <OfflineBanner />
     <header class="topbar">
       <h1 class="brand">{t.appTitle}</h1>
       {name && (
@@ -127,6 +239,7 @@ function Header({ name }: { name: string | null }) {
         </>
       )}
     </header>
+    </>
   );
 }
 
@@ -170,8 +283,9 @@ function Page({ state }: { state: StaffState }) {
       return (
         <>
           <Header name={state.staff.name} />
+          {state.staff.isCoordinator && <Sections section={state.section} />}
           <main class="staff-main">
-            <Schedule schedule={state.schedule} staff={state.staff} actions={scheduleActions} />
+            <SectionPage key={state.section} state={state} />
           </main>
           {open?.kind === 'preview' && (
             <Preview
@@ -202,3 +316,9 @@ function draw(): void {
 store.subscribe(draw);
 draw();
 void start();
+document.addEventListener('visibilitychange', () => {
+  repace();
+  if (!document.hidden && schedulePollMs(store.get(), Date.now(), false) !== null) schedulePoller.now();
+});
+window.addEventListener('hashchange', () => dispatch({ type: 'section', section: location.hash.slice(1) }));
+registerShell();

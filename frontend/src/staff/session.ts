@@ -1,7 +1,7 @@
 /** The signed-in staff member: their token, profile, time zone and locale, and API calls made with the token. */
 import { ApiError, api } from '../api/client';
 import type { CallOptions, PathOf, Success } from '../api/client';
-import type { Me } from '../api/types';
+import type { Agency, Me } from '../api/types';
 import { getToken, signOut } from '../auth';
 import { knownZone, readerLocale } from '../format';
 import type { paths } from '../../generated/api';
@@ -38,14 +38,27 @@ export async function staffApi<M extends Method, P extends PathOf<M>>(
 
 export async function loadStaff(token: string): Promise<Staff> {
   const me = await api('get', '/api/me', { token });
-  const agencyLocale = (me.agency as { locale?: string } | undefined)?.locale;
   return {
     me,
     zone: knownZone(me.time_zone),
-    locale: readerLocale(agencyLocale),
+    locale: staffLocale(me.agency.locale),
     isCoordinator: me.role === 'coordinator',
     name: me.name || me.employee_id,
   };
+}
+
+/** The reader's own locale first (R44: an en-GB reader sees 14:30 whatever the agency's), the agency's when the
+ * browser names none it knows. */
+function staffLocale(agencyLocale: string): string {
+  const browser = typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
+  return readerLocale(null, [...browser, agencyLocale]);
+}
+
+/** The signed-in staff member after the agency's settings changed: its zone from now on (and its locale, where the
+ * browser names none). */
+export function withAgency(staff: Staff, agency: Agency): Staff {
+  const me = { ...staff.me, time_zone: agency.time_zone, agency: { ...staff.me.agency, locale: agency.locale } };
+  return { ...staff, me, zone: knownZone(agency.time_zone), locale: staffLocale(agency.locale) };
 }
 
 let serviceNames: Promise<Map<string, string>> | null = null;

@@ -35,18 +35,24 @@ export interface ScheduleState {
 
 export type Overlay = { kind: 'preview'; visit: ScheduleEntry } | { kind: 'visit'; visitId: string } | null;
 
+/** The coordinator's sections (R33, R35, R37); a caregiver has the schedule alone. */
+export const SECTIONS = ['schedule', 'board', 'visits', 'clients', 'staff', 'services', 'report', 'settings'] as const;
+export type Section = (typeof SECTIONS)[number];
+
 export type StaffState =
   | { screen: 'loading' }
   | { screen: 'sign-in'; users: DevUser[] | null; cognito: boolean; busy: boolean; error: string | null }
   | { screen: 'failed'; message: string }
-  | { screen: 'schedule'; staff: Staff; schedule: ScheduleState; open: Overlay };
+  | { screen: 'schedule'; staff: Staff; schedule: ScheduleState; open: Overlay; section: Section; today: string };
 
 export type StaffEvent =
   | { type: 'sign-in'; cognito: boolean }
   | { type: 'users'; users: DevUser[] }
   | { type: 'signing-in' }
   | { type: 'sign-in-failed'; message: string }
-  | { type: 'signed-in'; staff: Staff; today: string; askedDay: string | null }
+  | { type: 'signed-in'; staff: Staff; today: string; askedDay: string | null; askedSection?: string | null }
+  | { type: 'section'; section: string }
+  | { type: 'agency'; staff: Staff }
   | { type: 'failed'; message: string }
   | { type: 'view'; view: View }
   | { type: 'move'; step: -1 | 1 }
@@ -126,8 +132,12 @@ export function reduceStaff(state: StaffState, event: StaffEvent): StaffState {
         people: null,
         services: {},
       };
-      return { screen: 'schedule', staff: event.staff, schedule, open: null };
+      return { screen: 'schedule', staff: event.staff, schedule, open: null, section: sectionFor(event.staff, event.askedSection), today: event.today };
     }
+    case 'section':
+      return state.screen === 'schedule' ? { ...state, section: sectionFor(state.staff, event.section), open: null } : state;
+    case 'agency':
+      return state.screen === 'schedule' ? { ...state, staff: event.staff } : state;
     case 'failed':
       return { screen: 'failed', message: event.message };
     case 'preview':
@@ -139,4 +149,29 @@ export function reduceStaff(state: StaffState, event: StaffEvent): StaffState {
     default:
       return state.screen === 'schedule' ? { ...state, schedule: reduceSchedule(state.schedule, event) } : state;
   }
+}
+
+/** The section to show: one the person may see (a caregiver sees the schedule alone), else the schedule. */
+export function sectionFor(staff: Pick<Staff, 'isCoordinator'>, asked: string | null | undefined): Section {
+  const known = SECTIONS.find((section) => section === asked);
+  return known && (staff.isCoordinator || known === 'schedule') ? known : 'schedule';
+}
+
+/** The schedule a caregiver keeps open looks again this often while a client could be waiting for them (R35). */
+export const SCHEDULE_POLL_MS = 30000;
+const WAITING_WINDOW_MS = 2 * 60 * 60 * 1000;
+const LINK_GRACE_MS = 15 * 60 * 1000;
+
+/** Whether a client could be waiting for a visit now: virtual, not cancelled, from 2 hours before to the link's end. */
+export function liveVisit(visit: ScheduleEntry, now: number): boolean {
+  const start = Date.parse(visit.start);
+  return visit.virtual && !visit.cancelled && start - WAITING_WINDOW_MS <= now && now < Date.parse(visit.end) + LINK_GRACE_MS;
+}
+
+/** How often the schedule looks again (null: not at all): the caller's own schedule, in view, with a live visit. */
+export function schedulePollMs(state: StaffState, now: number, hidden: boolean): number | null {
+  if (state.screen !== 'schedule' || state.section !== 'schedule' || hidden || state.open !== null) return null;
+  const { subject, visits } = state.schedule;
+  if (subject.kind !== 'me' || !visits) return null;
+  return visits.some((v) => liveVisit(v, now)) ? SCHEDULE_POLL_MS : null;
 }

@@ -12,6 +12,7 @@ const session = (changes: Partial<SessionStatus> = {}): SessionStatus => ({
   link_expires_at: '2026-11-25T20:45:00Z',
   client_present: false,
   employee_present: false,
+  client_waiting: false,
   invite_stale: false,
   invite_bounced: false,
   ended_reason: null,
@@ -25,6 +26,8 @@ const visit = (changes: Partial<Visit> = {}): Visit => ({
   start: '2026-11-25T19:30:00Z',
   end: '2026-11-25T20:30:00Z',
   virtual: true,
+  cancelled: false,
+  cancelled_at: null,
   clock_in_at: null,
   clock_out_at: null,
   client: { id: 'c1', name: 'Ada', has_email: true },
@@ -104,8 +107,18 @@ describe('visit dialog', () => {
     expect(offered(loaded(visit({ virtual: false })), NOW)).toMatchObject({ invite: null, join: false, clockIn: true });
   });
 
+  it('test_r34_a_cancelled_visit_offers_no_invite_clock_in_or_join_but_a_clock_out', () => {
+    const cancelled = visit({ cancelled: true, cancelled_at: '2026-11-25T19:35:00Z', session: session({ state: 'over', ended_reason: 'cancelled' }) });
+    expect(offered(loaded(cancelled), NOW)).toEqual({ invite: null, copy: false, join: false, clockIn: false, clockOut: false });
+    const inProgress = visit({ cancelled: true, cancelled_at: '2026-11-25T19:35:00Z', clock_in_at: '2026-11-25T19:31:00Z' });
+    expect(offered(loaded(inProgress), NOW)).toEqual({ invite: null, copy: false, join: false, clockIn: false, clockOut: true });
+  });
+
   it('test_r35_the_api_says_the_client_waits_or_both_are_in', () => {
-    expect(lines(loaded(visit({ session: session({ state: 'active', client_present: true }) })))).toContain(t.clientWaiting);
+    // The client waits in the call, or with the join page open (the API's client_waiting covers both)
+    expect(lines(loaded(visit({ session: session({ state: 'active', client_present: true, client_waiting: true }) })))).toContain(t.clientWaiting);
+    expect(lines(loaded(visit({ session: session({ client_waiting: true }) })))).toContain(t.clientWaiting);
+    expect(lines(loaded(visit({ session: session({ state: 'active', client_present: true }) })))).not.toContain(t.clientWaiting);
     const both = loaded(visit({ session: session({ state: 'active', client_present: true, employee_present: true }) }));
     expect(lines(both)).toContain(t.clientInCall);
     expect(lines(loaded(visit({ session: session({ state: 'active', employee_present: true }) })))).toContain(t.youAreInCall);

@@ -157,12 +157,13 @@ export function offered(state: DialogState, now: number): Offered {
   if (!visit) return { invite: null, copy: false, join: false, clockIn: false, clockOut: false };
   const session = visit.session.state;
   const linkOver = now >= new Date(visit.end).getTime() + LINK_GRACE_MS;
-  const open = visit.virtual && session !== 'over' && session !== 'expired' && !linkOver && !visit.clock_out_at;
+  // A cancelled visit takes no invite, clock-in or join (R34); a caregiver already clocked in still clocks out.
+  const open = visit.virtual && session !== 'over' && session !== 'expired' && !linkOver && !visit.clock_out_at && !visit.cancelled;
   return {
     invite: open ? (visit.session.last_invite_sent_at ? 'resend' : 'send') : null,
     copy: open,
     join: open,
-    clockIn: !visit.clock_in_at && !visit.clock_out_at,
+    clockIn: !visit.clock_in_at && !visit.clock_out_at && !visit.cancelled,
     clockOut: Boolean(visit.clock_in_at) && !visit.clock_out_at,
   };
 }
@@ -201,7 +202,9 @@ export function statusLines(state: DialogState, now: number, texts: StatusTexts,
   } else {
     lines.push(texts.sessionState[session.state]);
     const open = session.state === 'invited' || session.state === 'active';
-    if (open && session.client_present) lines.push(session.employee_present ? texts.clientInCall : texts.clientWaiting);
+    // R35: the client waits on the join page or in the call, and the caregiver is not in it.
+    if (open && session.client_waiting) lines.push(texts.clientWaiting);
+    else if (open && session.client_present && session.employee_present) lines.push(texts.clientInCall);
     else if (open && session.employee_present) lines.push(texts.youAreInCall);
   }
   if (session.last_invite_sent_at) lines.push(texts.lastInviteSentAt(time(session.last_invite_sent_at)));

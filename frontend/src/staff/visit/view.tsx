@@ -89,6 +89,11 @@ export function DialogView({ state, staff, now, actions, onClose }: DialogViewPr
             <dt>{t.service}</dt>
             <dd>{state.serviceName ? `${state.serviceName} (${visit.service_code})` : visit.service_code}</dd>
           </dl>
+          {visit.cancelled && (
+            <p class="notice" role="status" data-testid="visit-cancelled">
+              {t.visitCancelled}
+            </p>
+          )}
           <section class="clock-section">
             <p class="clock-state" data-testid="clock-state">
               {visit.clock_in_at || visit.clock_out_at
