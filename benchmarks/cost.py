@@ -246,7 +246,8 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     section.add("Chime SDK echo reduction: up to 120 attendee-minutes (separately)",
                 f"${echo:.4f}" if echo is not None else "no published price found: in no sum")
     for acl, dollars in fixed_monthly().items():
-        section.add(f"monthly, whatever the visits: WAF, {acl} ({WEB_ACLS[acl]} rules)", f"${dollars:.2f}")
+        rules = f"{WEB_ACLS[acl]} rule{'s' if WEB_ACLS[acl] != 1 else ''}"
+        section.add(f"monthly, whatever the visits: WAF, {acl} ({rules})", f"${dollars:.2f}")
     section.add("API requests per visit (front end as built)", f"{today['requests']:,.0f}")
     for action, dollars in today["per_poll"].items():
         section.add(f"one {action.split(' (')[0]}", f"${dollars:.7f}")

@@ -29,6 +29,7 @@ FIRST_REQUEST_MS = 30.0
 OWN_P50_MS, OWN_P99_MS, BOTOCORE_PER_CALL_MS = 2.49, 4.78, 2.46
 JOIN_CALLS = {"dynamodb": 3, "chime-sdk-meetings": 1}  # caregiver's first join: Query, 2 transactions, CMWA
 NETWORK_MS = {"dynamodb": 5.0, "chime-sdk-meetings": 70.0}
+PAGE_BYTES = 12_000 + 2 * 310_000  # section 5's pages when section 4 did not run (the staff app, the join page twice)
 
 
 def share(memory_mb: int) -> float:
@@ -48,7 +49,7 @@ def figures(memory_mb: int, own_p50: float, own_p99: float, per_call: float, row
     out = {"memory_mb": memory_mb, "cpu_x": share(memory_mb), "join_warm_ms": join_ms, "join_p99_cpu_ms": p99_ms,
            "cold_start_ms": cold_ms, "cold_join_ms": cold_ms + join_ms}
     if rows is not None:
-        visit = cost.cost(rows, cost.scenario(), own_p50, per_call, 320_000, memory_mb=memory_mb)
+        visit = cost.cost(rows, cost.scenario(), own_p50, per_call, PAGE_BYTES, memory_mb=memory_mb)
         lambda_lines = {name: dollars for name, _, _, dollars in visit["lines"] if name.startswith("Lambda")}
         out.update(visit_total=visit["total"], visit_lambda=sum(lambda_lines.values()))
     if burst_busy_s_per_visit is not None:

@@ -207,9 +207,7 @@ def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime
     flow.invite(fourth, "link")
     flow.post(fourth, "clock-in")
     mid4 = str(uuid.uuid4())
-    expect_meeting(chime, fourth, mid4)
-    chime.add_response("create_attendee", attendee("employee-emp1", emp_att),
-                       {"MeetingId": mid4, "ExternalUserId": "employee-emp1"})
+    expect_meeting(chime, fourth, mid4, attendee_id=emp_att)
     flow.post(fourth, "session/join")
     calls.take()
     chime.add_response("delete_meeting", {}, {"MeetingId": mid4})
