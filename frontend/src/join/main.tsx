@@ -82,7 +82,10 @@ function preload(provider: string): void {
   requestAnimationFrame(() =>
     setTimeout(() => {
       // The provider's chunk is fetched beside the call part, not after it (the same module the join uses).
-      void (provider === 'chime' ? import('../media/chime') : import('../media/local/session')).catch(() => undefined);
+      // Two statements, not one conditional expression: the bundler gives a conditional of two imports one
+      // preload list with both chunks in it, which fetched the local provider for a Chime call.
+      if (provider === 'chime') void import('../media/chime').catch(() => undefined);
+      else void import('../media/local/session').catch(() => undefined);
       callPart()
         .then((part) => part.preloadProvider(provider))
         .catch(() => undefined);
