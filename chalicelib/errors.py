@@ -347,7 +347,9 @@ class VideoBusy(VideoUnavailable, status=503, code="VIDEO_BUSY"):
     VideoUnavailable (a hang-up's delete is left to the sweep, the sweep's check waits a minute).
     """
 
-    message = "Many video visits are starting at this moment. Please wait: the join is tried again in a few seconds."
+    # What a page shows once it stopped asking by itself (after five minutes of "connecting"), and what any other
+    # caller reads: the pages say "connecting" while they ask again.
+    message = "Many video visits are starting at this moment. Please try again in a minute."
     headers = {"Retry-After": "2"}
 
 

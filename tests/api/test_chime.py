@@ -126,8 +126,7 @@ def test_chime_throttling_is_retried_then_answered_503_video_busy(chime, make_vi
     assert response.status_code == 503 and response.headers["Retry-After"] == "2"
     assert response.json_body == {
         "Code": "VIDEO_BUSY",
-        "Message": "Many video visits are starting at this moment. Please wait: the join is tried again in a few "
-                   "seconds.",
+        "Message": "Many video visits are starting at this moment. Please try again in a minute.",
     }
     chime.assert_no_pending_responses()
     assert flow.session(vid)["state"] == "invited"

@@ -22,8 +22,7 @@ from tests.browser.test_main_flow import join_call, open_visit_dialog
 pytestmark = pytest.mark.browser
 
 VIDEO_BUSY = {"Code": "VIDEO_BUSY",
-              "Message": "Many video visits are starting at this moment. Please wait: the join is tried again in a "
-                         "few seconds."}
+              "Message": "Many video visits are starting at this moment. Please try again in a minute."}
 CLIENT_CONNECTING = ("Connecting you to the call… Many visits are starting right now, so this can take a minute. "
                      "Please stay on this page.")
 CAREGIVER_CONNECTING = ("Connecting to the video session… Many visits are starting right now, so this can take a "

@@ -37,7 +37,7 @@ VIDEO_UNAVAILABLE = {
 }
 VIDEO_BUSY = {
     "Code": "VIDEO_BUSY",
-    "Message": "Many video visits are starting at this moment. Please wait: the join is tried again in a few seconds.",
+    "Message": "Many video visits are starting at this moment. Please try again in a minute.",
 }
 
 
