@@ -159,7 +159,7 @@ def put_notes(visit_id: str) -> Any:
 @app.route("/api/visits/{visit_id}/invite", methods=["POST"], authorizer=authorize)
 @handles_errors
 def invite(visit_id: str) -> Any:
-    """R04-R10: email the invite, or return the link to copy."""
+    """R04-R10, R28: email or text the invite, resend it by its last channel, or return the link to copy."""
     from chalicelib.logic.invitations import invite_client
 
     body = _body(p.INVITE)
@@ -298,19 +298,20 @@ def get_client(client_id: str) -> Any:
 @app.route("/api/clients", methods=["POST"], authorizer=authorize)
 @handles_errors
 def create_client() -> Any:
-    """Add a client; email is optional (R06)."""
+    """Add a client; email and mobile phone are optional (R06, R28)."""
     from chalicelib.logic import agency_admin
 
-    return http.respond(agency_admin.create_client(services(), _caller(), _body(p.CLIENT_CREATE)), 201)
+    return http.respond(agency_admin.create_client(services(), _caller(), _body(p.CLIENT_CREATE), _now()), 201)
 
 
 @app.route("/api/clients/{client_id}", methods=["PATCH"], authorizer=authorize)
 @handles_errors
 def update_client(client_id: str) -> Any:
-    """Change a client's demographics."""
+    """Change a client's demographics and contact details (R28, R30)."""
     from chalicelib.logic import agency_admin
 
-    return agency_admin.update_client(services(), _caller(), path_id(client_id, "client_id"), _body(p.CLIENT_PATCH))
+    return agency_admin.update_client(services(), _caller(), path_id(client_id, "client_id"), _body(p.CLIENT_PATCH),
+                                      _now())
 
 
 @app.route("/api/employees", methods=["GET"], authorizer=authorize)
@@ -390,7 +391,7 @@ def client_view() -> Any:
     from chalicelib.logic.joining import client_view as view
 
     body = _body(p.CLIENT_PAGE)
-    return view(services(), body["token"], _now(), body.get("waiting", True))
+    return view(services(), body["token"], _now(), body.get("language"), body.get("waiting", True))
 
 
 @app.route("/api/join/attendee", methods=["POST"])
@@ -399,7 +400,8 @@ def client_attendee() -> Any:
     """Meeting credentials for the client (R16, R24)."""
     from chalicelib.logic.joining import client_join
 
-    return client_join(services(), _body(p.TOKEN)["token"], _now())
+    body = _body(p.TOKEN)
+    return client_join(services(), body["token"], _now(), body.get("language"))
 
 
 @app.route("/api/join/leave", methods=["POST"])
@@ -408,7 +410,8 @@ def client_leave() -> Any:
     """The client hung up (R19)."""
     from chalicelib.logic.joining import client_leave as leave
 
-    return leave(services(), _body(p.TOKEN)["token"], _now())
+    body = _body(p.TOKEN)
+    return leave(services(), body["token"], _now(), body.get("language"))
 
 
 @app.route("/api/openapi.json", methods=["GET"])
@@ -424,7 +427,7 @@ def openapi() -> Any:
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def sweep(event: Any) -> dict[str, int]:
-    """R27: expire due sessions and end their meetings, every minute."""
+    """R27 and R32: expire due sessions and end their meetings, and send due reminders, every minute."""
     from chalicelib.logic.expiry import sweep_expired_sessions
     from chalicelib.observability import log
 
@@ -434,7 +437,7 @@ def sweep(event: Any) -> dict[str, int]:
 
     flush()
     return {"expired": result.expired, "meetings_deleted": result.meetings_deleted, "reconciled": result.reconciled,
-            "examined": result.examined}
+            "examined": result.examined, "reminded": result.reminded}
 
 
 @app.on_cw_event({"source": ["aws.chime"], "detail-type": ["Chime Meeting State Change"]})
@@ -456,7 +459,19 @@ def on_email_event(event: Any) -> str:
     from chalicelib.observability import flush, log
 
     log().append_keys(handler="email_event")
-    outcome = apply(services(), event.detail if isinstance(event.detail, dict) else {})
+    outcome = apply(services(), event.detail if isinstance(event.detail, dict) else {}, _now())
+    flush()
+    return outcome
+
+
+@app.on_cw_event({"source": ["aws.sms-voice"], "detail-type": ["Text Message Delivery Status Updated"]})
+def on_text_event(event: Any) -> str:
+    """R29: opt-outs and failed deliveries of texts mark the client, the dialog and the timeline."""
+    from chalicelib.logic.text_events import on_text_event as apply
+    from chalicelib.observability import flush, log
+
+    log().append_keys(handler="text_event")
+    outcome = apply(services(), event.detail if isinstance(event.detail, dict) else {}, _now())
     flush()
     return outcome
 

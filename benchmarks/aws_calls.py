@@ -72,7 +72,8 @@ MINIMUM: dict[str, tuple[int, str]] = {
     "POST clock-out (during the call: ends it, R22)": (
         4, "as above plus DeleteMeeting; the code adds the UpdateItem that takes the session out of the index"),
     "Chime event: AttendeeJoined": (3, "meeting pointer, session, presence transaction"),
-    "SES event: permanent bounce": (2, "two conditional updates (client, visit's session), no reads"),
+    "SES event: permanent bounce": (
+        2, "the client's mark, then the session's mark with its timeline line (R29) in one transaction; no reads"),
     "GET /api/board (R35: the day's 3 virtual visits)": (
         5, "the agency (its time zone decides the day), the day's visits on the agency index, their sessions in one "
            "BatchGetItem (100 keys a call), their clients' names in one read, the staff (names, who is active) in "
@@ -87,6 +88,15 @@ MINIMUM: dict[str, tuple[int, str]] = {
     "sweep: one expired session with a live meeting (4 shards)": (
         6, "one Query per shard (4, whatever the table size), the end transaction, DeleteMeeting; the code adds "
            "the UpdateItem that takes the session out of the index"),
+    "POST invite sms (first)": (
+        5, "as the first email invite, with SendTextMessage instead of SendEmail; the code adds one PutItem after "
+           "it is recorded: the text by its message id, for delivery events that come without their context"),
+    "SMS event: text could not be delivered": (
+        2, "the client's number marked (conditional), the session's mark with its timeline line (one transaction)"),
+    "sweep: one due reminder, sent by text (4 shards)": (
+        9, "one Query per shard (shared with the expiry sweep), the visit partition, agency, client and caregiver "
+           "in one BatchGetItem, the conditional take (at most once per link generation), SendTextMessage, the "
+           "timeline line, the reminder out of the index; the code adds the text's PutItem by message id"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Cost per visit (section 5): a 60-minute two-party visit with one resend and one client rejoin.
+"""Cost per visit (section 5): a 60-minute two-party visit with one resend and one client rejoin; and the same
+visit for a client reached by text (R28, R32): a text invite, a text reminder and one email.
 
 What the front end really calls is read from its code (the poll intervals) and the flow; what each call
 costs in AWS calls and DynamoDB request units comes from section 2's counted flow; the Lambda time per
@@ -38,6 +39,10 @@ PRICE = {
     "waf_web_acl_month": 5.00,
     "waf_rule_month": 1.00,
     "chime_attendee_minute": 0.0017,
+    # End User Messaging SMS to a US number, per message part: AWS's price plus the carrier's fee, as AWS's own
+    # example delivery event for a US message reports them (totalMessagePrice 0.00581, totalCarrierFee 0.00302).
+    # Toll-free and 10DLC differ slightly, and carriers change their fees: docs/DEPLOY.md.
+    "sms_part_us": 0.00581 + 0.00302,
 }
 # Chime SDK echo reduction (the meetings offer it: MeetingFeatures.Audio.EchoReduction, and the pages turn it on) is
 # billed on top of the attendee-minutes, but no published price was found in the sources checked (the Chime SDK
@@ -53,7 +58,9 @@ WEB_ACLS = {"CloudFront's web ACL": 5, "the API stage's regional web ACL": 1}
 # Assumptions, stated in docs/PERFORMANCE.md.
 LAMBDA_MB = 1024                 # infra's apiMemoryMb (issue 16: docs/PERFORMANCE.md §8)
 VCPU_MB = 1769                   # Lambda gives a function one vCPU at 1,769 MB, a share below
-NETWORK_MS = {"dynamodb": 5.0, "sesv2": 60.0, "chime-sdk-meetings": 70.0}  # per call, in the Region
+NETWORK_MS = {"dynamodb": 5.0, "sesv2": 60.0, "chime-sdk-meetings": 70.0,
+              "pinpoint-sms-voice-v2": 60.0}  # per call, in the Region
+TEXT_EVENTS_PER_TEXT = 2         # End User Messaging reports a text sent to the carrier, then delivered
 AUTHORIZER_CPU_MS = 2.0          # RS256 verification with a cached JWKS, on a full core
 AUTHORIZER_RRU = 0.5             # the employee's item, read eventually consistent (R36)
 LOG_BYTES_PER_INVOCATION = 400   # Lambda START, END and REPORT lines (with the X-Ray trace id)
@@ -140,6 +147,57 @@ def scenario(pre_change: bool = False) -> list[Use]:
     ]
 
 
+def scenario_texts() -> list[Use]:
+    """The same visit for a client reached by text (R28, R32): the first invite by text message, the reminder the
+    sweep sends by text 15 minutes before the start, and the resend by email."""
+    uses = [u for u in scenario() if u.action != "POST invite email (first)"]
+    return [
+        Use("POST invite sms (first)", 1, "caregiver", "the invite, by text message (R28)"),
+        *uses,
+        Use("sweep: one due reminder, sent by text (4 shards)", 1, "sweep", "the reminder, by text (R32)"),
+    ]
+
+
+# A text as a deployment without its own domain sends it: the stack's CloudFront address (AWS's example domain,
+# 30 characters like every default one), "/join#" and the 43-character token; and a long agency name.
+TEXT_URL = "https://d111111abcdef8.cloudfront.net/join#" + "x" * 43
+TEXT_AGENCY = "Sunrise Home Care of Southern California"
+# The US zones with a name in the tables (R44), one agency in each.
+TEXT_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+              "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico")
+
+
+def text_parts(name: str = TEXT_AGENCY, url: str = TEXT_URL) -> dict[str, dict[str, list[int]]]:
+    """Message parts of the invite and the reminder as the app writes them, in each language, for agencies in each
+    US zone and visits on each weekday: {language: {"invite": [fewest, most], "reminder": [...], "by zone": ...}}.
+
+    One character outside GSM-7 (á, í: "sábado", "Pacífico", "Hawái", "Atlántico") makes the whole text UCS-2,
+    70 characters a part (67 when split) instead of 160 (153)."""
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.i18n import LANGUAGES
+    from chalicelib.logic.invite_text import invite_text, reminder_text, segments
+    from chalicelib.records import Agency, Visit
+
+    monday = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # 10:30 a.m. Eastern, 5:30 a.m. in Honolulu
+    found: dict[str, dict[str, list[int]]] = {}
+    for language in LANGUAGES:
+        invites: dict[str, list[int]] = {}
+        reminders: dict[str, int] = {}
+        for zone in TEXT_ZONES:
+            agency = Agency("a", name, zone, "visits@agency.example")
+            visits = [Visit("a", "v", "c", "e", "TELE", monday + timedelta(days=d), monday + timedelta(days=d, hours=1))
+                      for d in range(7)]
+            invites[zone] = [segments(invite_text(agency, v, url, language)) for v in visits]
+            reminders[zone] = max(segments(reminder_text(agency, v, url, language)) for v in visits)
+        every = [n for counts in invites.values() for n in counts]
+        found[language] = {"invite": [min(every), max(every)],
+                           "reminder": [min(reminders.values()), max(reminders.values())],
+                           "by zone": [[zone, min(invites[zone]), max(invites[zone]), reminders[zone]]
+                                       for zone in TEXT_ZONES]}
+    return found
+
+
 CHIME_EVENTS = 7  # AttendeeJoined x3 (caregiver, client, rejoin), AttendeeLeft x3, MeetingEnded
 
 
@@ -152,23 +210,33 @@ def _lambda_ms(calls: dict[str, int], own_cpu_ms: float, aws_cpu_per_call_ms: fl
 
 
 def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aws_cpu_per_call_ms: float,
-         page_bytes: int, memory_mb: int = LAMBDA_MB) -> dict[str, Any]:
+         page_bytes: int, text_parts: int = 0, memory_mb: int = LAMBDA_MB) -> dict[str, Any]:
     """Quantities and dollars per service for one visit (the functions at `memory_mb`)."""
     mb = memory_mb
     q: dict[str, float] = {k: 0.0 for k in ("api", "lambda_req", "gb_s", "rru", "wru", "emails", "log_bytes",
-                                            "cf_bytes", "cf_requests")}
+                                            "cf_bytes", "cf_requests", "texts", "scheduled")}
     for use in uses:
         row = rows[use.action]
-        q["api"] += use.count
+        if use.who == "sweep":
+            q["scheduled"] += use.count  # a sweep run's work: a Lambda invocation, no API request
+        else:
+            q["api"] += use.count
         q["rru"] += row["rru"] * use.count
         q["wru"] += row["wru"] * use.count
         q["emails"] += row["calls"].get("sesv2.SendEmail", 0) * use.count
+        q["texts"] += row["calls"].get("pinpoint-sms-voice-v2.SendTextMessage", 0) * use.count
         q["gb_s"] += _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms, mb) / 1000 * mb / 1024 * use.count
     staff_requests = sum(u.count for u in uses if u.who == "caregiver")
     authorizer_runs = math.ceil((VISIT_MINUTES + MINUTES_BEFORE_CALL + 5) / 5)  # answers cached 300 s per token
     event = rows["Chime event: AttendeeJoined"]
     reconciliations = VISIT_MINUTES / RECONCILE_EVERY_MIN
-    q["lambda_req"] = q["api"] + authorizer_runs + CHIME_EVENTS
+    # Each text's delivery events reach on_text_event: a delivered one is one conditional UpdateItem (1 WRU even
+    # when its condition, "the number was failing", does not hold).
+    text_events = q["texts"] * TEXT_EVENTS_PER_TEXT
+    q["wru"] += text_events
+    event_ms = _lambda_ms({"dynamodb.UpdateItem": 1}, own_cpu_ms, aws_cpu_per_call_ms, mb)
+    q["gb_s"] += text_events * event_ms / 1000 * mb / 1024
+    q["lambda_req"] = q["api"] + authorizer_runs + CHIME_EVENTS + q["scheduled"] + text_events
     # Each run also reads the employee (R36: deactivated or not, and the role now): one eventually consistent GetItem.
     # Chalice's stage gives every function infra's memory (the authorizer and the event handlers too).
     authorizer_ms = math.ceil(_lambda_ms({"dynamodb.GetItem": 1}, AUTHORIZER_CPU_MS, aws_cpu_per_call_ms, mb))
@@ -193,8 +261,10 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
         ("DynamoDB reads", q["rru"], "RRU", q["rru"] * PRICE["dynamodb_rru"]),
         ("DynamoDB writes", q["wru"], "WRU", q["wru"] * PRICE["dynamodb_wru"]),
         ("SES", q["emails"], "emails", q["emails"] * PRICE["ses_email"]),
+        *([("End User Messaging SMS", text_parts, f"message parts ({q['texts']:g} texts, US)",
+            text_parts * PRICE["sms_part_us"])] if q["texts"] else []),
         ("CloudWatch Logs", q["log_bytes"] / 1e6, "MB ingested", q["log_bytes"] / 1e9 * PRICE["cloudwatch_logs_gb"]),
-        ("EventBridge", CHIME_EVENTS, "Chime events (AWS service events: no charge)", 0.0),
+        ("EventBridge", CHIME_EVENTS + text_events, "Chime and text events (AWS service events: no charge)", 0.0),
         ("X-Ray", q["api"] * XRAY_SAMPLED, "traces (5 % sampled)", q["api"] * XRAY_SAMPLED * PRICE["xray_trace"]),
         ("CloudFront requests", q["cf_requests"], "HTTPS requests", q["cf_requests"] * PRICE["cloudfront_request"]),
         ("CloudFront data out", q["cf_bytes"] / 1e6, "MB", q["cf_bytes"] / 1e9 * PRICE["cloudfront_gb"]),
@@ -254,10 +324,27 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     before = cost(rows, scenario(pre_change=True), own, per_call, page_bytes)
     section.notes.append(f"before the pages stopped polling during the call (every page every 3 s for the whole "
                          f"visit): {before['requests']:,.0f} requests, ${before['total']:.6f} per visit")
+    parts = text_parts()
+    # The invite and the reminder at their most parts: English (every zone), Spanish (Pacific, Hawaii, Puerto Rico)
+    english = parts["en"]["invite"][1] + parts["en"]["reminder"][1]
+    spanish = parts["es"]["invite"][1] + parts["es"]["reminder"][1]
+    texts = cost(rows, scenario_texts(), own, per_call, page_bytes, english)
+    texts_es = cost(rows, scenario_texts(), own, per_call, page_bytes, spanish)
+    section.add(f"by text, English ({english} message parts): a text invite, a text reminder, an email resend: total, "
+                "everything but Chime", f"${texts['total']:.6f}")
+    for name, quantity, unit, dollars in texts["lines"]:
+        if name in ("End User Messaging SMS", "SES", "DynamoDB writes", "Lambda requests"):
+            section.add(f"  by text: {name}: {quantity:,.1f} {unit}", f"${dollars:.6f}")
+    section.add(f"by text, Spanish at its longest ({spanish} message parts): total, everything but Chime",
+                f"${texts_es['total']:.6f}")
+    section.notes.append(f"message parts per text as written ({TEXT_AGENCY!r}, a {len(TEXT_URL)}-character link; "
+                         f"GSM-7 160/153, UCS-2 70/67): {parts}")
     section.notes.append(f"Lambda time per request: measured own CPU p50 {own:.2f} ms + {per_call:.2f} ms botocore "
                          f"CPU per AWS call, x{VCPU_MB / LAMBDA_MB:.2f} for {LAMBDA_MB} MB, + network per call "
                          f"{NETWORK_MS}; prices as published {PRICES_TAKEN}")
     section.data = {"today": {**today, "lines": [list(x) for x in today["lines"]]},
+                    "texts": {**texts, "lines": [list(x) for x in texts["lines"]], "parts": parts},
+                    "texts_spanish": {**texts_es, "lines": [list(x) for x in texts_es["lines"]]},
                     "before": {**before, "lines": [list(x) for x in before["lines"]]},
                     "scenario": [u.__dict__ for u in scenario()], "prices": PRICE,
                     "echo_reduction_price": ECHO_REDUCTION_PRICE, "fixed_monthly": fixed_monthly()}

@@ -29,6 +29,9 @@ class Settings:
     cognito_user_pool_id: str  # staff accounts are made, disabled and changed there (R36)
     link_key: str
     email_configuration_set: str
+    sms_provider: str  # "aws" (End User Messaging SMS) or "local" (the local stack's outbox)
+    sms_origination_identity: str  # the phone number, pool or sender id texts go from (its ARN or id)
+    sms_configuration_set: str
     sweep_shards: int
     sweep_batch: int
     max_body_bytes: int
@@ -62,6 +65,9 @@ def from_environ() -> Settings:
         cognito_user_pool_id=_env("COGNITO_USER_POOL_ID", _env("COGNITO_ISSUER").rstrip("/").rpartition("/")[2]),
         link_key=_env("LINK_KEY"),
         email_configuration_set=_env("EMAIL_CONFIGURATION_SET"),
+        sms_provider=_env("SMS_PROVIDER", "aws"),
+        sms_origination_identity=_env("SMS_ORIGINATION_IDENTITY"),
+        sms_configuration_set=_env("SMS_CONFIGURATION_SET"),
         sweep_shards=int(_env("SWEEP_SHARDS", "4")),
         sweep_batch=int(_env("SWEEP_BATCH", "200")),
         max_body_bytes=int(_env("MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),

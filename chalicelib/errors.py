@@ -15,12 +15,16 @@ def field_problem(name: str, problem: str) -> str:
 
 
 class DomainError(Exception):
-    """An error a caller can act on: `status` and `code` are class keywords, `message` the text (SPEC.md's)."""
+    """An error a caller can act on: `status` and `code` are class keywords, `message` the text (SPEC.md's).
+
+    A client's refusal carries the client's `language` (R30); the route edge then sends it in that language.
+    """
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "BAD_REQUEST"
     message = "The request is not valid."
     headers: ClassVar[dict[str, str]] = {}
+    language: str | None = None
 
     def __init_subclass__(cls, *, status: int, code: str, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -278,6 +282,37 @@ class ClientHasNoEmail(DomainError, status=422, code="CLIENT_HAS_NO_EMAIL"):
     message = "The client does not have an email address."
 
 
+class ClientHasNoMobile(DomainError, status=422, code="CLIENT_HAS_NO_MOBILE"):
+    """R28."""
+
+    message = "The client does not have a mobile phone number."
+
+
+class ClientNoSmsConsent(DomainError, status=422, code="CLIENT_NO_SMS_CONSENT"):
+    """R28: no recorded consent to texts."""
+
+    message = "The client has not agreed to receive text messages."
+
+
+class ClientOptedOut(DomainError, status=422, code="CLIENT_OPTED_OUT"):
+    """R29: the client replied STOP, or the carrier reports the number opted out."""
+
+    message = "The client has opted out of text messages. Send the invite by email or copy the link."
+
+
+class TextRefused(DomainError, status=422, code="TEXT_REFUSED"):
+    """The text message service refuses the client's number (it cannot parse it, or cannot text its country)."""
+
+    message = ("The text message service cannot send to the client's mobile phone number. Check the client's "
+               "contact details, or send the invite by email or copy the link.")
+
+
+class TextsNotSetUp(DomainError, status=422, code="TEXTS_NOT_SET_UP"):
+    """The deployment has no origination identity for texts (docs/DEPLOY.md, "Text messages")."""
+
+    message = "Text messages are not set up for this agency yet. Send the invite by email or copy the link."
+
+
 class VisitNotVirtual(DomainError, status=422, code="VISIT_NOT_VIRTUAL"):
     """Inviting to an in-person visit."""
 
@@ -321,6 +356,12 @@ class EmailSuppressed(EmailFailed, status=422, code="EMAIL_SUPPRESSED"):
                "reported as spam. Check the client's email address, or copy the invite link instead.")
 
 
+class TextFailed(DomainError, status=503, code="TEXT_FAILED"):
+    """The text message service failed; nothing was recorded (R28)."""
+
+    message = "The text message could not be sent just now. Nothing was changed; please try again."
+
+
 class SignInUnavailable(DomainError, status=503, code="SIGN_IN_UNAVAILABLE"):
     """The sign-in service (Cognito) failed after its retries; nothing was changed (R36)."""
 
@@ -358,5 +399,5 @@ SESSION_STILL_ACTIVE = {  # R22
     "Code": "SESSION_STILL_ACTIVE",
     "Message": "The virtual session is still active. Remember to hang up the video call.",
 }
-INVITE_BOUNCED = "The last invite email to the client bounced. Check the client's email address."
+INVITE_UNDELIVERABLE = "The last invite could not be delivered. Check the client's contact details."  # R29
 DEACTIVATED = "This account was deactivated. Ask your coordinator."  # R36: the local sign-in's refusal

@@ -44,8 +44,14 @@ def respond_text(text: str, content_type: str) -> Any:
 
 
 def refusal(error: DomainError) -> Any:
-    """The answer to a domain error."""
-    return respond(error.body(), error.status, error.headers)
+    """The answer to a domain error; a client's refusal in the client's language (R30)."""
+    body, headers = error.body(), dict(error.headers)
+    if error.language:
+        from chalicelib.i18n import refusal as in_language
+
+        body["Message"] = in_language(error.language, error) or body["Message"]
+        headers["Content-Language"] = error.language
+    return respond(body, error.status, headers)
 
 
 def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,7 +6,8 @@ from functools import cache
 from typing import Any
 
 from chalicelib import payloads as p
-from chalicelib.records import LIVE_STATES, NOT_INVITED, EndReason, SessionState
+from chalicelib.i18n import LANGUAGES
+from chalicelib.records import LIVE_STATES, NOT_INVITED, Channel, EndReason, SessionState, SmsStatus
 from chalicelib.validation import LOCALE_PATTERN, MAX_SEARCH, ZONE_PATTERN, Field
 
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -14,6 +15,8 @@ TIME = {"type": "string", "format": "date-time"}
 ONE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 MULTI_LINE = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 # R37: a range bound is an instant with a zone, or a date of the agency's calendar (its whole day); [from, to).
+SMS_STATUS = {"type": ["string", "null"], "enum": [*(str(status) for status in SmsStatus), None],
+              "description": "R29: what the text message service reported of the client's number"}
 RANGE_BOUND = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
 RANGE_DESCRIPTIONS = {
     "from": "The range's first instant, or a date: its day's first instant in the agency's time zone.",
@@ -38,6 +41,9 @@ def _field_schema(spec: Field) -> dict[str, Any]:
         schema = {"type": "string", "enum": list(spec.choices)}
     elif spec.kind == "id":
         schema = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+    elif spec.kind == "phone":
+        schema = {"type": "string", "pattern": "^\\+[1-9][0-9]{6,14}$", "maxLength": 16,
+                  "description": "E.164, for example +15551234567"}
     elif spec.kind == "zone":
         schema = {"type": "string", "pattern": "^" + ZONE_PATTERN.pattern + "$", "example": "America/New_York",
                   "description": "An IANA time zone the server knows"}
@@ -68,8 +74,13 @@ def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, 
     return {"type": "object", "properties": props, "required": required if required is not None else list(props)}
 
 
-CLIENT_VISIT: dict[str, Any] = {"agency_name": {"type": "string"}, "caregiver_first_name": {"type": "string"},
-                                "start": TIME, "end": TIME, "time_zone": {"type": "string"}}
+CLIENT_VISIT: dict[str, Any] = {
+    "agency_name": {"type": "string"}, "caregiver_first_name": {"type": "string"}, "start": TIME, "end": TIME,
+    "time_zone": {"type": "string"},
+    "zone_names": _obj({name: {"type": "string"} for name in LANGUAGES}) | {
+        "description": "R44: the zone as the client's email and text name it, in each language the page speaks "
+                       "(\"Eastern Time\", \"hora del Este\")"},
+}
 
 SCHEMAS: dict[str, Any] = {
     "Error": _obj({"Code": {"type": "string"}, "Message": {"type": "string"}}),
@@ -79,13 +90,20 @@ SCHEMAS: dict[str, Any] = {
         "client_present": {"type": "boolean"}, "employee_present": {"type": "boolean"},
         "client_waiting": {"type": "boolean", "description": "R35: the client has the join page open and the "
                                                               "caregiver is not in the call"},
-        "invite_stale": {"type": "boolean"}, "invite_bounced": {"type": "boolean"},
+        "invite_stale": {"type": "boolean"},
+        "invite_undeliverable": {"type": "boolean", "description": "R29: the last invite bounced, failed or met an "
+                                 "opt-out"},
+        "invite_bounced": {"type": "boolean", "deprecated": True, "description": "The same as invite_undeliverable"},
         "invite_warning": {"type": "string"},
+        "last_invite_channel": {"type": ["string", "null"], "enum": [*(str(c) for c in Channel), None]},
         "ended_reason": {"type": ["string", "null"], "enum": [*(str(reason) for reason in EndReason), None]},
     }, ["state", "last_invite_sent_at", "link_expires_at", "client_present", "employee_present", "client_waiting",
-        "invite_stale", "invite_bounced", "ended_reason"]),
+        "invite_stale", "invite_undeliverable", "invite_bounced", "last_invite_channel", "ended_reason"]),
     "ClientSummary": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "has_email": {"type": "boolean"},
-                           "email_failing": {"type": "boolean"}}, ["id", "name", "has_email"]),
+                           "email_failing": {"type": "boolean"}, "has_mobile": {"type": "boolean"},
+                           "sms_consent": {"type": "boolean"}, "sms_status": SMS_STATUS,
+                           "preferred_language": {"type": "string", "enum": list(LANGUAGES)}},
+                          ["id", "name", "has_email", "has_mobile", "sms_consent", "sms_status"]),
     "ScheduleEntry": _obj({
         "id": {"type": "string"}, "client_id": {"type": "string"}, "employee_id": {"type": "string"},
         "service_code": {"type": "string"}, "start": TIME, "end": TIME, "virtual": {"type": "boolean"},
@@ -135,6 +153,7 @@ SCHEMAS: dict[str, Any] = {
     "ExpiredLink": _obj({"Code": {"type": "string"}, "Message": {"type": "string"}, "Visit": _ref("ClientVisit")},
                         ["Code", "Message"]),
     "ClientView": _obj({
+        "language": {"type": "string", "enum": list(LANGUAGES), "description": "R30: the client's language"},
         **CLIENT_VISIT,
         "state": {"type": "string", "enum": [str(s) for s in SessionState if s != SessionState.EXPIRED]},
         "caregiver_present": {"type": "boolean"},
@@ -152,7 +171,10 @@ SCHEMAS: dict[str, Any] = {
                                 "locale": {"type": "string"}})}),
     "Client": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": ["string", "null"]},
                     "preferred_language": {"type": "string"}, "has_email": {"type": "boolean"},
-                    "email_failing": {"type": "boolean"}}),
+                    "email_failing": {"type": "boolean"}, "mobile_phone": {"type": ["string", "null"]},
+                    "sms_consent": {"anyOf": [_obj({"at": TIME, "by": {"type": "string"}}), {"type": "null"}],
+                                    "description": "R28: when and by which coordinator the consent was recorded"},
+                    "sms_status": SMS_STATUS}),
     "Employee": _obj({"id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"},
                       "role": {"type": "string", "enum": ["employee", "coordinator"]}, "active": {"type": "boolean"},
                       "deactivated_at": NULLABLE_TIME}),
@@ -162,8 +184,13 @@ SCHEMAS: dict[str, Any] = {
     "DevUser": _obj({"employee_id": {"type": "string"}, "agency_id": {"type": "string"}, "name": {"type": "string"},
                      "role": {"type": "string"}, "active": {"type": "boolean"}}),
     "DevToken": _obj({"token": {"type": "string"}}),
-    "DevMail": _obj({"to": {"type": "string"}, "subject": {"type": "string"}, "text": {"type": "string"},
-                     "html": {"type": "string"}, "sent_at": {"type": "string"}}),
+    "DevMail": _obj({"channel": {"type": "string", "enum": ["email", "sms"]}, "to": {"type": "string"},
+                     "subject": {"type": "string"}, "text": {"type": "string"}, "html": {"type": "string"},
+                     "attachments": {"type": "array", "items": {"type": "string"}}, "sent_at": {"type": "string"}},
+                    ["channel", "to", "text", "sent_at"]),
+    "DevTextEvent": _obj({"outcome": {"type": "string"}}),
+    "DevSweep": _obj({"expired": {"type": "integer"}, "reminded": {"type": "integer"},
+                      "examined": {"type": "integer"}}),
     "DevClock": _obj({"now": TIME}),
     "DevEndedMeetings": _obj({"ended": {"type": "integer"}}),
     "SignalAccepted": _obj({"seq": {"type": "integer"}}),
@@ -200,8 +227,8 @@ OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, Any, t
      {"type": "array", "items": _ref("TimelineEntry")}, STAFF_ERRORS),
     ("put", "/api/visits/{visit_id}/notes", "Visit notes (R17)", True, p.NOTES, 200, _ref("NotesSaved"),
      (*STAFF_ERRORS, 413)),
-    ("post", "/api/visits/{visit_id}/invite", "Invite by email or link (R04-R10)", True, p.INVITE, 200,
-     _ref("InviteResponse"), (*STAFF_ERRORS, 409, 410, 413, 422, 503)),
+    ("post", "/api/visits/{visit_id}/invite", "Invite by email, text message or link (R04-R10, R28)", True,
+     p.INVITE, 200, _ref("InviteResponse"), (*STAFF_ERRORS, 409, 410, 413, 422, 503)),
     ("post", "/api/visits/{visit_id}/clock-in", "Clock in (R11)", True, None, 200, _ref("Visit"),
      (*STAFF_ERRORS, 409)),
     ("post", "/api/visits/{visit_id}/clock-out", "Clock out (R21, R22)", True, None, 200, _ref("Visit"),
@@ -245,8 +272,14 @@ DEV_OPERATIONS: list[tuple[str, str, str, bool, dict[str, Field] | None, int, An
      {"type": "array", "items": _ref("DevUser")}, ()),
     ("post", "/api/dev/login", "A token for a demo user (local stage only)", False, p.DEV_LOGIN, 200,
      _ref("DevToken"), (400, 401, 404, 413)),
-    ("get", "/api/dev/outbox", "Sent emails (local stage only)", False, None, 200,
+    ("get", "/api/dev/outbox", "Sent emails and text messages, oldest first (local stage only)", False, None, 200,
      {"type": "array", "items": _ref("DevMail")}, ()),
+    ("post", "/api/dev/text-reply", "The client answers a text, STOP for example (local stage only)", False,
+     p.DEV_TEXT_REPLY, 200, _ref("DevTextEvent"), (400, 413)),
+    ("post", "/api/dev/text-status", "A delivery event for the last text to a number, as End User Messaging sends it "
+     "(local stage only)", False, p.DEV_TEXT_STATUS, 200, _ref("DevTextEvent"), (400, 404, 413)),
+    ("post", "/api/dev/sweep", "Run the sweep now: expiries and reminders (local stage only)", False, None, 200,
+     _ref("DevSweep"), ()),
     ("post", "/api/dev/clock", "Move the clock forward (local stage only)", False, p.DEV_CLOCK, 200,
      _ref("DevClock"), (400, 404, 413)),
     ("post", "/api/dev/end-meeting", "End a visit's video meeting as the provider would, its session left open "
@@ -267,7 +300,8 @@ BODY_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
                               "start": "2026-11-25T14:00:00Z", "end": "2026-11-25T15:00:00Z", "virtual": True},
     ("put", "/api/visits/{visit_id}/notes"): {"notes": "Client in good spirits; reviewed medication list."},
     ("post", "/api/visits/{visit_id}/invite"): {"delivery": "link"},
-    ("post", "/api/clients"): {"name": "Eleanor Rigby", "email": "eleanor@example.com", "preferred_language": "en"},
+    ("post", "/api/clients"): {"name": "Eleanor Rigby", "email": "eleanor@example.com", "preferred_language": "es",
+                               "mobile_phone": "+15551234567", "sms_consent": True},
     ("patch", "/api/clients/{client_id}"): {"email": None},
     ("post", "/api/employees"): {"name": "Maria Lopez", "email": "maria@example.com", "role": "employee"},
     ("post", "/api/service-codes"): {"code": "TELE", "name": "Telehealth check-in", "allows_virtual_visits": True},
@@ -279,6 +313,8 @@ BODY_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/join/leave"): {"token": "bGluay10b2tlbi1mcm9tLXRoZS1qb2luLXBhZ2VzLWZyYWdtZW50"},
     ("post", "/api/dev/login"): {"employee_id": "sunrise-maria"},
     ("post", "/api/dev/clock"): {"advance_minutes": 0},
+    ("post", "/api/dev/text-reply"): {"to": "+15551234567", "text": "STOP"},
+    ("post", "/api/dev/text-status"): {"to": "+15551234567", "event_type": "TEXT_UNREACHABLE"},
     ("post", "/api/dev/end-meeting"): {"visit_id": "visit-1"},
     ("post", "/api/media/local/signal"): {"meeting_id": "m-1", "attendee_id": "a-1", "join_token": "t-1",
                                           "type": "hello"},

@@ -47,12 +47,32 @@ class EventType(StrEnum):
     SESSION_ENDED = "session_ended"
     LINK_EXPIRED = "link_expired"
     VISIT_CHANGED = "visit_changed"
+    REMINDER_SENT = "reminder_sent"  # R32
+    INVITE_UNDELIVERABLE = "invite_undeliverable"  # R29: a bounce, a failed text or an opt-out, as reported later
     VISIT_CANCELLED = "visit_cancelled"  # R34
     LINK_OPENED = "link_opened"  # the client first opened the link they hold (R35)
 
 
 DEFAULT_LOCALE = "en-US"
-DEFAULT_REMINDER_MINUTES = 15
+DEFAULT_REMINDER_MINUTES = 15  # R32: a reminder this long before the start; 0 turns reminders off
+
+
+class Channel(StrEnum):
+    """How an invite reached the client (`last_invite_channel`): sent by email or text message, or a copied link."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    LINK = "link"
+
+
+SENT_CHANNELS = frozenset({Channel.EMAIL, Channel.SMS})  # the channels a resend and a reminder go by (R28, R32)
+
+
+class SmsStatus(StrEnum):
+    """What the text message service told of a client's mobile number (R29); None while nothing went wrong."""
+
+    OPTED_OUT = "opted_out"
+    FAILING = "failing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +101,26 @@ class ServiceCode:
 
 
 @dataclass(frozen=True, slots=True)
+class SmsConsent:
+    """The client's agreement to receive text messages (R28): when, and which coordinator recorded it."""
+
+    at: datetime
+    by: str  # the recording coordinator's employee id
+
+
+@dataclass(frozen=True, slots=True)
 class Client:
-    """A person cared for. Email is optional (R06); `email_status` is None, "bounced" or "complained"."""
+    """A person cared for. Email and mobile phone are optional (R06, R28); `email_status` is None, "bounced" or
+    "complained"; `sms_status` is None or a `SmsStatus`."""
 
     client_id: str
     name: str
     email: str | None = None
     preferred_language: str = "en"
     email_status: str | None = None
+    mobile_phone: str | None = None  # E.164, for example +15551234567
+    sms_consent: SmsConsent | None = None
+    sms_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +185,10 @@ class Session:
     client_present: bool = False
     employee_seen_at: datetime | None = None  # the time of the latest presence change applied
     client_seen_at: datetime | None = None
-    invite_bounced: bool = False
+    invite_undeliverable: bool = False  # the last invite bounced, failed or met an opt-out (R29)
+    last_invite_channel: str | None = None  # a `Channel`: the last invite's, a copied link included
+    last_sent_channel: str | None = None  # email or sms: what a resend and the reminder go by (R28, R32)
+    reminded_generation: int | None = None  # the link generation a reminder was sent for (R32: once per generation)
     ended_reason: str | None = None
     ended_at: datetime | None = None
     sweep_at: datetime | None = None  # when the sweep looks next; None once it has nothing left to do
@@ -174,6 +209,30 @@ class JoinLink:
     visit_id: str
     generation: int
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A reminder due at `at` for one visit (R32), as the sweep index holds it. Which link generation and channel it
+    goes by is decided when it is sent, from the session then."""
+
+    agency_id: str
+    visit_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SentText:
+    """A text message sent (an invite or a reminder), found again by the service's message id when its delivery
+    event arrives (R29); kept until carriers are done reporting on it (`until`)."""
+
+    message_id: str
+    agency_id: str
+    client_id: str
+    visit_id: str
+    sends: int  # the session's invite count the text went out with (a report on an older send is dropped)
+    kind: str  # "invite" or "reminder"
+    until: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """The outside world the rules use, built lazily once per process and replaceable in tests.
 
-`Services` carries the clock, the mailer, the video provider, the staff accounts, the link key and the three stores
-(directory, visits, sessions). In AWS and the local stack they are SES, Chime or the local provider, Cognito or the
-directory alone, and DynamoDB; a rule test passes in-memory stores and a recording mailer instead.
+`Services` carries the clock, the mailer, the texter, the video provider, the staff accounts, the link key and the
+three stores (directory, visits, sessions). In AWS and the local stack they are SES, End User Messaging SMS or the local
+outbox, Chime or the local provider, Cognito or the directory alone, and DynamoDB; a rule test passes in-memory stores
+and recording senders instead.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from chalicelib.integrations.email import Mailer
     from chalicelib.integrations.meetings import Meetings
+    from chalicelib.integrations.sms import Texter
     from chalicelib.integrations.staff_accounts import StaffAccounts
     from chalicelib.link_keys import LinkKeys
     from chalicelib.stores import Directory, Sessions, Visits
@@ -37,15 +39,16 @@ _FIRST_USE = threading.RLock()
 
 
 class Services:
-    """Clock, mailer, meetings, the link key and the stores; each made on first use."""
+    """Clock, mailer, texter, meetings, the link key and the stores; each made on first use."""
 
     def __init__(self, cfg: Settings | None = None, *, clock: Clock | None = None, mailer: Mailer | None = None,
                  meetings: Meetings | None = None, link_key: bytes | None = None, directory: Directory | None = None,
                  visits: Visits | None = None, sessions: Sessions | None = None,
-                 staff_accounts: StaffAccounts | None = None) -> None:
+                 texter: Texter | None = None, staff_accounts: StaffAccounts | None = None) -> None:
         self._cfg = cfg
         self.clock: Clock = clock or ShiftedClock()
         self._mailer = mailer
+        self._texter = texter
         self._meetings = meetings
         self._link_key = link_key
         self._link_keys: LinkKeys | None = None
@@ -70,6 +73,10 @@ class Services:
     @property
     def mailer(self) -> Mailer:
         return self._made("_mailer", self._make_mailer)
+
+    @property
+    def texter(self) -> Texter:
+        return self._made("_texter", self._make_texter)
 
     @property
     def meetings(self) -> Meetings:
@@ -125,6 +132,16 @@ class Services:
 
         client = aws_client("sesv2", retries={"mode": "standard", "max_attempts": 3})
         return SesMailer(client, self.cfg.email_configuration_set)
+
+    def _make_texter(self) -> Texter:
+        if self.cfg.sms_provider == "local":
+            from chalicelib.integrations.local_texts import LocalTexter
+
+            return LocalTexter()
+        from chalicelib.integrations.sms import SmsTexter
+
+        client = aws_client("pinpoint-sms-voice-v2", retries={"mode": "standard", "max_attempts": 3})
+        return SmsTexter(client, self.cfg.sms_origination_identity, self.cfg.sms_configuration_set)
 
     def _make_meetings(self) -> Meetings:
         if self.cfg.meeting_provider == "local":

@@ -18,6 +18,8 @@ from chalicelib.records import (
     Ending,
     JoinLink,
     Records,
+    Reminder,
+    SentText,
     ServiceCode,
     Session,
     TimelineEntry,
@@ -57,12 +59,19 @@ class Directory(Protocol):
 
     def list_service_codes(self, agency_id: str) -> list[ServiceCode]: ...
 
-    def update_client(self, agency_id: str, client_id: str, changes: dict[str, str | None]) -> Client:
-        """Change a client's name, email or language (None removes); a new email clears its bounce mark."""
+    def update_client(self, agency_id: str, client_id: str, changes: dict[str, Any]) -> Client:
+        """Change a client's fields as given (None removes; `sms_consent` takes a `SmsConsent`); a new email clears
+        its bounce mark. NotFound if there is no such client."""
         ...
 
     def mark_email_failing(self, agency_id: str, client_id: str, status: str) -> bool:
         """Mark the client's address bounced or complained; False if there is no such client."""
+        ...
+
+    def set_sms_status(self, agency_id: str, client_id: str, status: str | None, phone: str | None = None) -> bool:
+        """Record what the text service reported of the client's number (R29), if the client still has `phone` (when
+        given): `opted_out` always; `failing` unless opted out; None clears only `failing` (an opt-out stays until a
+        coordinator records consent again). False when the condition did not hold."""
         ...
 
     def update_agency(self, agency_id: str, changes: dict[str, Any]) -> Agency:
@@ -162,9 +171,11 @@ class Sessions(Protocol):
         """The session's current link under another digest (the link key rotated): same generation and expiry."""
         ...
 
-    def record_invite(self, session: Session, at: datetime, emailed: bool, event: TimelineEntry) -> Session:
-        """Count a sent email (R09's last-sent time) or a copied link, and the generation delivered (Conflict if
-        the session ended)."""
+    def record_invite(self, session: Session, at: datetime, channel: str, event: TimelineEntry,
+                      reminder: Reminder | None = None) -> Session:
+        """Count an invite sent by `channel` (email or sms: R09's last-sent time, clearing the undeliverable mark) or
+        a copied link (`link`), and the generation delivered; with its reminder, which replaces any earlier one
+        (Conflict if the session ended)."""
         ...
 
     def add_event(self, agency_id: str, visit_id: str, event: TimelineEntry) -> None:
@@ -187,7 +198,34 @@ class Sessions(Protocol):
         """The provider ended the meeting under an open session: forget it and everyone's presence."""
         ...
 
-    def mark_invite_bounced(self, agency_id: str, visit_id: str) -> None: ...
+    def mark_invite_undeliverable(self, agency_id: str, visit_id: str, event: TimelineEntry,
+                                  sends: int | None = None) -> bool:
+        """The last invite could not be delivered (R29): mark the session and record `event`, if the session exists
+        and (when `sends` is given) has had exactly that many invites, so a late report of an older send is
+        dropped. False otherwise."""
+        ...
+
+    def remember_text(self, text: SentText) -> None:
+        """Keep a sent text by its message id until `text.until`, for its delivery events (R29)."""
+        ...
+
+    def text(self, message_id: str, now: datetime) -> SentText | None:
+        """The text sent under `message_id`, unless unknown or past its `until`."""
+        ...
+
+    def claim_reminder(self, session: Session, generation: int) -> Session:
+        """Take the reminder of link generation `generation` (R32): Conflict unless the session is open, that
+        generation is its link's and the one the client holds, and no reminder was taken for it yet. Whoever takes
+        it sends it: at most one per generation, however many sweeps run."""
+        ...
+
+    def release_reminder(self, session: Session, generation: int, retry: Reminder) -> None:
+        """A taken reminder that could not be sent: give it back, due again at `retry.at`."""
+        ...
+
+    def drop_reminder(self, reminder: Reminder) -> None:
+        """Take a reminder out of the sweep index, unless a newer one replaced it meanwhile."""
+        ...
 
     def schedule_sweep(self, session: Session, at: datetime) -> None:
         """Ask the sweep to look at an open session again at `at`."""
@@ -201,6 +239,6 @@ class Sessions(Protocol):
         """An ended session's meeting is gone: the sweep has nothing left to do for it."""
         ...
 
-    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[Session]:
-        """Up to `limit` sessions whose sweep time has come, as the sweep index projects them."""
+    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[Session | Reminder]:
+        """Up to `limit` sessions and reminders whose time has come, as the sweep index projects them."""
         ...

@@ -24,6 +24,9 @@ FIELD_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 # a domain of letters, digits and inner hyphens, with a top-level domain of letters.
 EMAIL_PATTERN = re.compile(
     r"[^@\s<>\"',;\x00-\x1f\x7f-\x9f]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+# E.164: a plus, a country code that does not start with 0, and at most 15 digits in all (R28).
+PHONE_PATTERN = re.compile(r"\+[1-9][0-9]{6,14}")
+PHONE_FORMAT = "must be a mobile phone number in E.164 form, like +15551234567"
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # A BCP 47 tag of a language, an optional script and an optional region: en-US, es-419, zh-Hant-TW.
 LOCALE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?")
@@ -50,7 +53,7 @@ RANGE_FORMAT = ("must be an ISO-8601 time with a zone, like 2026-11-25T14:00:00Z
 class Field:
     """One accepted body field."""
 
-    kind: str  # str (one line), text (lines), bool, int, time, email, id, choice, json, zone, locale
+    kind: str  # str (one line), text (lines), bool, int, time, email, phone, id, choice, json, zone, locale
     required: bool = True
     max_len: int = 200  # characters (code points), whatever the script
     choices: tuple[str, ...] = ()
@@ -114,6 +117,10 @@ def _free_json(name: str, value: Any) -> Any:
 
 
 def _text(name: str, spec: Field, value: str) -> str:
+    if spec.kind == "phone":  # the pattern bounds its length: one message for every wrong form
+        if not PHONE_PATTERN.fullmatch(value):
+            raise BadRequest.field(name, PHONE_FORMAT)
+        return value
     if len(value) > spec.max_len:
         raise BadRequest.field(name, f"must be at most {spec.max_len} characters")
     if UNPAIRED_SURROGATE.search(value):

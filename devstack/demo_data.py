@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.records import Agency, Client, Employee, ServiceCode, Visit
+from chalicelib.records import Agency, Client, Employee, ServiceCode, SmsConsent, Visit
 from chalicelib.services import Services
 
 
@@ -14,6 +14,8 @@ class DemoClient:
     client_id: str
     name: str
     email: str | None
+    mobile_phone: str | None = None  # 555-01xx numbers are reserved for fiction
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ AGENCIES = (
         (("sunrise-maria", "Maria Lopez"), ("sunrise-james", "James Okafor")),
         (DemoClient("sunrise-eleanor", "Eleanor Rigby", "eleanor@client.example.test"),
          DemoClient("sunrise-walter", "Walter Brennan", None),
+         # Only a mobile phone, Spanish, agreed to texts (R28, R30)
+         DemoClient("sunrise-lucia", "Lucía Fernández", None, "+15550100123", "es"),
          DemoClient("sunrise-rosa", "Rosa Parkes", "rosa@client.example.test")),
     ),
     DemoAgency(
@@ -58,7 +62,9 @@ def seed(services: Services, now: datetime) -> list[str]:
         for emp_id, emp_name in agency.caregivers:
             directory.add_employee(a, Employee(emp_id, emp_name, f"{emp_id}@{agency.domain}", "employee"))
         for client in agency.clients:
-            directory.add_client(a, Client(client.client_id, client.name, client.email))
+            consent = SmsConsent(now, coord_id) if client.mobile_phone else None
+            directory.add_client(a, Client(client.client_id, client.name, client.email, client.language,
+                                           mobile_phone=client.mobile_phone, sms_consent=consent))
         directory.add_service_code(a, ServiceCode("TELE", "Telehealth check-in", True))
         directory.add_service_code(a, ServiceCode("PC", "Personal care", False))
         first, second = agency.caregivers[0][0], agency.caregivers[1][0]
@@ -69,6 +75,8 @@ def seed(services: Services, now: datetime) -> list[str]:
             ("inperson", last.client_id, first, "PC", base + timedelta(hours=4), 60, False),
             ("yesterday", with_email.client_id, first, "TELE", base - timedelta(days=1), 60, True),
             ("second", last.client_id, second, "TELE", base + timedelta(minutes=30), 60, True),
+            *(("text", c.client_id, first, "TELE", base + timedelta(minutes=20), 45, True)
+              for c in agency.clients if c.mobile_phone),
         ):
             visits.add(Visit(a, f"{a}-v-{suffix}", client_id, employee, service, start,
                              start + timedelta(minutes=minutes), virtual))

@@ -223,21 +223,29 @@ def _with_links(text: str) -> str:
     return "".join(out) + escape(text[last:])
 
 
+def _item(m: dict[str, Any]) -> str:
+    """One email or text message, as a phone would show it: its join link a link to click."""
+    channel = m.get("channel", "email")
+    title = escape(m["subject"]) if channel == "email" else "Text message"
+    attachments = m.get("attachments") or []
+    attached = f"<p>Attached: {escape(', '.join(attachments))}</p>" if attachments else ""
+    return (f"<article class={escape(channel)}><h2>{title}</h2>"
+            f"<p>{'Email' if channel == 'email' else 'Text'} to {escape(m['to'])} · {escape(str(m['sent_at']))}</p>"
+            f"<pre>{_with_links(m['text'])}</pre>{attached}</article>")
+
+
 def outbox_page(read: Any) -> str:
-    """The sent emails, newest first, with their links."""
-    mails = list(reversed(read()))
-    rows = "".join(
-        f"<article><h2>{escape(m['subject'])}</h2><p>To: {escape(m['to'])} · {escape(str(m['sent_at']))}</p>"
-        f"<pre>{_with_links(m['text'])}</pre></article>"
-        for m in mails
-    ) or "<p>No email sent yet. Send an invite from the visit dialog.</p>"
+    """The sent emails and text messages, newest first, each join link a link."""
+    items = list(reversed(read()))
+    rows = "".join(_item(m) for m in items) or (
+        "<p>Nothing sent yet. Send an invite by email or text message from the visit dialog.</p>")
     return ("<!doctype html><html lang=en><head><meta charset=utf-8><title>Outbox</title>"
             "<meta name=viewport content='width=device-width, initial-scale=1'>"
             "<link rel=icon href=/favicon.svg type=image/svg+xml><link rel=icon href=/favicon.ico sizes=32x32>"
             "<style>body{font:16px sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
             "article{border:1px solid #ccc;border-radius:8px;padding:1rem;margin:1rem 0}"
-            "pre{white-space:pre-wrap}</style></head>"
-            f"<body><h1>Outbox (local SES)</h1>{rows}</body></html>")
+            "article.sms{background:#f3f7ff}pre{white-space:pre-wrap;overflow-wrap:anywhere}</style></head>"
+            f"<body><h1>Outbox (local email and text messages)</h1>{rows}</body></html>")
 
 
 class _Server(ThreadingHTTPServer):

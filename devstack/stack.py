@@ -71,10 +71,16 @@ def start(port: int, host: str = "127.0.0.1", sweep_seconds: float = 60.0) -> Lo
     else:
         moto = start_moto()
     late = _LateGateway()
-    from chalicelib.dev.outbox import read_outbox
+    from chalicelib.dev.outbox import read_everything
 
     moto_url = moto.url
-    httpd = serve(host, port, late, ROOT / "frontend" / "dist", lambda: read_outbox(moto_url))
+
+    def outbox() -> list[dict[str, Any]]:
+        from chalicelib.services import services
+
+        return read_everything(moto_url, services().texter)
+
+    httpd = serve(host, port, late, ROOT / "frontend" / "dist", outbox)
     url = f"http://{host}:{httpd.server_address[1]}"
     _environment(url, moto_url)
 

@@ -15,9 +15,10 @@ from typing import Any
 
 from chalicelib import records as r
 from chalicelib.clock import ShiftedClock
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import ClientOptedOut, Conflict, NotFound
 from chalicelib.integrations.email import Email
 from chalicelib.integrations.local_meetings import LocalMeetings
+from chalicelib.integrations.sms import TextMessage
 from chalicelib.services import Services
 
 LINK_KEY = b"unit-test-link-key-of-32-bytes!!"
@@ -35,6 +36,8 @@ class Tables:
     sessions: dict[tuple[str, str], r.Session] = field(default_factory=dict)
     timelines: dict[tuple[str, str], list[tuple[datetime, int, r.TimelineEntry]]] = field(default_factory=dict)
     links: dict[str, r.JoinLink] = field(default_factory=dict)
+    reminders: dict[tuple[str, str], r.Reminder] = field(default_factory=dict)
+    texts: dict[str, r.SentText] = field(default_factory=dict)
     meetings: dict[str, tuple[str, str]] = field(default_factory=dict)
     writes: int = 0
     _order: Iterator[int] = field(default_factory=itertools.count)
@@ -112,17 +115,29 @@ class MemoryDirectory:
     def list_service_codes(self, agency_id: str) -> list[r.ServiceCode]:
         return [s for (a, _), s in sorted(self._t.services.items()) if a == agency_id]
 
-    def update_client(self, agency_id: str, client_id: str, changes: dict[str, str | None]) -> r.Client:
+    def update_client(self, agency_id: str, client_id: str, changes: dict[str, Any]) -> r.Client:
         current = self.client(agency_id, client_id)
         if not changes:
             return current
         cleared = {"email_status": None} if "email" in changes else {}
-        updated = replace(current, **{**changes, **cleared})  # type: ignore[arg-type]
+        updated = replace(current, **{**changes, **cleared})
         if updated.preferred_language is None:
             updated = replace(updated, preferred_language="en")
         self._t.clients[(agency_id, client_id)] = updated
         self._t.writes += 1
         return updated
+
+    def set_sms_status(self, agency_id: str, client_id: str, status: str | None, phone: str | None = None) -> bool:
+        current = self._t.clients.get((agency_id, client_id))
+        if current is None or (phone is not None and current.mobile_phone != phone):
+            return False
+        if status == r.SmsStatus.FAILING and current.sms_status == r.SmsStatus.OPTED_OUT:
+            return False
+        if status is None and current.sms_status != r.SmsStatus.FAILING:
+            return False
+        self._t.clients[(agency_id, client_id)] = replace(current, sms_status=None if status is None else str(status))
+        self._t.writes += 1
+        return True
 
     def mark_email_failing(self, agency_id: str, client_id: str, status: str) -> bool:
         current = self._t.clients.get((agency_id, client_id))
@@ -319,12 +334,16 @@ class MemorySessions:
         self._t.links[link_digest] = r.JoinLink(session.agency_id, session.visit_id, session.link_generation,
                                                 session.expires_at)
 
-    def record_invite(self, session: r.Session, at: datetime, emailed: bool, event: r.TimelineEntry) -> r.Session:
+    def record_invite(self, session: r.Session, at: datetime, channel: str, event: r.TimelineEntry,
+                      reminder: r.Reminder | None = None) -> r.Session:
         current = self._current(session)
         _required(current.is_open)
-        recorded = replace(current, invite_count=current.invite_count + 1, sent_generation=session.link_generation)
-        if emailed:
-            recorded = replace(recorded, last_invite_sent_at=at, invite_bounced=False)
+        recorded = replace(current, invite_count=current.invite_count + 1, sent_generation=session.link_generation,
+                           last_invite_channel=channel)
+        if channel in r.SENT_CHANNELS:
+            recorded = replace(recorded, last_invite_sent_at=at, invite_undeliverable=False, last_sent_channel=channel)
+        if reminder is not None:
+            self._t.reminders[(reminder.agency_id, reminder.visit_id)] = reminder
         return self._put(recorded, event)
 
     def add_event(self, agency_id: str, visit_id: str, event: r.TimelineEntry) -> None:
@@ -368,10 +387,40 @@ class MemorySessions:
                           employee_seen_at=at, client_seen_at=at, sweep_at=next_sweep))
         return True
 
-    def mark_invite_bounced(self, agency_id: str, visit_id: str) -> None:
+    def mark_invite_undeliverable(self, agency_id: str, visit_id: str, event: r.TimelineEntry,
+                                  sends: int | None = None) -> bool:
         current = self.get(agency_id, visit_id)
-        if current is not None:
-            self._put(replace(current, invite_bounced=True))
+        if current is None or (sends is not None and current.invite_count != sends):
+            return False
+        self._put(replace(current, invite_undeliverable=True), event)
+        return True
+
+    def remember_text(self, text: r.SentText) -> None:
+        self._t.texts[text.message_id] = text
+        self._t.writes += 1
+
+    def text(self, message_id: str, now: datetime) -> r.SentText | None:
+        found = self._t.texts.get(message_id)
+        return found if found is not None and found.until > now else None
+
+    def claim_reminder(self, session: r.Session, generation: int) -> r.Session:
+        current = self._current(session)
+        _required(current.is_open and current.link_generation == generation and current.sent_generation == generation
+                  and current.reminded_generation != generation)
+        self._put(replace(current, reminded_generation=generation))
+        return replace(session, reminded_generation=generation)
+
+    def release_reminder(self, session: r.Session, generation: int, retry: r.Reminder) -> None:
+        current = self.get(session.agency_id, session.visit_id)
+        if current is not None and current.reminded_generation == generation:
+            self._put(replace(current, reminded_generation=None))
+            self._t.reminders[(retry.agency_id, retry.visit_id)] = retry
+
+    def drop_reminder(self, reminder: r.Reminder) -> None:
+        key = (reminder.agency_id, reminder.visit_id)
+        if key in self._t.reminders and self._t.reminders[key].at == reminder.at:
+            del self._t.reminders[key]
+            self._t.writes += 1
 
     def schedule_sweep(self, session: r.Session, at: datetime) -> None:
         current = self.get(session.agency_id, session.visit_id)
@@ -399,14 +448,18 @@ class MemorySessions:
             return
         self._put(replace(current, meeting_to_delete=None, sweep_at=None))
 
-    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[r.Session]:
-        due = sorted((s for s in self._t.sessions.values() if s.sweep_at is not None and s.sweep_at <= now),
-                     key=lambda s: s.sweep_at or now)
-        for s in due[:limit]:
+    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[r.Session | r.Reminder]:
+        sessions = [(s.sweep_at, s) for s in self._t.sessions.values() if s.sweep_at is not None and s.sweep_at <= now]
+        reminders = [(x.at, x) for x in self._t.reminders.values() if x.at <= now]
+        due: list[tuple[datetime, r.Session | r.Reminder]] = sorted([*sessions, *reminders], key=lambda pair: pair[0])
+        for _, s in due[:limit]:
+            if isinstance(s, r.Reminder):
+                yield s
+                continue
             # As the sweep index projects it (models.SWEEP_FIELDS): the other fields hold their defaults.
             yield r.Session(s.agency_id, s.visit_id, s.state, s.expires_at, meeting_id=s.meeting_id,
-                          meeting_to_delete=s.meeting_to_delete, employee_present=s.employee_present,
-                          client_present=s.client_present, sweep_at=s.sweep_at)
+                            meeting_to_delete=s.meeting_to_delete, employee_present=s.employee_present,
+                            client_present=s.client_present, sweep_at=s.sweep_at)
 
 
 class RecordingMailer:
@@ -423,15 +476,36 @@ class RecordingMailer:
         return f"message-{len(self.sent)}"
 
 
+class RecordingTexter:
+    """A text message service that keeps what it was given to send; `opted_out` numbers are refused as End User
+    Messaging refuses a number that replied STOP (the API tests send through botocore's Stubber)."""
+
+    provider = "recording"
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[TextMessage, dict[str, str]]] = []
+        self.failing: Exception | None = None
+        self.opted_out: set[str] = set()
+
+    def send(self, message: TextMessage, context: dict[str, str]) -> str:
+        if self.failing is not None:
+            raise self.failing
+        if message.to in self.opted_out:
+            raise ClientOptedOut()
+        self.sent.append((message, dict(context)))
+        return f"text-{len(self.sent)}"
+
+
 def memory_services(clock: ShiftedClock, *, meetings: Any = None,
                     staff_accounts: Any = None) -> tuple[Services, Tables, RecordingMailer]:
-    """Services over in-memory stores, the local video provider, a recording mailer, and the local stack's staff
-    accounts (the directory alone) unless others are given."""
+    """Services over in-memory stores, the local video provider, a recording mailer, a recording texter
+    (`services.texter`), and the local stack's staff accounts (the directory alone) unless others are given."""
     from chalicelib.config import from_environ
     from chalicelib.integrations.staff_accounts import DirectoryAccounts
 
     tables, mailer = Tables(), RecordingMailer()
     services = Services(from_environ(), clock=clock, mailer=mailer, meetings=meetings or LocalMeetings(),
                         link_key=LINK_KEY, directory=MemoryDirectory(tables), visits=MemoryVisits(tables),
-                        sessions=MemorySessions(tables), staff_accounts=staff_accounts or DirectoryAccounts())
+                        sessions=MemorySessions(tables), texter=RecordingTexter(),
+                        staff_accounts=staff_accounts or DirectoryAccounts())
     return services, tables, mailer

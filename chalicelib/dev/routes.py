@@ -1,5 +1,6 @@
-"""The local stage's dev routes: demo users, login, the outbox, the clock, and ending a meeting as the provider
-would. Never registered elsewhere."""
+"""The local stage's dev routes: demo users, login, the outbox, the clock, the sweep, ending a meeting as the
+provider would, and a client's text reply or a text's delivery event as End User Messaging would send them. Never
+registered elsewhere."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from chalicelib.auth import issue_local_token
 from chalicelib.clock import ShiftedClock, iso
 from chalicelib.config import settings
 from chalicelib.dev.media_routes import local_provider
-from chalicelib.dev.outbox import read_outbox
+from chalicelib.dev.outbox import read_everything
 from chalicelib.errors import DEACTIVATED, NotFound, Unauthorized
 from chalicelib.http import body_of, handles_errors
 from chalicelib.integrations.meetings import meeting_external_id
@@ -55,9 +56,56 @@ def dev_login() -> Any:
 @dev_api.route("/api/dev/outbox", methods=["GET"])
 @handles_errors
 def dev_outbox() -> Any:
-    """Every email the local SES accepted."""
-    endpoint = settings().aws_endpoint
-    return read_outbox(endpoint) if endpoint else []
+    """Every email the local SES accepted and every text the local text service kept, oldest first."""
+    return read_everything(settings().aws_endpoint, services().texter)
+
+
+def _local_texter() -> Any:
+    from chalicelib.integrations.local_texts import LocalTexter
+
+    texter = services().texter
+    if not isinstance(texter, LocalTexter):
+        raise NotFound()
+    return texter
+
+
+@dev_api.route("/api/dev/text-reply", methods=["POST"])
+@handles_errors
+def dev_text_reply() -> Any:
+    """The client answers a text: STOP opts the number out (and START back in), as End User Messaging does."""
+    body = validate(body_of(dev_api.current_request), p.DEV_TEXT_REPLY)
+    return {"outcome": _local_texter().reply(body["to"], body["text"])}
+
+
+@dev_api.route("/api/dev/text-status", methods=["POST"])
+@handles_errors
+def dev_text_status() -> Any:
+    """A delivery event for the last text sent to a number, shaped as End User Messaging puts it on EventBridge, applied
+    as the app's `aws.sms-voice` handler applies it (R29)."""
+    from chalicelib.logic.text_events import on_text_event
+
+    body = validate(body_of(dev_api.current_request), p.DEV_TEXT_STATUS)
+    text = _local_texter().last_to(body["to"])
+    if text is None:
+        raise NotFound()
+    now = services().clock()
+    detail = {
+        "eventType": body["event_type"], "eventVersion": "1.0", "eventTimestamp": int(now.timestamp() * 1000),
+        "isFinal": True, "destinationPhoneNumber": body["to"], "messageId": text["message_id"],
+        "messageType": "TRANSACTIONAL", "messageStatus": body["event_type"].removeprefix("TEXT_"),
+        "context": text["context"],
+    }
+    return {"outcome": on_text_event(services(), detail, now)}
+
+
+@dev_api.route("/api/dev/sweep", methods=["POST"])
+@handles_errors
+def dev_sweep() -> Any:
+    """Run one pass of the sweep now (it runs every minute anyway): expiries, and reminders that are due (R32)."""
+    from chalicelib.logic.expiry import sweep_expired_sessions
+
+    result = sweep_expired_sessions(services(), services().clock(), settings().sweep_batch)
+    return {"expired": result.expired, "reminded": result.reminded, "examined": result.examined}
 
 
 @dev_api.route("/api/dev/clock", methods=["POST"])

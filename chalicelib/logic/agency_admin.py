@@ -22,7 +22,17 @@ from chalicelib.logic.ids import new_id
 from chalicelib.logic.retry import retry_on_conflict
 from chalicelib.logic.staff import release_if_done
 from chalicelib.logic.views import client_view, me_view, service_view, visit_view
-from chalicelib.records import Client, Employee, EventType, ServiceCode, TimelineEntry, Visit, VisitChange
+from chalicelib.records import (
+    Client,
+    Employee,
+    EventType,
+    ServiceCode,
+    SmsConsent,
+    SmsStatus,
+    TimelineEntry,
+    Visit,
+    VisitChange,
+)
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
@@ -47,18 +57,45 @@ def me(services: Services, caller: Caller) -> dict[str, Any]:
     return me_view(found.employee, caller.role, found.agency)
 
 
-def create_client(services: Services, caller: Caller, body: dict[str, Any]) -> dict[str, Any]:
-    """Add a client; email is optional (R06)."""
+def create_client(services: Services, caller: Caller, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Add a client; email and mobile phone are optional (R06, R28). A consent to texts is recorded as given now,
+    by the coordinator who sends it."""
     require_coordinator(caller)
-    client = Client(new_id(), body["name"], body.get("email"), body.get("preferred_language") or "en")
+    consent = SmsConsent(now, caller.employee_id) if body.get("sms_consent") else None
+    client = Client(new_id(), body["name"], body.get("email"), body.get("preferred_language") or "en",
+                    mobile_phone=body.get("mobile_phone"), sms_consent=consent)
     return client_view(services.directory.add_client(caller.agency_id, client))
 
 
-def update_client(services: Services, caller: Caller, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Change a client's demographics; a new email clears its bounce mark."""
-    services.directory.client(caller.agency_id, client_id)  # another agency's client is NotFound, not Forbidden
+def client_changes(current: Client, body: dict[str, Any], caller: Caller, now: datetime) -> dict[str, Any]:
+    """What a coordinator's change writes (R28, R29).
+
+    A new email clears its bounce mark (the store does it). A consent to texts belongs to a number: a new mobile
+    number clears the consent and what the text service said of the old number, unless the same change records
+    consent again. `sms_consent: true` records it now, by the caller, when none is recorded or the client opted out
+    (the client agreed to texts again: the opt-out mark goes; should the number still be on the service's opt-out
+    list, the next text says so and marks it again); `false` withdraws it.
+    """
+    changes: dict[str, Any] = {name: body[name] for name in ("name", "email", "preferred_language", "mobile_phone")
+                               if name in body}
+    consent = current.sms_consent
+    if "mobile_phone" in body and body["mobile_phone"] != current.mobile_phone:
+        changes.update(sms_consent=None, sms_status=None)
+        consent = None
+    if body.get("sms_consent") is True and (consent is None or current.sms_status == SmsStatus.OPTED_OUT):
+        changes.update(sms_consent=SmsConsent(now, caller.employee_id), sms_status=None)
+    elif body.get("sms_consent") is False and current.sms_consent is not None:
+        changes["sms_consent"] = None
+    return changes
+
+
+def update_client(services: Services, caller: Caller, client_id: str, body: dict[str, Any],
+                  now: datetime) -> dict[str, Any]:
+    """Change a client's demographics and contact details (R28, R30)."""
+    current = services.directory.client(caller.agency_id, client_id)  # another agency's: NotFound, not Forbidden
     require_coordinator(caller)
-    return client_view(services.directory.update_client(caller.agency_id, client_id, body))
+    changes = client_changes(current, body, caller, now)
+    return client_view(services.directory.update_client(caller.agency_id, client_id, changes))
 
 
 def get_client(services: Services, caller: Caller, client_id: str) -> dict[str, Any]:

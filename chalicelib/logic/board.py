@@ -47,8 +47,8 @@ def live_state(visit: Visit, session: Session | None, now: datetime) -> str:
 
 
 def undeliverable(session: Session | None) -> bool:
-    """R29: the last invite could not be delivered (an email that bounced)."""
-    return session is not None and session.invite_bounced
+    """R29: the last invite could not be delivered: an email that bounced, a text that failed or met an opt-out."""
+    return session is not None and session.invite_undeliverable
 
 
 def not_opened(visit: Visit, session: Session | None, now: datetime) -> bool:

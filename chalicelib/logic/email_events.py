@@ -1,14 +1,19 @@
-"""SES delivery events: a permanent bounce or a complaint marks the client's address as failing."""
+"""SES delivery events: a permanent bounce or a complaint marks the client's address as failing, and the visit's
+dialog and timeline say the last invite could not be delivered (R29)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.observability import count
+from chalicelib.records import EventType, TimelineEntry
 from chalicelib.validation import is_id
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
+
+SYSTEM = "system"
 
 
 def _tag(tags: dict[str, Any], name: str) -> str | None:
@@ -17,7 +22,7 @@ def _tag(tags: dict[str, Any], name: str) -> str | None:
     return value if isinstance(value, str) and is_id(value) else None
 
 
-def on_email_event(services: Services, detail: dict[str, Any]) -> str:
+def on_email_event(services: Services, detail: dict[str, Any], now: datetime) -> str:
     """Apply one SES event (through the configuration set's EventBridge destination)."""
     event_type = detail.get("eventType")
     if event_type == "Bounce":
@@ -29,12 +34,14 @@ def on_email_event(services: Services, detail: dict[str, Any]) -> str:
     else:
         return "ignored"
     tags = (detail.get("mail") or {}).get("tags") or {}
-    agency, client, visit = _tag(tags, "agency"), _tag(tags, "client"), _tag(tags, "visit")
+    agency, client, visit, send = (_tag(tags, name) for name in ("agency", "client", "visit", "send"))
     if not agency or not client:
         return "untagged"
     if not services.directory.mark_email_failing(agency, client, status):
         return "unknown client"
     if visit:
-        services.sessions.mark_invite_bounced(agency, visit)
+        sends = int(send) if send and send.isdigit() and len(send) < 9 else None
+        line = TimelineEntry(now, EventType.INVITE_UNDELIVERABLE, SYSTEM, f"email:{status}")
+        services.sessions.mark_invite_undeliverable(agency, visit, line, sends)
     count("InviteEmailsFailed", kind=status)
     return "applied"

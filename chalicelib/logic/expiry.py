@@ -1,4 +1,4 @@
-"""The expiry sweep (R13, R27): expire due sessions, end their meetings, finish deferred deletes."""
+"""The sweep (R13, R27, R32): expire due sessions, end their meetings, finish deferred deletes, send due reminders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from chalicelib.logic.ending import delete_meeting, end_session
 from chalicelib.logic.presence import reconcile
-from chalicelib.records import EndReason, Session
+from chalicelib.logic.reminders import send_due_reminder
+from chalicelib.records import EndReason, Reminder, Session
 
 if TYPE_CHECKING:
     from chalicelib.services import Services
@@ -22,6 +23,7 @@ class SweepResult:
     meetings_deleted: int = 0
     reconciled: int = 0
     examined: int = 0
+    reminded: int = 0
 
 
 def sweep_expired_sessions(services: Services, now: datetime, batch: int) -> SweepResult:
@@ -32,7 +34,10 @@ def sweep_expired_sessions(services: Services, now: datetime, batch: int) -> Swe
     result = SweepResult()
     for due in services.sessions.due_for_sweep(now, batch):
         result.examined += 1
-        sweep_one(services, due, now, result)
+        if isinstance(due, Reminder):
+            result.reminded += send_due_reminder(services, due, now)
+        else:
+            sweep_one(services, due, now, result)
     return result  # each expiry is counted where every end is (`SessionsEnded`, reason `expired`)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib.errors import (
     ClientLinkExpired,
     ClientSessionOver,
+    DomainError,
     InvalidLink,
     NoSession,
     NotAssignedToJoin,
@@ -16,6 +18,7 @@ from chalicelib.errors import (
     SessionOver,
     VisitCancelled,
 )
+from chalicelib.i18n import DEFAULT, supported
 from chalicelib.logic import links
 from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invitations import ensure_open
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from chalicelib.services import Services
 
 CLIENT = "client"
+T = TypeVar("T")
 
 
 def employee_join(services: Services, caller: Caller, visit_id: str, now: datetime) -> dict[str, Any]:
@@ -67,7 +71,37 @@ def _still_open(services: Services, session: Session, error: type[SessionOver]) 
     return fresh
 
 
-def _by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundle, Session]:
+class _Link:
+    """What a client request learned of its link so far: the client it belongs to, once known."""
+
+    def __init__(self) -> None:
+        self.client: tuple[str, str] | None = None  # (agency id, client id)
+
+
+def _client_language(services: Services, link: _Link, chosen: str | None) -> str:
+    """The language of a client's refusal (R30): the page's own choice, else the client's, else the default."""
+    if chosen:
+        return supported(chosen)
+    if link.client is None:
+        return DEFAULT
+    try:
+        return supported(services.directory.client(*link.client).preferred_language)
+    except DomainError:
+        return DEFAULT
+
+
+def _speaking(services: Services, chosen: str | None, work: Callable[[_Link], T]) -> T:
+    """Run a client request; a refusal leaves in the client's language."""
+    link = _Link()
+    try:
+        return work(link)
+    except DomainError as exc:
+        if exc.language is None:
+            exc.language = _client_language(services, link, chosen)
+        raise
+
+
+def _by_token(services: Services, token: str, now: datetime, known: _Link) -> tuple[VisitBundle, Session]:
     """The visit behind a client link, if the link is of the visit's current time and not expired (R10, R13)."""
     link = services.sessions.link(links.digest(token)) if links.looks_like_token(token) else None
     if link is None:
@@ -76,6 +110,7 @@ def _by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundl
         bundle = services.visits.bundle(link.agency_id, link.visit_id)
     except NotFound:
         raise InvalidLink() from None
+    known.client = (link.agency_id, bundle.visit.client_id)
     session = bundle.session
     current = bundle.visit.schedule_version == link.generation
     if session is None or not current or session.link_generation != link.generation:
@@ -87,24 +122,32 @@ def _by_token(services: Services, token: str, now: datetime) -> tuple[VisitBundl
     return bundle, session
 
 
-def client_view(services: Services, token: str, now: datetime, waiting: bool = True) -> dict[str, Any]:
-    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else.
+def client_view(services: Services, token: str, now: datetime, language: str | None = None,
+                waiting: bool = True) -> dict[str, Any]:
+    """R16: what the join page shows: the agency, the caregiver's first name and the visit time, nothing else; and
+    the client's language (R30).
 
     The page asks while it is open, so its asking is also how the staff learn that the client opened the link and
     waits (R35); `waiting` is false once the client hung up.
     """
-    try:
-        bundle, session = _by_token(services, token, now)
-    except ClientLinkExpired as expired:
-        _with_visit(services, expired)  # R44: an expired link still shows the agency, the caregiver and the time
-        raise
-    visit = bundle.visit
-    found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
-    if found.agency is None or found.employee is None:
-        raise InvalidLink()
-    if session.is_open:
-        page_seen(services, session, waiting, now)
-    return client_page(found.agency, found.employee, visit, session, services.meeting_provider)
+
+    def work(known: _Link) -> dict[str, Any]:
+        try:
+            bundle, session = _by_token(services, token, now, known)
+        except ClientLinkExpired as expired:
+            _with_visit(services, expired)  # R44: an expired link still shows the agency, the caregiver and the time
+            raise
+        visit = bundle.visit
+        found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id,
+                                          client_id=visit.client_id)
+        if found.agency is None or found.employee is None:
+            raise InvalidLink()
+        if session.is_open:
+            page_seen(services, session, waiting, now)
+        spoken = found.client.preferred_language if found.client is not None else DEFAULT
+        return client_page(found.agency, found.employee, visit, session, spoken, services.meeting_provider)
+
+    return _speaking(services, language, work)
 
 
 def _with_visit(services: Services, expired: ClientLinkExpired) -> None:
@@ -139,25 +182,33 @@ def page_seen(services: Services, session: Session, waiting: bool, now: datetime
         services.sessions.client_page(session, until, opened)
 
 
-def client_join(services: Services, token: str, now: datetime) -> dict[str, Any]:
+def client_join(services: Services, token: str, now: datetime, language: str | None = None) -> dict[str, Any]:
     """Meeting credentials for the client; the same attendee on every rejoin (R24)."""
-    _, session = _by_token(services, token, now)
-    if session.state == SessionState.OVER:
-        raise ClientSessionOver()  # R20, R23
-    session, meeting, attendee = join_meeting(services, session, f"client-{session.visit_id}",
-                                              may_start=session.state == SessionState.ACTIVE)
-    if change_presence(services, session, CLIENT, True, now, CLIENT) is None:
-        _still_open(services, session, ClientSessionOver)
-    count("Joins", side="client")
-    return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee)}
+
+    def work(known: _Link) -> dict[str, Any]:
+        _, session = _by_token(services, token, now, known)
+        if session.state == SessionState.OVER:
+            raise ClientSessionOver()  # R20, R23
+        session, meeting, attendee = join_meeting(services, session, f"client-{session.visit_id}",
+                                                  may_start=session.state == SessionState.ACTIVE)
+        if change_presence(services, session, CLIENT, True, now, CLIENT) is None:
+            _still_open(services, session, ClientSessionOver)
+        count("Joins", side="client")
+        return {"provider": services.meetings.provider, "meeting": meeting, "attendee": attendee_view(attendee)}
+
+    return _speaking(services, language, work)
 
 
-def client_leave(services: Services, token: str, now: datetime) -> dict[str, Any]:
+def client_leave(services: Services, token: str, now: datetime, language: str | None = None) -> dict[str, Any]:
     """The client hung up or closed the page: presence only; the session stays open (R19, R23)."""
-    _, session = _by_token(services, token, now)
-    if session.is_open:
-        left = change_presence(services, session, CLIENT, False, now, CLIENT)
-        if left is not None:
-            return {"state": effective_state(left, now)}  # the write's condition held: still open
-    fresh = services.sessions.get(session.agency_id, session.visit_id) or session
-    return {"state": effective_state(fresh, now)}
+
+    def work(known: _Link) -> dict[str, Any]:
+        _, session = _by_token(services, token, now, known)
+        if session.is_open:
+            left = change_presence(services, session, CLIENT, False, now, CLIENT)
+            if left is not None:
+                return {"state": effective_state(left, now)}  # the write's condition held: still open
+        fresh = services.sessions.get(session.agency_id, session.visit_id) or session
+        return {"state": effective_state(fresh, now)}
+
+    return _speaking(services, language, work)

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.clock import iso
-from chalicelib.errors import INVITE_BOUNCED
+from chalicelib.errors import INVITE_UNDELIVERABLE
+from chalicelib.i18n import LANGUAGES, supported, zone_name
 from chalicelib.records import (
     NOT_INVITED,
     OPEN_STATES,
@@ -49,7 +50,8 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
     if session is None or state == NOT_INVITED:
         return {"state": NOT_INVITED, "last_invite_sent_at": None, "link_expires_at": None,
                 "client_present": False, "employee_present": False, "client_waiting": False, "invite_stale": False,
-                "ended_reason": None, "invite_bounced": False}
+                "ended_reason": None, "invite_bounced": False, "invite_undeliverable": False,
+                "last_invite_channel": None}
     open_ = state in OPEN_STATES
     return {
         "state": state,
@@ -60,8 +62,10 @@ def session_status(session: Session | None, visit: Visit, now: datetime) -> dict
         "client_waiting": client_waiting(session, now),
         "invite_stale": open_ and sent_generation(session) != visit.schedule_version,
         "ended_reason": session.ended_reason or (str(EndReason.EXPIRED) if state == SessionState.EXPIRED else None),
-        "invite_bounced": session.invite_bounced,
-        **({"invite_warning": INVITE_BOUNCED} if session.invite_bounced else {}),
+        "invite_undeliverable": session.invite_undeliverable,  # R29
+        "invite_bounced": session.invite_undeliverable,  # its first name, kept for readers of the older field
+        "last_invite_channel": session.last_invite_channel,
+        **({"invite_warning": INVITE_UNDELIVERABLE} if session.invite_undeliverable else {}),
     }
 
 
@@ -93,18 +97,24 @@ def schedule_entry(visit: Visit, client: Client | None) -> dict[str, Any]:
 
 
 def client_summary(client: Client | None, client_id: str) -> dict[str, Any]:
-    """What a visit shows of its client: no contact details, only whether an email exists (R06)."""
+    """What a visit shows of its client: no contact details, only how the client can be reached (R06, R28, R29)."""
     if client is None:
-        return {"id": client_id, "name": "", "has_email": False}
+        return {"id": client_id, "name": "", "has_email": False, "has_mobile": False, "sms_consent": False,
+                "sms_status": None}
     return {"id": client.client_id, "name": client.name, "has_email": bool(client.email),
-            "email_failing": client.email_status is not None}
+            "email_failing": client.email_status is not None, "has_mobile": bool(client.mobile_phone),
+            "sms_consent": client.sms_consent is not None, "sms_status": client.sms_status,
+            "preferred_language": supported(client.preferred_language)}
 
 
 def client_view(client: Client) -> dict[str, Any]:
     """A client as a coordinator manages it."""
+    consent = client.sms_consent
     return {"id": client.client_id, "name": client.name, "email": client.email,
             "preferred_language": client.preferred_language, "has_email": bool(client.email),
-            "email_failing": client.email_status is not None}
+            "email_failing": client.email_status is not None, "mobile_phone": client.mobile_phone,
+            "sms_consent": {"at": iso(consent.at), "by": consent.by} if consent is not None else None,
+            "sms_status": client.sms_status}
 
 
 def employee_view(employee: Employee) -> dict[str, Any]:
@@ -153,14 +163,17 @@ def client_visit(agency: Agency, caregiver: Employee, visit: Visit) -> dict[str,
         "start": iso(visit.start),
         "end": iso(visit.end),
         "time_zone": agency.time_zone,
+        # R44: the zone as the client's email and text name it, in each language the page can switch to
+        "zone_names": {name: zone_name(agency.time_zone, name, visit.start) for name in LANGUAGES},
     }
 
 
-def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session,
+def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session, language: str,
                 provider: str) -> dict[str, Any]:
-    """R16: the visit as `client_visit` tells it, the session's state; and the media provider, so the page can load
-    its code while the client checks the camera."""
+    """R16: the visit as `client_visit` tells it, the session's state; the language the page speaks (R30); and the
+    media provider, so the page can load its code while the client checks the camera."""
     return {
+        "language": supported(language),
         "provider": provider,
         **client_visit(agency, caregiver, visit),
         "state": str(session.state),

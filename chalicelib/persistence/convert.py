@@ -16,6 +16,7 @@ from chalicelib.persistence.models import (
     EmployeeItem,
     EventItem,
     LinkItem,
+    ReminderItem,
     ServiceCodeItem,
     SessionItem,
     VisitItem,
@@ -27,9 +28,11 @@ from chalicelib.records import (
     Client,
     Employee,
     JoinLink,
+    Reminder,
     ServiceCode,
     Session,
     SessionState,
+    SmsConsent,
     TimelineEntry,
     Visit,
 )
@@ -45,7 +48,11 @@ def service_of(item: ServiceCodeItem) -> ServiceCode:
 
 
 def client_of(item: ClientItem) -> Client:
-    return Client(item.client_id, item.name, item.email, item.preferred_language or "en", item.email_status)
+    consent = None
+    if item.sms_consent_at is not None:
+        consent = SmsConsent(item.sms_consent_at, item.sms_consent_by or "")
+    return Client(item.client_id, item.name, item.email, item.preferred_language or "en", item.email_status,
+                  item.mobile_phone, consent, item.sms_status)
 
 
 def employee_of(item: EmployeeItem) -> Employee:
@@ -71,7 +78,9 @@ def session_of(item: SessionItem) -> Session:
         meeting_id=item.meeting_id, meeting=item.meeting, meeting_seq=int(item.meeting_seq or 0),
         meeting_to_delete=item.meeting_to_delete, employee_present=bool(item.employee_present),
         client_present=bool(item.client_present), employee_seen_at=item.employee_seen_at,
-        client_seen_at=item.client_seen_at, invite_bounced=bool(item.invite_bounced),
+        client_seen_at=item.client_seen_at, invite_undeliverable=bool(item.invite_undeliverable),
+        last_invite_channel=item.last_invite_channel, last_sent_channel=item.last_sent_channel,
+        reminded_generation=None if item.reminded_generation is None else int(item.reminded_generation),
         ended_reason=item.ended_reason, ended_at=item.ended_at, sweep_at=item.sweep_at,
         client_left_at=item.client_left_at, client_page_until=item.client_page_until,
         opened_generation=None if item.opened_generation is None else int(item.opened_generation),
@@ -80,6 +89,10 @@ def session_of(item: SessionItem) -> Session:
 
 def link_of(item: LinkItem) -> JoinLink:
     return JoinLink(item.agency_id, item.visit_id, int(item.generation), item.expires_at)
+
+
+def reminder_of(item: ReminderItem) -> Reminder:
+    return Reminder(item.agency_id, item.visit_id, item.sweep_at)
 
 
 def entry_of(item: EventItem) -> TimelineEntry:

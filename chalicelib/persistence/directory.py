@@ -11,7 +11,7 @@ from chalicelib.persistence.binding import bound
 from chalicelib.persistence.convert import agency_of, client_of, employee_of, service_of
 from chalicelib.persistence.models import AgencyItem, ClientItem, EmployeeItem, Item, ServiceCodeItem
 from chalicelib.persistence.transactions import conditional_update, create, translated
-from chalicelib.records import Agency, Client, Employee, Records, ServiceCode
+from chalicelib.records import Agency, Client, Employee, Records, ServiceCode, SmsStatus
 
 # Which record a sort key prefix holds, and where `lookup` puts it.
 _KINDS: dict[str, tuple[str, type[Item], Any]] = {
@@ -69,9 +69,12 @@ class DynamoDirectory:
         return agency
 
     def add_client(self, agency_id: str, client: Client) -> Client:
+        consent = client.sms_consent
         _created(ClientItem(keys.agency_pk(agency_id), keys.CLIENT_PREFIX + client.client_id,
                             client_id=client.client_id, name=client.name, email=client.email,
-                            preferred_language=client.preferred_language, email_status=client.email_status))
+                            preferred_language=client.preferred_language, email_status=client.email_status,
+                            mobile_phone=client.mobile_phone, sms_consent_at=consent.at if consent else None,
+                            sms_consent_by=consent.by if consent else None, sms_status=client.sms_status))
         return client
 
     def add_employee(self, agency_id: str, employee: Employee) -> Employee:
@@ -132,12 +135,17 @@ class DynamoDirectory:
     def list_service_codes(self, agency_id: str) -> list[ServiceCode]:
         return [service_of(i) for i in _listed(agency_id, keys.SERVICE_PREFIX) if isinstance(i, ServiceCodeItem)]
 
-    def update_client(self, agency_id: str, client_id: str, changes: dict[str, str | None]) -> Client:
-        """Change a client's name, email or language; a new email clears its bounce mark."""
+    def update_client(self, agency_id: str, client_id: str, changes: dict[str, Any]) -> Client:
+        """Change a client's fields (None removes); a new email clears its bounce mark."""
         bound()
         item = ClientItem(keys.agency_pk(agency_id), keys.CLIENT_PREFIX + client_id)
+        fields = dict(changes)
+        if "sms_consent" in fields:
+            consent = fields.pop("sms_consent")
+            fields["sms_consent_at"] = consent.at if consent else None
+            fields["sms_consent_by"] = consent.by if consent else None
         actions = [getattr(ClientItem, name).remove() if value is None else getattr(ClientItem, name).set(value)
-                   for name, value in changes.items()]
+                   for name, value in fields.items()]
         if "email" in changes:
             actions.append(ClientItem.email_status.remove())
         if not actions:
@@ -150,6 +158,20 @@ class DynamoDirectory:
         bound()
         item = ClientItem(keys.agency_pk(agency_id), keys.CLIENT_PREFIX + client_id)
         return conditional_update(item, [ClientItem.email_status.set(status)], ClientItem.pk.exists())
+
+    def set_sms_status(self, agency_id: str, client_id: str, status: str | None, phone: str | None = None) -> bool:
+        """What the text service reported of the client's number; the conditions are `stores.Directory`'s."""
+        bound()
+        item = ClientItem(keys.agency_pk(agency_id), keys.CLIENT_PREFIX + client_id)
+        condition: Any = ClientItem.pk.exists()
+        if phone is not None:
+            condition &= ClientItem.mobile_phone == phone
+        if status == SmsStatus.FAILING:
+            condition &= ClientItem.sms_status.does_not_exist() | (ClientItem.sms_status != str(SmsStatus.OPTED_OUT))
+        elif status is None:
+            condition &= ClientItem.sms_status == str(SmsStatus.FAILING)
+        action = ClientItem.sms_status.remove() if status is None else ClientItem.sms_status.set(str(status))
+        return conditional_update(item, [action], condition)
 
     def update_agency(self, agency_id: str, changes: dict[str, Any]) -> Agency:
         result: Agency = _changed(agency_id, keys.AGENCY_SK, changes)

@@ -9,6 +9,7 @@ VISIT_SK = "VISIT"
 SESSION_SK = "SESSION"
 LINK_SK = "LINK"
 MEETING_SK = "MEETING"
+REMINDER_SK = "REMINDER"  # sorts before SESSION: the bundle read never returns it
 EVENT_PREFIX = "EVENT#"
 CLIENT_PREFIX = "CLIENT#"
 EMPLOYEE_PREFIX = "EMPLOYEE#"
@@ -33,6 +34,14 @@ def client_key(agency_id: str, client_id: str) -> str:
 
 def meeting_pk(meeting_id: str) -> str:
     return f"MEETING#{meeting_id}"
+
+
+def text_pk(message_id: str) -> str:
+    """A sent text message, by the id End User Messaging gave it."""
+    return f"TEXT#{message_id}"
+
+
+TEXT_SK = "TEXT"
 
 
 def link_pk(link_digest: str) -> str:

@@ -96,6 +96,10 @@ class ClientItem(Item, discriminator="client"):
     email = UnicodeAttribute(null=True)
     preferred_language = UnicodeAttribute(default="en")
     email_status = UnicodeAttribute(null=True)  # None, "bounced" or "complained"
+    mobile_phone = UnicodeAttribute(null=True)  # E.164 (R28)
+    sms_consent_at = UTCDateTimeAttribute(null=True)  # when a coordinator recorded the consent to texts
+    sms_consent_by = UnicodeAttribute(null=True)  # which coordinator
+    sms_status = UnicodeAttribute(null=True)  # None, "opted_out" or "failing" (R29)
 
 
 class EmployeeItem(Item, discriminator="employee"):
@@ -147,7 +151,11 @@ class SessionItem(Item, OfVisit, discriminator="session"):
     client_present = BooleanAttribute(default=False)
     employee_seen_at = UTCDateTimeAttribute(null=True)  # time of the latest presence change applied
     client_seen_at = UTCDateTimeAttribute(null=True)
-    invite_bounced = BooleanAttribute(default=False)
+    # Stored under its first name, from when only an email could bounce.
+    invite_undeliverable = BooleanAttribute(default=False, attr_name="invite_bounced")
+    last_invite_channel = UnicodeAttribute(null=True)  # email, sms or link
+    last_sent_channel = UnicodeAttribute(null=True)  # email or sms
+    reminded_generation = NumberAttribute(null=True)  # R32: the link generation a reminder went out for
     ended_reason = UnicodeAttribute(null=True)
     ended_at = UTCDateTimeAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
@@ -162,6 +170,24 @@ class LinkItem(Item, OfVisit, discriminator="link"):
 
     generation = NumberAttribute()
     expires_at = UTCDateTimeAttribute()
+    expires_ttl = TTLAttribute()
+
+
+class ReminderItem(Item, OfVisit, discriminator="reminder"):
+    """A reminder due at `sweep_at` (R32), in the sweep's sparse index beside the sessions, until it is sent or
+    dropped. One per visit: a later invite's reminder replaces it."""
+
+    sweep_shard = UnicodeAttribute()
+    sweep_at = UTCDateTimeAttribute()
+
+
+class TextItem(Item, OfVisit, discriminator="text"):
+    """A sent text message by the service's message id, for its delivery events (R29); DynamoDB's TTL removes it
+    once carriers are done reporting (72 hours)."""
+
+    client_id = UnicodeAttribute()
+    sends = NumberAttribute()
+    text_kind = UnicodeAttribute()  # invite or reminder
     expires_ttl = TTLAttribute()
 
 

@@ -7,17 +7,30 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from pynamodb.exceptions import DeleteError
+
 from chalicelib.config import settings
 from chalicelib.errors import Conflict
 from chalicelib.persistence import keys
 from chalicelib.persistence.binding import bound
-from chalicelib.persistence.convert import event_item, link_of, session_of, session_ref
-from chalicelib.persistence.models import LinkItem, MeetingPointer, OpenSessions, SessionItem
-from chalicelib.persistence.transactions import Op, commit, conditional_update, translated
+from chalicelib.persistence.convert import event_item, link_of, reminder_of, session_of, session_ref
+from chalicelib.persistence.models import (
+    Item,
+    LinkItem,
+    MeetingPointer,
+    OpenSessions,
+    ReminderItem,
+    SessionItem,
+    TextItem,
+)
+from chalicelib.persistence.transactions import Op, commit, conditional_update, refused, translated
 from chalicelib.records import (
     OPEN_STATES,
+    SENT_CHANNELS,
     Ending,
     JoinLink,
+    Reminder,
+    SentText,
     Session,
     SessionState,
     TimelineEntry,
@@ -167,17 +180,32 @@ class DynamoSessions:
             return None
         return replace(changed, opened_generation=generation)
 
-    def record_invite(self, session: Session, at: datetime, emailed: bool, event: TimelineEntry) -> Session:
-        actions: list[Any] = [SessionItem.invite_count.add(1),
-                              SessionItem.sent_generation.set(session.link_generation)]
-        if emailed:
-            actions += [SessionItem.last_invite_sent_at.set(at), SessionItem.invite_bounced.set(False)]
-        commit([("update", _ref(session), actions, _is_open()), _event(session, event)])
-        recorded = replace(session, invite_count=session.invite_count + 1, sent_generation=session.link_generation)
-        return replace(recorded, last_invite_sent_at=at, invite_bounced=False) if emailed else recorded
+    def record_invite(self, session: Session, at: datetime, channel: str, event: TimelineEntry,
+                      reminder: Reminder | None = None) -> Session:
+        actions: list[Any] = [SessionItem.invite_count.add(1), SessionItem.sent_generation.set(session.link_generation),
+                              SessionItem.last_invite_channel.set(channel)]
+        sent = channel in SENT_CHANNELS
+        if sent:
+            actions += [SessionItem.last_invite_sent_at.set(at), SessionItem.invite_undeliverable.set(False),
+                        SessionItem.last_sent_channel.set(channel)]
+        ops = [("update", _ref(session), actions, _is_open()), _event(session, event)]
+        if reminder is not None:
+            ops.append(("put", self._reminder_item(reminder), [], None))
+        commit(ops)
+        recorded = replace(session, invite_count=session.invite_count + 1, sent_generation=session.link_generation,
+                           last_invite_channel=channel)
+        if sent:
+            recorded = replace(recorded, last_invite_sent_at=at, invite_undeliverable=False, last_sent_channel=channel)
+        return recorded
+
+    def _reminder_item(self, reminder: Reminder) -> ReminderItem:
+        return ReminderItem(keys.visit_pk(reminder.agency_id, reminder.visit_id), keys.REMINDER_SK,
+                            agency_id=reminder.agency_id, visit_id=reminder.visit_id,
+                            sweep_shard=keys.sweep_shard(reminder.visit_id, self.shards), sweep_at=reminder.at)
 
     def add_event(self, agency_id: str, visit_id: str, event: TimelineEntry) -> None:
-        commit([("put", event_item(agency_id, visit_id, event), [], None)])
+        bound()
+        event_item(agency_id, visit_id, event).save()  # one PutItem: a line alone needs no transaction
 
     def attach_meeting(self, session: Session, meeting: dict[str, Any], previous_meeting_id: str | None) -> Session:
         """The meeting's pointer item is written in the same transaction, so its events always find the session."""
@@ -240,10 +268,58 @@ class DynamoSessions:
             SessionItem.client_seen_at.set(at), SessionItem.sweep_at.set(next_sweep),
         ], _is_open() & (SessionItem.meeting_id == meeting_id))
 
-    def mark_invite_bounced(self, agency_id: str, visit_id: str) -> None:
+    def mark_invite_undeliverable(self, agency_id: str, visit_id: str, event: TimelineEntry,
+                                  sends: int | None = None) -> bool:
+        condition: Any = SessionItem.pk.exists()
+        if sends is not None:
+            condition &= SessionItem.invite_count == sends
+        try:
+            commit([("update", session_ref(agency_id, visit_id), [SessionItem.invite_undeliverable.set(True)],
+                     condition), ("put", event_item(agency_id, visit_id, event), [], None)])
+        except Conflict:
+            return False
+        return True
+
+    def remember_text(self, text: SentText) -> None:
         bound()
-        conditional_update(session_ref(agency_id, visit_id), [SessionItem.invite_bounced.set(True)],
-                           SessionItem.pk.exists())
+        TextItem(keys.text_pk(text.message_id), keys.TEXT_SK, agency_id=text.agency_id, visit_id=text.visit_id,
+                 client_id=text.client_id, sends=text.sends, text_kind=text.kind, expires_ttl=text.until).save()
+
+    def text(self, message_id: str, now: datetime) -> SentText | None:
+        bound()
+        try:
+            item = TextItem.get(keys.text_pk(message_id), keys.TEXT_SK)
+        except TextItem.DoesNotExist:
+            return None
+        until = item.expires_ttl
+        if until <= now:  # TTL deletes within days, not at once: the clock decides
+            return None
+        return SentText(message_id, item.agency_id, item.client_id, item.visit_id, int(item.sends), item.text_kind,
+                        until)
+
+    def claim_reminder(self, session: Session, generation: int) -> Session:
+        not_yet = SessionItem.reminded_generation.does_not_exist() | (SessionItem.reminded_generation != generation)
+        condition = (_is_open() & (SessionItem.link_generation == generation)
+                     & (SessionItem.sent_generation == generation) & not_yet)
+        bound()
+        if not conditional_update(_ref(session), [SessionItem.reminded_generation.set(generation)], condition):
+            raise Conflict()
+        return replace(session, reminded_generation=generation)
+
+    def release_reminder(self, session: Session, generation: int, retry: Reminder) -> None:
+        bound()
+        if conditional_update(_ref(session), [SessionItem.reminded_generation.remove()],
+                              SessionItem.reminded_generation == generation):
+            self._reminder_item(retry).save()
+
+    def drop_reminder(self, reminder: Reminder) -> None:
+        bound()
+        item = ReminderItem(keys.visit_pk(reminder.agency_id, reminder.visit_id), keys.REMINDER_SK)
+        try:
+            item.delete(condition=ReminderItem.sweep_at == reminder.at)
+        except DeleteError as exc:
+            if not refused(exc):
+                raise
 
     def schedule_sweep(self, session: Session, at: datetime) -> None:
         bound()
@@ -263,16 +339,20 @@ class DynamoSessions:
         conditional_update(_ref(session), [SessionItem.meeting_to_delete.remove(), SessionItem.sweep_shard.remove(),
                                            SessionItem.sweep_at.remove()], pending & ~_is_open())
 
-    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[Session]:
-        """Shard by shard, oldest first: one Query a shard, stopping once `limit` sessions were handed out."""
+    def due_for_sweep(self, now: datetime, limit: int) -> Iterator[Session | Reminder]:
+        """Shard by shard, oldest first: one Query a shard, stopping once `limit` items were handed out."""
         bound()
         given = 0
         for shard in range(self.shards):
             remaining = limit - given
             if remaining <= 0:
                 return
-            for item in SessionItem.open_sessions.query(keys.shard_key(shard), OpenSessions.sweep_at <= now,
+            # Through the base model: a subclass's query would keep only its own kind, and reminders share the index.
+            for item in Item.open_sessions.query(keys.shard_key(shard), OpenSessions.sweep_at <= now,
                                                         limit=remaining, page_size=remaining):
                 if isinstance(item, SessionItem):
                     given += 1
                     yield session_of(item)
+                elif isinstance(item, ReminderItem):
+                    given += 1
+                    yield reminder_of(item)

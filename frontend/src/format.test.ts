@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, dateKey, mondayOf, startOfDay } from './calendar';
-import { dayLabel, knownZone, readerLocale, timeOfDay, timeRange, visitTimes } from './format';
+import { browserLanguage, dayLabel, knownZone, localeFor, readerLocale, timeOfDay, timeRange, visitTimes } from './format';
 
 /** ICU puts narrow and thin no-break spaces in times and ranges; a reader sees spaces. */
 const plain = (text: string): string => text.replace(/\s+/g, ' ');
@@ -19,6 +19,20 @@ describe('R44: times in the reader’s locale', () => {
     const when = visitTimes('2026-11-25T05:31:00Z', '2026-11-25T06:31:00Z', NY, 'en-US');
     expect(when.day).toBe('Wednesday, November 25');
     expect(plain(when.times)).toBe('12:31 – 1:31 AM EST');
+  });
+
+  it('test_r30_r44_a_spanish_page_writes_times_as_spanish_readers_in_the_us_do', () => {
+    const when = visitTimes('2026-11-25T19:30:00Z', '2026-11-25T20:30:00Z', NY, 'es-US');
+    expect(when.day).toBe('miércoles, 25 de noviembre');
+    expect(plain(when.times)).toBe('2:30–3:30 p.m. EST');
+  });
+
+  it('test_r30_the_readers_own_locale_when_the_browser_speaks_the_pages_language', () => {
+    expect(localeFor('es', 'es-US', ['es-MX', 'en-US'])).toBe('es-MX');
+    expect(localeFor('es', 'es-US', ['en-GB', 'fr-FR'])).toBe('es-US');
+    expect(localeFor('en', 'en-US', ['es-US', 'en-GB'])).toBe('en-GB');
+    expect(browserLanguage(['en', 'es'], ['es-MX', 'en'])).toBe('es');
+    expect(browserLanguage(['en', 'es'], ['fr-FR', 'de'])).toBe('en');
   });
 
   it('test_r44_zone_follows_daylight_saving', () => {

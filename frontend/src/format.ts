@@ -5,7 +5,7 @@
  * in calendar.ts.
  */
 
-function browserLanguages(): readonly string[] {
+export function browserLanguages(): readonly string[] {
   if (typeof navigator === 'undefined') return [];
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
@@ -21,6 +21,32 @@ export function readerLocale(preferred?: string | null, browser: readonly string
     }
   }
   return 'en-US';
+}
+
+/**
+ * The locale to write `language`'s times in (R44): the reader's own when their browser speaks that language
+ * (es-MX, en-GB), else the language's table's (`fallback`, es-US or en-US).
+ */
+export function localeFor(language: string, fallback: string, browser: readonly string[] = browserLanguages()): string {
+  for (const candidate of browser) {
+    if (candidate.toLowerCase().split('-')[0] !== language) continue;
+    try {
+      if (Intl.DateTimeFormat.supportedLocalesOf([candidate]).length > 0) return candidate;
+    } catch {
+      // not a locale tag: try the next one
+    }
+  }
+  return fallback;
+}
+
+/** The first of `languages` the reader's browser asks for, else the first of them. */
+export function browserLanguage<T extends string>(languages: readonly T[], browser: readonly string[] = browserLanguages()): T {
+  for (const candidate of browser) {
+    const language = candidate.toLowerCase().split('-')[0];
+    const known = languages.find((l) => l === language);
+    if (known) return known;
+  }
+  return languages[0];
 }
 
 /** A time zone the browser knows, else UTC (a bad zone must not blank a page). */
@@ -67,10 +93,11 @@ export function visitWhen(start: string, end: string, zone: string, locale: stri
 /**
  * A client's visit time in two parts that each read as one unit (R44): the day ("Tuesday, November 25")
  * and the times with the zone named ("2:30 – 3:30 PM EST"), which a page keeps on one line. A visit that
- * crosses midnight is one range naming both days (`day` empty).
+ * crosses midnight is one range naming both days (`day` empty). `withZone` false leaves the zone to the caller:
+ * the join page names it as the client's email and text do (the API's `zone_names`).
  */
-export function visitTimes(start: string, end: string, zone: string, locale: string): { day: string; times: string } {
+export function visitTimes(start: string, end: string, zone: string, locale: string, withZone = true): { day: string; times: string } {
   const day = dayLabel(start, zone, locale);
-  if (day !== dayLabel(end, zone, locale)) return { day: '', times: visitWhen(start, end, zone, locale, true) };
-  return { day, times: timeRange(start, end, zone, locale, true) };
+  if (day !== dayLabel(end, zone, locale)) return { day: '', times: visitWhen(start, end, zone, locale, withZone) };
+  return { day, times: timeRange(start, end, zone, locale, withZone) };
 }

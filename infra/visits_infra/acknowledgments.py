@@ -165,7 +165,7 @@ class DeployedAck:
     reason: str
 
 
-_FUNCTIONS = ("APIHandler", "Authorize", "OnChimeEvent", "OnEmailEvent", "Sweep")
+_FUNCTIONS = ("APIHandler", "Authorize", "OnChimeEvent", "OnEmailEvent", "OnTextEvent", "Sweep")
 
 DEPLOYED_ACKS: tuple[DeployedAck, ...] = (
     DeployedAck(

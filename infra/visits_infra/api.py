@@ -39,15 +39,16 @@ AUTHORIZER = "Authorize"
 SWEEP = "Sweep"
 CHIME_EVENTS = "OnChimeEvent"
 EMAIL_EVENTS = "OnEmailEvent"
-EVENT_HANDLERS = (CHIME_EVENTS, EMAIL_EVENTS)
-FUNCTIONS = (API_HANDLER, AUTHORIZER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS)
-APP_ROLE_FUNCTIONS = (API_HANDLER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS)
+TEXT_EVENTS = "OnTextEvent"
+EVENT_HANDLERS = (CHIME_EVENTS, EMAIL_EVENTS, TEXT_EVENTS)
+FUNCTIONS = (API_HANDLER, AUTHORIZER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS, TEXT_EVENTS)
+APP_ROLE_FUNCTIONS = (API_HANDLER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS, TEXT_EVENTS)
 
 # At most this many concurrent executions; sweep runs alone so two sweeps never race each other. The API
 # handler's share comes from the stack (context apiConcurrency); the authorizer's answers are cached 300 s.
-RESERVED_CONCURRENCY = {SWEEP: 1, CHIME_EVENTS: 4, EMAIL_EVENTS: 2, AUTHORIZER: 20}
+RESERVED_CONCURRENCY = {SWEEP: 1, CHIME_EVENTS: 4, EMAIL_EVENTS: 2, TEXT_EVENTS: 2, AUTHORIZER: 20}
 # Asynchronously invoked functions (EventBridge): failed events are kept in the dead-letter queue.
-ASYNC_FUNCTIONS = (SWEEP, CHIME_EVENTS, EMAIL_EVENTS)
+ASYNC_FUNCTIONS = (SWEEP, CHIME_EVENTS, EMAIL_EVENTS, TEXT_EVENTS)
 
 # Error bodies API Gateway itself produces, in the app's {"Code", "Message"} shape.
 GATEWAY_RESPONSES: dict[str, tuple[int | None, str, str]] = {
@@ -97,6 +98,9 @@ class ApiSettings:
     # SES sandbox: the verified recipient identities test invites go to, and whether there are any.
     sandbox_recipient_arns: list[str] | None = None
     sandbox_condition: cdk.CfnCondition | None = None
+    # End User Messaging SMS: the pool texts go from, and whether the deployment names one (R28).
+    text_pool_arn: str | None = None
+    texts_condition: cdk.CfnCondition | None = None
 
 
 def log_streams_arn(stack: cdk.Stack, log_group_name: str) -> str:
@@ -210,6 +214,7 @@ class VisitsApi(Construct):
             ],
         )
         self._sandbox_recipients(stack, settings)
+        self._texts(settings)
 
         stage_config: dict[str, Any] = {
             "api_gateway_stage": API_STAGE,
@@ -265,6 +270,17 @@ class VisitsApi(Construct):
         cfn_policy = policy.node.default_child
         assert isinstance(cfn_policy, cdk.CfnResource)
         cfn_policy.cfn_options.condition = settings.sandbox_condition
+
+    def _texts(self, settings: ApiSettings) -> None:
+        """With a pool named, the app may send texts from it (and from nothing else)."""
+        if settings.text_pool_arn is None or settings.texts_condition is None:
+            return
+        policy = iam.ManagedPolicy(
+            self, "TextsPolicy", roles=[self.app_role], statements=[policies.texts_statement(settings.text_pool_arn)]
+        )
+        cfn_policy = policy.node.default_child
+        assert isinstance(cfn_policy, cdk.CfnResource)
+        cfn_policy.cfn_options.condition = settings.texts_condition
 
     def _configure_stage(self, stack: cdk.Stack, key: kms.IKey, settings: ApiSettings) -> None:
         """Access and execution logs (no bodies), tracing, throttling and JSON gateway responses."""

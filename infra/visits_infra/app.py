@@ -23,6 +23,7 @@ from visits_infra.origin import HEADER, OriginVerify
 from visits_infra.params import Params, declare_params
 from visits_infra.paths import REPO_ROOT
 from visits_infra.table import VisitsTable
+from visits_infra.texts import TextMessages
 
 # CloudFront's WAF web ACLs and certificates live in us-east-1, so the whole stack does (docs/DEPLOY.md).
 HOME_REGION = "us-east-1"
@@ -82,6 +83,7 @@ class VisitsStack(cdk.Stack):
             sender_domain=params.sender_domain.value_as_string,
             mail_from_domain=params.mail_from_domain,
         )
+        self.texts = TextMessages(self, "TextMessages", pool_id=params.sms_pool_id)
         self.link_key = secretsmanager.Secret(
             self,
             "LinkKey",
@@ -111,6 +113,9 @@ class VisitsStack(cdk.Stack):
             "COGNITO_USER_POOL_ID": self.auth.user_pool.user_pool_id,
             "LINK_KEY_SECRET_ID": self.link_key.secret_arn,
             "EMAIL_CONFIGURATION_SET": self.email.configuration_set.configuration_set_name,
+            "SMS_PROVIDER": "aws",
+            "SMS_ORIGINATION_IDENTITY": self.texts.origination_identity,
+            "SMS_CONFIGURATION_SET": self.texts.configuration_set_name,
             "SWEEP_SHARDS": str(_context(self, "sweepShards")),
             "POWERTOOLS_SERVICE_NAME": "virtual-visits",
             "POWERTOOLS_METRICS_NAMESPACE": "VirtualVisits",
@@ -136,6 +141,8 @@ class VisitsStack(cdk.Stack):
                 api_concurrency=int(_context(self, "apiConcurrency")),
                 source_dir=source_dir,
                 **self._sandbox_recipients(params),
+                text_pool_arn=self.texts.pool_arn,
+                texts_condition=self.texts.has_pool,
             ),
         )
         self.origin = OriginVerify(

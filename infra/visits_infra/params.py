@@ -44,6 +44,7 @@ class Params:
     alarm_email: cdk.CfnParameter
     mail_from_domain: cdk.CfnParameter
     sandbox_recipients: cdk.CfnParameter
+    sms_pool_id: cdk.CfnParameter
 
 
 def declare_params(scope: Construct) -> Params:
@@ -109,5 +110,15 @@ def declare_params(scope: Construct) -> Params:
             default="",
             description="While SES is in the sandbox: verified test addresses (comma-separated) invites may go "
             "to. IAM checks ses:SendRawEmail on each recipient's identity there. Empty in production.",
+        ),
+        sms_pool_id=cdk.CfnParameter(
+            scope,
+            "SmsPoolId",
+            type="String",
+            default="",
+            allowed_pattern=r"^$|^pool-[A-Za-z0-9]{1,64}$",
+            description="Optional End User Messaging SMS pool (pool-...) holding the agency's registered toll-free or "
+            "10DLC number: texts go from it and IAM allows sending from it alone. Empty: no text messages "
+            "(docs/DEPLOY.md, section on text messages).",
         ),
     )

@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 # checked against the calls the tests record (tests/infra/test_iam_grants.py): none missing, none unused.
 DYNAMODB_ACTIONS = [
     "dynamodb:BatchGetItem",
+    "dynamodb:DeleteItem",  # a reminder leaves the sweep index once sent or dropped (R32)
     "dynamodb:GetItem",
     "dynamodb:PutItem",
     "dynamodb:Query",
@@ -30,6 +31,8 @@ CHIME_MEETING_ACTIONS = [
 # the account's rate instead of two), so CreateMeeting is not granted. StartMeetingTranscription and
 # StopMeetingTranscription belong here too, when the app starts calling them (docs/INFRA.md).
 CHIME_UNSCOPED_ACTIONS = ["chime:CreateMeetingWithAttendees"]
+# End User Messaging SMS: IAM evaluates SendTextMessage on the origination identity it names (here the pool).
+SMS_ACTIONS = ["sms-voice:SendTextMessage"]
 # Staff sign-ins (R33, R36): create one with the custom claims, undo it, disable and sign out everywhere, enable,
 # change the role claim. Each is on the user pool's ARN.
 COGNITO_ADMIN_ACTIONS = [
@@ -93,6 +96,11 @@ def new_meetings_statement() -> iam.PolicyStatement:
 def sandbox_recipients_statement(recipient_arns: list[str]) -> iam.PolicyStatement:
     """In the SES sandbox IAM also checks ses:SendRawEmail against each verified recipient identity."""
     return iam.PolicyStatement(sid="SandboxRecipients", actions=SES_ACTIONS, resources=recipient_arns)
+
+
+def texts_statement(pool_arn: str) -> iam.PolicyStatement:
+    """Text invites and reminders (R28, R32) from the deployment's pool, and from nothing else."""
+    return iam.PolicyStatement(sid="SendTexts", actions=SMS_ACTIONS, resources=[pool_arn])
 
 
 def tracing_statement() -> iam.PolicyStatement:

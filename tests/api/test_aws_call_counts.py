@@ -25,10 +25,12 @@ from chalicelib.services import Services, use_services
 from tests.api.test_chime import attendee, expect_meeting
 from tests.aws_calls import Calls, capacity_units, counting_aws_calls, item_size
 from tests.conftest import NOW, iso
+from tests.sms_stub import StubbedSms
 
 Q, GET, BATCH, TX, UPDATE = ("dynamodb.Query", "dynamodb.GetItem", "dynamodb.BatchGetItem",
                              "dynamodb.TransactWriteItems", "dynamodb.UpdateItem")
 SEND = "sesv2.SendEmail"
+TEXT = "pinpoint-sms-voice-v2.SendTextMessage"
 CREATE_MEETING, CREATE_ATTENDEE, DELETE_MEETING = ("chime-sdk-meetings.CreateMeetingWithAttendees",
                                                    "chime-sdk-meetings.CreateAttendee",
                                                    "chime-sdk-meetings.DeleteMeeting")
@@ -62,8 +64,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "POST clock-out (after the hang-up)": {Q: 1, TX: 1, GET: 1},
     "POST clock-out (during the call: ends it, R22)": {Q: 1, TX: 1, DELETE_MEETING: 1, UPDATE: 1, GET: 1},
     "Chime event: AttendeeJoined": {GET: 2, TX: 1},
-    "SES event: permanent bounce": {UPDATE: 2},
+    "SES event: permanent bounce": {UPDATE: 1, TX: 1},
     "sweep: one expired session with a live meeting (4 shards)": {Q: 4, TX: 1, DELETE_MEETING: 1, UPDATE: 1},
+    "POST invite sms (first)": {Q: 1, BATCH: 1, TX: 2, TEXT: 1, "dynamodb.PutItem": 1},
+    "SMS event: text could not be delivered": {UPDATE: 1, TX: 1},
+    "sweep: one due reminder, sent by text (4 shards)": {Q: 5, BATCH: 1, UPDATE: 1, TEXT: 1, "dynamodb.PutItem": 2,
+                                                        "dynamodb.DeleteItem": 1},
     # The agency (its zone), the day's visits, their sessions, their one client, the staff (names, who is active).
     "GET /api/board (R35: the day's 3 virtual visits)": {BATCH: 2, Q: 2, GET: 1},
     "POST cancel (R34: ends the session with the visit, deletes its meeting)": {
@@ -73,7 +79,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 # The staff authorizer's own calls for each request it runs: in AWS, API Gateway keeps its answer for a token for 5
 # minutes, so a caregiver's visit of 76 requests runs it about 12 times, not 76 (R36; docs/PERFORMANCE.md).
 AUTHORIZER = {GET: 1}
-UNAUTHORIZED_ACTIONS = ("POST /api/join", "Chime event", "SES event", "sweep")
+UNAUTHORIZED_ACTIONS = ("POST /api/join", "Chime event", "SES event", "SMS event", "sweep")
 
 
 @pytest.fixture
@@ -81,9 +87,12 @@ def chime(services: Any, clock: Any) -> Iterator[tuple[Stubber, Any]]:
     client = boto3.client("chime-sdk-meetings", region_name="us-east-1")
     stubber = Stubber(client)
     stubber.activate()
-    use_services(Services(clock=clock, meetings=ChimeMeetings(client, "us-east-1", sleep=lambda _: None)))
-    yield stubber, client
+    sms = StubbedSms()
+    use_services(Services(clock=clock, meetings=ChimeMeetings(client, "us-east-1", sleep=lambda _: None),
+                          texter=sms.texter))
+    yield stubber, client, sms
     stubber.deactivate()
+    sms.done()
     use_services(services)
 
 
@@ -104,7 +113,8 @@ def _bounce(api: Any, vid: str) -> Any:
 Measured = list[tuple[str, Counter[str], list[tuple[str, dict[str, Any], dict[str, Any]]]]]
 
 
-def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime: Stubber, calls: Calls) -> Measured:
+def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime: Stubber, calls: Calls,
+                  sms: StubbedSms) -> Measured:
     """Every route of a visit's life, in order, with the calls each made (and their log)."""
     measured: Measured = []
 
@@ -216,16 +226,38 @@ def run_full_flow(api: Any, tokens: dict[str, str], flow: Any, clock: Any, chime
     step("PATCH /api/employees/{id} (R36: deactivate; the upcoming visits looked up)",
          api.call("PATCH", "/api/employees/emp2", {"active": False}, coord))
     chime.assert_no_pending_responses()
+
+    # A fourth visit, two hours ahead, for a client with only a mobile phone: invited by text, then reminded (R28,
+    # R32), and a delivery event (R29).
+    api.call("PATCH", "/api/clients/cli2", {"mobile_phone": "+15550100123", "sms_consent": True}, coord)
+    start = clock() + timedelta(hours=2)
+    fourth = api.call("POST", "/api/visits", {
+        "client_id": "cli2", "employee_id": "emp1", "service_code": "TELE", "start": iso(start),
+        "end": iso(start + timedelta(minutes=45)), "virtual": True}, coord).json_body["id"]
+    calls.take()
+    sms.accepts(2)
+    step("POST invite sms (first)", flow.invite(fourth, "sms"))
+    detail = {"eventType": "TEXT_UNREACHABLE", "isFinal": True, "messageStatus": "UNREACHABLE",
+              "context": sms.requests[0]["Context"]}
+    assert api.client.lambda_.invoke("on_text_event", api.client.events.generate_cw_event(
+        source="aws.sms-voice", detail_type="Text Message Delivery Status Updated", detail=detail,
+        resources=[])).payload == "applied"
+    record("SMS event: text could not be delivered")
+    clock.advance(start - timedelta(minutes=15) - clock())
+    swept = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
+    assert swept["reminded"] == 1 and swept["examined"] == 1, swept
+    record("sweep: one due reminder, sent by text (4 shards)")
     return measured
 
 
 def test_every_action_makes_exactly_the_expected_aws_calls(api: Any, tokens: dict[str, str], flow: Any,
-                                                           clock: Any, chime: tuple[Stubber, Any]) -> None:
-    stubber, chime_client = chime
+                                                           clock: Any, chime: tuple[Stubber, Any, StubbedSms]) -> None:
+    stubber, chime_client, sms = chime
     # Given the full flow of a virtual visit, with every AWS call counted
-    with counting_aws_calls(chime_client) as calls:
+    with counting_aws_calls(chime_client, sms.client) as calls:
         # When each action runs once
-        measured = run_full_flow(api, tokens, flow, clock, stubber, calls)
+        measured = run_full_flow(api, tokens, flow, clock, stubber, calls, sms)
     report = os.environ.get("AWS_CALLS_REPORT")
     if report:  # `make bench` reads the table, with the capacity units of each action, from here
         write_report(Path(report), measured)

@@ -9,7 +9,7 @@ CASES = [
     (b"[]", 400, "The request body must be a JSON object."),
     (b"", 400, "The request body must be a JSON object."),
     (b'{"delivery": 5}', 400, "The field 'delivery' must be a string."),
-    (b'{"delivery": "fax"}', 400, "The field 'delivery' must be one of 'email', 'link'."),
+    (b'{"delivery": "fax"}', 400, "The field 'delivery' must be one of 'email', 'sms', 'link', 'resend'."),
     (b'{"delivery": "email", "cc": "x@y.z"}', 400, "The field 'cc' is not accepted here."),
     (b'{}', 400, "The field 'delivery' is required."),
     (b'{"delivery": "' + b"e" * 300_000 + b'"}', 413, "The request body is too large."),

@@ -185,7 +185,8 @@ def test_failed_delete_at_hang_up_still_ends_and_the_sweep_finishes_it(api, chim
     assert ended.status_code == 200 and ended.json_body["state"] == "over"
     result = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
-    assert result.payload == {"expired": 0, "meetings_deleted": 1, "reconciled": 0, "examined": 1}
+    assert result.payload == {"expired": 0, "meetings_deleted": 1, "reconciled": 0, "examined": 1,
+                              "reminded": 0}
     chime.assert_no_pending_responses()
     again = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.conftest import sent_emails
 
-WARNING = "The last invite email to the client bounced. Check the client's email address."
+WARNING = "The last invite could not be delivered. Check the client's contact details."  # R29, for email too
 
 
 def ses_event(api, kind, tags, bounce_type="Permanent"):

@@ -28,14 +28,15 @@ def test_r04_email_is_multipart_with_everything_the_client_needs(api, tokens, ma
     # When the client reads it
     [mail] = sent_emails()
     text, html = email_parts(mail)
-    # Then text and HTML both carry agency, caregiver first name, local time, link, expiry and three tips
-    assert mail.get_content_type() == "multipart/alternative"
+    # Then text and HTML both carry agency, caregiver first name, local time, link, expiry and three tips; the
+    # calendar entry rides beside them (R31)
+    assert mail.get_content_type() == "multipart/mixed"
     assert mail["From"].addresses[0].addr_spec == "visits@sunrise.example.test"
     for part in (text, html):
         assert "Sunrise Home Care" in part
         assert "Maria" in part and "Lopez" not in part
-        assert "09:50" in part  # 14:50 UTC in America/New_York
-        assert "11:05" in part  # expiry: end 15:50 UTC + 15 min, in New York
+        assert "9:50 AM Eastern Time" in part  # 14:50 UTC in America/New_York, as an en-US reader reads it (R44)
+        assert "11:05 AM Eastern Time" in part  # expiry: end 15:50 UTC + 15 min, in New York
         assert "https://visits.example.test/join#" in part
     assert text.count("\n  1. ") == 1 and "  3. " in text
     assert html.count("<li>") == 3

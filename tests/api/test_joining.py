@@ -95,7 +95,7 @@ def test_r44_an_expired_link_still_shows_the_agency_caregiver_first_name_and_tim
         "Message": "This link has expired. Please contact your care provider for a new invitation.",
         "Visit": {"agency_name": "Sunrise Home Care", "caregiver_first_name": "Maria",
                   "start": iso(NOW - timedelta(minutes=10)), "end": iso(NOW + timedelta(minutes=50)),
-                  "time_zone": "America/New_York"},
+                  "time_zone": "America/New_York", "zone_names": {"en": "Eastern Time", "es": "hora del Este"}},
     }
     assert response.json_body["Visit"] == {k: ended[k] for k in response.json_body["Visit"]}
     flat = str(response.json_body)
@@ -136,8 +136,10 @@ def test_r16_client_page_shows_agency_caregiver_first_name_and_time_only(make_vi
     response = flow.client("view", token)
     assert response.status_code == 200
     body = response.json_body
-    assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "state",
-                         "caregiver_present", "provider"}
+    assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "zone_names", "state",
+                         "caregiver_present", "language", "provider"}
+    assert body["zone_names"] == {"en": "Eastern Time", "es": "hora del Este"}  # R44: as the email names it
+    assert body["language"] == "en"  # R30: the client's language, nothing else about the client
     assert body["provider"] == "local"  # the page loads this provider's code during the device check
     assert body["agency_name"] == "Sunrise Home Care"
     assert body["caregiver_first_name"] == "Maria"

@@ -46,7 +46,7 @@ def test_openapi_is_served_with_request_schemas(api):
     doc = api.call("GET", "/api/openapi.json").json_body
     invite = doc["paths"]["/api/visits/{visit_id}/invite"]["post"]
     schema = invite["requestBody"]["content"]["application/json"]["schema"]
-    assert schema["properties"]["delivery"]["enum"] == ["email", "link"]
+    assert schema["properties"]["delivery"]["enum"] == ["email", "sms", "link", "resend"]
     assert schema["additionalProperties"] is False
     assert invite["security"] == [{"staffToken": []}]
     assert doc["paths"]["/api/join"]["post"]["security"] == []

@@ -18,8 +18,12 @@ from chalicelib.records import (
     Ending,
     EndReason,
     EventType,
+    Reminder,
+    SentText,
     ServiceCode,
     SessionState,
+    SmsConsent,
+    SmsStatus,
     TimelineEntry,
     Visit,
     VisitChange,
@@ -155,7 +159,7 @@ def test_sessions_links_and_invites(stores):
     with pytest.raises(Conflict):
         a_session(stores, visit)
     assert s.link("digest-v1").visit_id == "v1" and s.link("digest-2") is None
-    invited = s.record_invite(session, NOW, True, line(EventType.INVITE_SENT))
+    invited = s.record_invite(session, NOW, "email", line(EventType.INVITE_SENT))
     assert (invited.invite_count, invited.last_invite_sent_at, invited.sent_generation) == (1, NOW, 1)
     assert s.get("ag1", "v1").invite_count == 1
     newer = replace(visit, schedule_version=2)
@@ -166,16 +170,16 @@ def test_sessions_links_and_invites(stores):
     s.issue_link_again(rotated, "digest-2-under-new-key")  # the link key rotated: same generation, same expiry
     again = s.link("digest-2-under-new-key")
     assert (again.agency_id, again.visit_id, again.generation, again.expires_at) == ("ag1", "v1", 2, EXPIRES)
-    s.mark_invite_bounced("ag1", "v1")
-    s.mark_invite_bounced("ag1", "v9")
-    assert s.get("ag1", "v1").invite_bounced
+    s.mark_invite_undeliverable("ag1", "v1", line(EventType.INVITE_UNDELIVERABLE, 0, "system"))
+    s.mark_invite_undeliverable("ag1", "v9", line(EventType.INVITE_UNDELIVERABLE, 0, "system"))
+    assert s.get("ag1", "v1").invite_undeliverable
     ended = s.end(rotated, Ending(SessionState.OVER, EndReason.HANG_UP), NOW, line(EventType.SESSION_ENDED))
     assert (ended.state, ended.ended_reason, ended.sweep_at) == (SessionState.OVER, "hang_up", None)
     with pytest.raises(Conflict):
-        s.record_invite(rotated, NOW, False, line(EventType.LINK_COPIED))
+        s.record_invite(rotated, NOW, "link", line(EventType.LINK_COPIED))
     s.add_event("ag1", "v1", line(EventType.INVITE_SENT, 1))
     events = [str(e.type) for e in stores.visits.bundle("ag1", "v1", with_timeline=True).events]
-    assert events == ["invite_sent", "session_ended", "invite_sent"]
+    assert events == ["invite_sent", "invite_undeliverable", "session_ended", "invite_sent"]
 
 
 def test_meetings_presence_and_the_end_conditions(stores):
@@ -227,6 +231,97 @@ def test_the_sweep_index_holds_what_is_due_as_projected_until_its_meeting_is_del
     s.meeting_deleted(ended, "m1")
     assert [x.visit_id for x in s.due_for_sweep(EXPIRES + timedelta(days=1), 10)] == ["v2"]
     assert s.get("ag1", "v1").meeting_to_delete is None and due.visit_id == "v1"
+
+
+def test_clients_contact_details_consent_and_the_text_services_marks(stores):
+    d = stores.directory
+    d.add_agency(Agency("ag1", "Sunrise", "America/New_York", "v@sunrise.test", reminder_minutes=30))
+    consent = SmsConsent(NOW, "coord1")
+    d.add_client("ag1", Client("c1", "Ann", None, "es", mobile_phone="+15550100123", sms_consent=consent))
+    assert d.lookup("ag1", agency=True).agency.reminder_minutes == 30
+    client = d.client("ag1", "c1")
+    assert (client.mobile_phone, client.sms_consent, client.preferred_language, client.sms_status) == (
+        "+15550100123", consent, "es", None)
+    # The text service's marks: failing, then opted out; a failure never hides an opt-out; None clears only failing
+    assert d.set_sms_status("ag1", "c1", SmsStatus.FAILING)
+    assert d.set_sms_status("ag1", "c1", None) and d.client("ag1", "c1").sms_status is None
+    assert not d.set_sms_status("ag1", "c1", None)
+    assert not d.set_sms_status("ag1", "c1", SmsStatus.OPTED_OUT, phone="+15550100999")
+    assert d.set_sms_status("ag1", "c1", SmsStatus.OPTED_OUT, phone="+15550100123")
+    assert not d.set_sms_status("ag1", "c1", SmsStatus.FAILING) and not d.set_sms_status("ag1", "c1", None)
+    assert d.client("ag1", "c1").sms_status == "opted_out" and not d.set_sms_status("ag1", "c9", "opted_out")
+    # A change writes what it is given: a consent, or None to remove one
+    later = SmsConsent(NOW + timedelta(minutes=5), "coord2")
+    changed = d.update_client("ag1", "c1", {"sms_consent": later, "sms_status": None, "mobile_phone": "+15550100124"})
+    assert (changed.sms_consent, changed.sms_status, changed.mobile_phone) == (later, None, "+15550100124")
+    assert d.update_client("ag1", "c1", {"sms_consent": None}).sms_consent is None
+    assert d.client("ag1", "c1").sms_consent is None
+
+
+def test_invites_by_channel_and_the_undeliverable_mark(stores):
+    s = stores.sessions
+    session = a_session(stores, a_visit(stores))
+    texted = s.record_invite(session, NOW, "sms", line(EventType.INVITE_SENT))
+    assert (texted.last_invite_channel, texted.last_sent_channel, texted.last_invite_sent_at) == ("sms", "sms", NOW)
+    copied = s.record_invite(texted, NOW + timedelta(minutes=1), "link", line(EventType.LINK_COPIED, 1))
+    stored = s.get("ag1", "v1")
+    assert (stored.last_invite_channel, stored.last_sent_channel, stored.last_invite_sent_at) == ("link", "sms", NOW)
+    assert (copied.last_invite_channel, copied.invite_count) == ("link", 2) and stored.invite_count == 2
+    # A report about an older send (1 of 2) is dropped; one about the last marks the session with its line
+    undeliverable = line(EventType.INVITE_UNDELIVERABLE, 2, "system")
+    assert not s.mark_invite_undeliverable("ag1", "v1", undeliverable, sends=1)
+    assert s.mark_invite_undeliverable("ag1", "v1", undeliverable, sends=2)
+    assert not s.mark_invite_undeliverable("ag1", "v9", undeliverable)
+    assert s.get("ag1", "v1").invite_undeliverable
+    events = [str(e.type) for e in stores.visits.bundle("ag1", "v1", with_timeline=True).events]
+    assert events == ["invite_sent", "link_copied", "invite_undeliverable"]
+    # The next sent invite clears it
+    assert not s.record_invite(copied, NOW, "email", line(EventType.INVITE_SENT, 3)).invite_undeliverable
+    assert not s.get("ag1", "v1").invite_undeliverable
+
+
+def test_reminders_wait_in_the_sweep_index_and_are_taken_once_per_link_generation(stores):
+    s = stores.sessions
+    visit = a_visit(stores, start=NOW + timedelta(hours=2))
+    session = a_session(stores, visit)
+    due_at = visit.start - timedelta(minutes=15)
+    reminder = Reminder("ag1", "v1", due_at)
+    invited = s.record_invite(session, NOW, "email", line(EventType.INVITE_SENT), reminder)
+    # It waits in the sweep index until it is due, as the index projects it
+    assert list(s.due_for_sweep(due_at - timedelta(seconds=1), 10)) == []
+    assert list(s.due_for_sweep(due_at, 10)) == [reminder]
+    # Taken once per generation: a second take of the same generation, or of another one, is refused
+    taken = s.claim_reminder(invited, 1)
+    assert taken.reminded_generation == 1 and s.get("ag1", "v1").reminded_generation == 1
+    with pytest.raises(Conflict):
+        s.claim_reminder(invited, 1)
+    # Given back after a failed send, due again a minute later; taken again
+    retry = Reminder("ag1", "v1", due_at + timedelta(minutes=1))
+    s.release_reminder(taken, 1, retry)
+    assert s.get("ag1", "v1").reminded_generation is None
+    assert list(s.due_for_sweep(due_at + timedelta(minutes=1), 10)) == [retry]
+    s.claim_reminder(invited, 1)
+    # Dropping an older one leaves a newer one that replaced it; dropping the current one empties the index
+    s.drop_reminder(reminder)
+    assert list(s.due_for_sweep(due_at + timedelta(minutes=1), 10)) == [retry]
+    s.drop_reminder(retry)
+    assert [(type(x).__name__, x.visit_id) for x in s.due_for_sweep(due_at + timedelta(days=1), 10)] == [
+        ("Session", "v1")]  # only the session's own expiry is left
+    # An ended session's reminder cannot be taken
+    fresh = a_session(stores, a_visit(stores, "v2", START + timedelta(hours=3)))
+    s.record_invite(fresh, NOW, "sms", line(EventType.INVITE_SENT))
+    ended = s.end(s.get("ag1", "v2"), Ending(SessionState.OVER, EndReason.HANG_UP), NOW,
+                  line(EventType.SESSION_ENDED))
+    with pytest.raises(Conflict):
+        s.claim_reminder(ended, 1)
+
+
+def test_sent_texts_are_found_by_message_id_until_carriers_are_done(stores):
+    s = stores.sessions
+    text = SentText("6b0d-11", "ag1", "c1", "v1", 2, "invite", NOW + timedelta(hours=72))
+    s.remember_text(text)
+    assert s.text("6b0d-11", NOW) == text and s.text("6b0d-99", NOW) is None
+    assert s.text("6b0d-11", NOW + timedelta(hours=72)) is None  # past its time, whatever TTL has not deleted yet
 
 
 def test_settings_staff_and_service_codes_change_in_place_and_absent_records_are_not_found(stores):

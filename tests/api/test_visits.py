@@ -46,7 +46,9 @@ def test_r03_visit_details_say_virtual_with_client_summary(api, tokens, make_vis
     vid = make_visit()
     body = api.call("GET", f"/api/visits/{vid}", token=tokens["emp1"]).json_body
     assert body["virtual"] is True
-    assert body["client"] == {"id": "cli1", "name": "Eleanor Rigby", "has_email": True, "email_failing": False}
+    assert body["client"] == {"id": "cli1", "name": "Eleanor Rigby", "has_email": True, "email_failing": False,
+                                 "has_mobile": False, "sms_consent": False, "sms_status": None,
+                                 "preferred_language": "en"}
     assert body["session"]["state"] == "none"
     assert body["start"] == iso(NOW - timedelta(minutes=10))
 
@@ -103,7 +105,8 @@ def test_r27_scheduled_sweep_expires_sessions_and_ends_their_meetings(api, token
     result = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
     # Then both due sessions are expired, the meeting is gone, and the timeline says so
-    assert result.payload == {"expired": 2, "meetings_deleted": 1, "reconciled": 0, "examined": 2}
+    assert result.payload == {"expired": 2, "meetings_deleted": 1, "reconciled": 0, "examined": 2,
+                              "reminded": 0}
     for vid in (live, invited):
         assert flow.session(vid)["state"] == "expired"
         assert flow.session(vid)["ended_reason"] == "expired"
@@ -119,7 +122,8 @@ def test_r27_scheduled_sweep_expires_sessions_and_ends_their_meetings(api, token
     # And a second run finds nothing more to do
     again = api.client.lambda_.invoke("sweep", api.client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
-    assert again.payload == {"expired": 0, "meetings_deleted": 0, "reconciled": 0, "examined": 0}
+    assert again.payload == {"expired": 0, "meetings_deleted": 0, "reconciled": 0, "examined": 0,
+                             "reminded": 0}
 
 
 def test_r11_a_visit_in_progress_cannot_be_reassigned(api, tokens, make_visit, flow):

@@ -69,6 +69,7 @@ def serve_chime(page: Page, echo_reduction: str) -> list[str]:
                 "start": "2026-11-25T15:00:00Z",
                 "end": "2026-11-25T16:00:00Z",
                 "time_zone": "America/New_York",
+                "zone_names": {"en": "Eastern Time", "es": "hora del Este"},
                 "state": "active",
                 "caregiver_present": True,
                 "provider": "chime",

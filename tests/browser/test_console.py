@@ -78,6 +78,20 @@ def add_client(page: Page, name: str, email: str) -> None:
     page.get_by_label("Search").fill(name.split()[-1])
     expect(page.locator(".record-row")).to_have_count(1)
     expect(page.locator(".record-row")).to_contain_text(email)
+    # R28 (issue 14): the same form edits the mobile phone and the consent to texts, recorded with who and when
+    page.get_by_role("button", name=f"Edit {name}").click()
+    form(page).get_by_label("Mobile phone").fill("555 0100")
+    form(page).get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("error-mobile_phone")).to_have_text(
+        "The field 'mobile_phone' must be a mobile phone number in E.164 form, like +15551234567.")
+    number = f"+1555010{secrets.randbelow(10_000):04d}"
+    form(page).get_by_label("Mobile phone").fill(number)
+    form(page).get_by_label("The client agreed to receive text messages").check()
+    form(page).get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("notice")).to_have_text(f"Client {name} saved.")
+    row = page.locator(".record-row")
+    expect(row).to_contain_text(number)
+    expect(row).to_contain_text(re.compile(rf"Agreed to text messages: recorded .+ by {re.escape(COORDINATOR_NAME)}\."))
 
 
 def add_caregiver(page: Page, name: str, email: str) -> None:

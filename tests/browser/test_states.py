@@ -34,7 +34,7 @@ from tests.browser.test_main_flow import client_joins, is_api_poll, join_call, o
 pytestmark = pytest.mark.browser
 
 R11_NOT_CLOCKED_IN = "You must clock in to the visit before you can join the video session."
-BOUNCED = "The last invite email to the client bounced. Check the client's email address."
+BOUNCED = "The last invite could not be delivered. Check the client's contact details."  # R29
 
 
 def api_requests(*pages: Page) -> list[str]:
@@ -118,7 +118,7 @@ def test_r41_a_dialog_opened_during_the_call_asks_the_window_and_an_undelivered_
     stack: Any,
 ) -> None:
     # Given a call window that is open, and an invite the mail service reported as bounced (R29): the
-    # API's answers carry `invite_bounced` and its `invite_warning`, as after SES's bounce event
+    # API's answers carry `invite_undeliverable` and its `invite_warning`, as after SES's bounce event
     client_info = api.new_client(coordinator_token)
     visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-5, minutes=60)
     api.ok("POST", f"/visits/{visit['id']}/invite", caregiver_token, {"delivery": "email"})
@@ -129,7 +129,7 @@ def test_r41_a_dialog_opened_during_the_call_asks_the_window_and_an_undelivered_
         response = route.fetch()
         body = response.json()
         session = body.get("session", body)
-        session.update({"invite_bounced": True, "invite_warning": BOUNCED})
+        session.update({"invite_undeliverable": True, "invite_bounced": True, "invite_warning": BOUNCED})
         route.fulfill(response=response, body=json.dumps(body))
 
     context.route(re.compile(rf".*/api/visits/{visit['id']}(/session)?$"), bounced)
@@ -137,7 +137,7 @@ def test_r41_a_dialog_opened_during_the_call_asks_the_window_and_an_undelivered_
     sign_in(main, stack.url, CAREGIVER_NAME, visit_day(visit))
     open_visit_dialog(main, client_info["name"])
     dialog = main.get_by_test_id("visit-dialog")
-    expect(dialog.get_by_test_id("invite-bounced")).to_have_text(BOUNCED)
+    expect(dialog.get_by_test_id("invite-undeliverable")).to_have_text(BOUNCED)
     call = join_call(main)
     expect(call.get_by_test_id("waiting-text")).to_be_visible()
 
@@ -290,7 +290,7 @@ def test_r44_times_in_the_readers_locale_with_the_zone_named_on_one_line(
     time_line = client.get_by_test_id("visit-time")
     expect(time_line).to_contain_text(en_us_time(start))
     expect(time_line).to_contain_text(en_us_time(end))
-    expect(time_line).to_contain_text(re.compile(r"\b(AM|PM) E[SD]T\b"))
+    expect(time_line).to_contain_text(re.compile(r"\b(AM|PM) Eastern Time\b"))  # R44: as the email names it
     lines = client.eval_on_selector(".visit-when", "el => el.getClientRects().length")
     assert lines == 1, f"the time range is broken over {lines} lines"
     width = client.evaluate("() => document.documentElement.scrollWidth")

@@ -18,6 +18,7 @@ from visits_infra.api import (
     RESERVED_CONCURRENCY,
     RUNTIME_DEPRECATION,
     SWEEP,
+    TEXT_EVENTS,
 )
 
 from tests.infra.conftest import Synth
@@ -119,6 +120,14 @@ def test_ses_events_reach_the_handler(synth: Synth) -> None:
     assert event["Properties"]["Pattern"]["source"] == ["aws.ses"]
 
 
+def test_text_delivery_events_reach_the_handler(synth: Synth) -> None:
+    # R29: End User Messaging puts delivery events on the default bus; the handler's rule matches them
+    (event,) = _fn(synth, TEXT_EVENTS)["Events"].values()
+    assert event["Type"] == "CloudWatchEvent"
+    assert event["Properties"]["Pattern"] == {"source": ["aws.sms-voice"],
+                                              "detail-type": ["Text Message Delivery Status Updated"]}
+
+
 def test_every_function_has_reserved_concurrency(synth: Synth) -> None:
     reserved = {fn: _fn(synth, fn)["ReservedConcurrentExecutions"] for fn in FUNCTIONS}
     assert reserved == {**RESERVED_CONCURRENCY, API_HANDLER: 200}
@@ -127,7 +136,7 @@ def test_every_function_has_reserved_concurrency(synth: Synth) -> None:
 
 def test_async_functions_have_a_dead_letter_queue_and_reserved_concurrency(synth: Synth) -> None:
     queue = synth.logical_id("AWS::SQS::Queue", "ApiEventDeadLetters")
-    for fn in (SWEEP, CHIME_EVENTS, EMAIL_EVENTS):
+    for fn in (SWEEP, CHIME_EVENTS, EMAIL_EVENTS, TEXT_EVENTS):
         props = _fn(synth, fn)
         assert props["DeadLetterQueue"] == {"Type": "SQS", "TargetArn": {"Fn::GetAtt": [queue, "Arn"]}}
         assert props["ReservedConcurrentExecutions"] == RESERVED_CONCURRENCY[fn]

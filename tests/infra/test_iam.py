@@ -6,7 +6,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from visits_infra.api import API_HANDLER, APP_ROLE_FUNCTIONS, AUTHORIZER, CHIME_EVENTS, EMAIL_EVENTS, SWEEP
+from visits_infra.api import (
+    API_HANDLER,
+    APP_ROLE_FUNCTIONS,
+    AUTHORIZER,
+    CHIME_EVENTS,
+    EMAIL_EVENTS,
+    SWEEP,
+    TEXT_EVENTS,
+)
 from visits_infra.paths import load_table_description
 
 from tests.infra.conftest import Synth
@@ -66,6 +74,7 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
     assert all(s["Effect"] == "Allow" for s in statements.values())
     assert statements["TableItems"]["Action"] == [
         "dynamodb:BatchGetItem",
+        "dynamodb:DeleteItem",
         "dynamodb:GetItem",
         "dynamodb:PutItem",
         "dynamodb:Query",
@@ -168,7 +177,7 @@ def test_sandbox_recipients_policy_exists_only_when_recipients_are_listed(synth:
 def test_functions_run_with_the_stack_roles_and_chalice_makes_no_role(synth: Synth) -> None:
     app_role = synth.logical_id("AWS::IAM::Role", "ApiAppRole")
     authorizer_role = synth.logical_id("AWS::IAM::Role", "ApiAuthorizerRole")
-    for fn in (API_HANDLER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS):
+    for fn in (API_HANDLER, SWEEP, CHIME_EVENTS, EMAIL_EVENTS, TEXT_EVENTS):
         assert synth.resource(fn)["Properties"]["Role"] == {"Fn::GetAtt": [app_role, "Arn"]}, fn
     assert synth.resource(AUTHORIZER)["Properties"]["Role"] == {"Fn::GetAtt": [authorizer_role, "Arn"]}
     assert "DefaultRole" not in synth.raw["Resources"]
@@ -239,3 +248,18 @@ def test_api_gateway_logs_role_writes_only_the_api_log_groups(synth: Synth) -> N
     # The setting outlives the stack, so its role and policy are kept for the account's other APIs.
     for logical_id in (role, policy, synth.logical_id("AWS::ApiGateway::Account", "ApiApiGatewayAccount")):
         assert synth.resource(logical_id)["DeletionPolicy"] == "Retain", logical_id
+
+
+def test_texts_are_sent_only_from_the_named_pool_and_only_when_one_is_named(synth: Synth) -> None:
+    # R28: SendTextMessage on the pool the SmsPoolId parameter names, and on nothing else
+    logical_id = synth.logical_id("AWS::IAM::ManagedPolicy", "ApiTextsPolicy")
+    policy = synth.resource(logical_id)
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert (statement["Sid"], statement["Action"]) == ("SendTexts", "sms-voice:SendTextMessage")
+    pool = {"Fn::Sub": ["arn:${AWS::Partition}:sms-voice:${AWS::Region}:${AWS::AccountId}:pool/${Pool}",
+                        {"Pool": {"Ref": "SmsPoolId"}}]}
+    assert statement["Resource"] == pool
+    # And without a pool there is no grant at all
+    assert policy["Condition"].startswith("TextMessagesHasSmsPool")
+    assert synth.raw["Conditions"][policy["Condition"]] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "SmsPoolId"}, ""]}]}

@@ -10,7 +10,8 @@ from tests.infra.conftest import Synth
 def test_resource_counts(synth: Synth) -> None:
     template = synth.template
     template.resource_count_is("AWS::DynamoDB::Table", 1)
-    template.resource_count_is("AWS::Serverless::Function", 5)
+    template.resource_count_is("AWS::Serverless::Function", 6)
+    template.resource_count_is("AWS::SMSVOICE::ConfigurationSet", 1)
     template.resource_count_is("AWS::Serverless::Api", 1)
     template.resource_count_is("AWS::Cognito::UserPool", 1)
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
@@ -80,7 +81,7 @@ def test_hosting_properties(synth: Synth) -> None:
 def test_deployed_functions_stage_and_rules(synth: Synth) -> None:
     # After the SAM transform: what CloudFormation creates from Chalice's resources.
     deployed = Template.from_json(synth.transformed)
-    deployed.resource_count_is("AWS::Lambda::Function", 5)
+    deployed.resource_count_is("AWS::Lambda::Function", 6)
     deployed.all_resources_properties(
         "AWS::Lambda::Function",
         {"TracingConfig": {"Mode": "Active"}, "LoggingConfig": Match.object_like({"LogGroup": Match.any_value()})},
@@ -100,6 +101,10 @@ def test_deployed_functions_stage_and_rules(synth: Synth) -> None:
     deployed.has_resource_properties(
         "AWS::Events::Rule",
         {"EventPattern": Match.object_like({"source": ["aws.ses"]})},
+    )
+    deployed.has_resource_properties(
+        "AWS::Events::Rule",
+        {"EventPattern": {"source": ["aws.sms-voice"], "detail-type": ["Text Message Delivery Status Updated"]}},
     )
     deployed.has_resource_properties("AWS::Events::Rule", {"ScheduleExpression": "rate(1 minute)"})
     # The stage enables logging only after the account's API Gateway logs role is set.

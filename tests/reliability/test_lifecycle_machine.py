@@ -49,6 +49,8 @@ from tests.reliability.fake_chime import FakeChime
 EXAMPLES = int(os.environ.get("LIFECYCLE_EXAMPLES", 100 if FULL else 20))
 STEPS = int(os.environ.get("LIFECYCLE_STEPS", 50 if FULL else 20))
 GRACE = timedelta(minutes=15)
+REMINDER_LEAD = timedelta(minutes=15)  # the agency's default `reminder_minutes` (R32)
+REMINDER_SUBJECT = "Your video visit starts soon"
 OPEN = ("invited", "active")
 TERMINAL = ("over", "expired")
 DIRECTORY_PARTITIONS = {"AGENCY#ag1", "AGENCY#ag2"}
@@ -85,6 +87,7 @@ class Figures:
     chime_faults = 0
     chime_calls = 0
     emails = 0
+    reminders = 0
     events_delivered = 0
 
 
@@ -156,6 +159,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.step_at_now = True
         self.emails_checked = 0
         self.parsed_emails: list[Any] = []
+        self.generation_starts: dict[int, datetime] = {}  # link generation -> the visit's start it was issued for
         self.steps_taken = 0
         self.history: list[str] = []
 
@@ -214,13 +218,14 @@ class LifecycleMachine(RuleBasedStateMachine):
     def browser_leaves(self, who: str, dropped: bool = False) -> None:
         self.chime.disconnect(who, self.now(), dropped)
 
-    def emails(self) -> list[Any]:
+    def emails(self, reminders: bool = False) -> list[Any]:
+        """The invite emails sent, or (`reminders`) the reminder emails (R32)."""
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
 
         if len(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages) != len(self.parsed_emails):
             self.parsed_emails = sent_emails()
-        return self.parsed_emails
+        return [m for m in self.parsed_emails if (m["Subject"] == REMINDER_SUBJECT) == reminders]
 
     # Setup ------------------------------------------------------------------------------------------------
 
@@ -275,6 +280,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         elif self.session.link_gen != self.version:  # R10: a send after a time change issues a fresh link
             self.session.link_gen, self.session.expires_at = self.version, self.end + GRACE
         self.session.sent_gen = self.session.link_gen
+        self.generation_starts.setdefault(self.session.link_gen, self.start)
         if delivery == "email":
             self.session.last_invite = now
             sent = self.emails()
@@ -645,8 +651,22 @@ class LifecycleMachine(RuleBasedStateMachine):
         sent = self.emails()
         invites = sum(1 for e in events if e.type == "invite_sent")
         assert len(sent) == invites == self.emails_checked, ("every email matches an invite", len(sent), invites)
+        # R32: each reminder email is on the timeline, carries a link the client was sent, at most one per link
+        # generation, sent in the reminder's window before that link's start
+        reminders = self.emails(reminders=True)
+        lines = [e for e in events if e.type == "reminder_sent"]
+        assert len(reminders) == len(lines), ("every reminder is on the timeline", len(reminders), len(lines))
+        by_token = {token: generation for generation, token in self.links.items()}
+        generations = [by_token.get(token_of(re.search(r"https://\S+/join#\S{43}", email_parts(m)[0]).group(0)))  # type: ignore[union-attr]
+                       for m in reminders]
+        assert None not in generations and len(set(generations)) == len(generations), generations
+        for generation, line in zip(generations, lines, strict=True):
+            start = self.generation_starts[generation]  # type: ignore[index]
+            assert start - REMINDER_LEAD <= line.at < start, ("a reminder in its window", line.at, start)
+
 
     def teardown(self) -> None:
+        Figures.reminders += len(self.emails(reminders=True)) if self.vid else 0
         Figures.chime_calls += len(self.chime.calls)
         Figures.chime_faults += self.chime.faults_injected
 
@@ -661,6 +681,7 @@ def write_figures(name: str, extra: dict[str, Any]) -> None:
     (out / f"{name}.json").write_text(json.dumps({
         "full": FULL, "max_examples": EXAMPLES, "steps_per_example": STEPS, "examples_run": Figures.examples,
         "steps_run": Figures.steps, "rules": dict(Figures.rules), "emails_sent": Figures.emails,
+        "reminders_sent": Figures.reminders,
         "chime_events_delivered": Figures.events_delivered, "chime_calls": Figures.chime_calls,
         "chime_calls_failed": Figures.chime_faults, **extra,
     }, indent=2, sort_keys=True))

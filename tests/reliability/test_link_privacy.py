@@ -425,7 +425,7 @@ def test_email_subjects_and_tags_carry_no_personal_data(
         subject = re.search(r"^Subject: (.*)$", mime, re.M)
         assert subject and subject.group(1).strip() == "Your video visit link"
         tags = {t["Name"]: t["Value"] for t in request["EmailTags"]}
-        assert set(tags) == {"agency", "client", "visit"}
+        assert set(tags) == {"agency", "client", "visit", "send"}
         assert all(re.fullmatch(r"[A-Za-z0-9_-]{1,64}", value) for value in tags.values())
         for text in (subject.group(1), *tags.values()):
             assert not [p for p in personal if p.lower() in text.lower()], text

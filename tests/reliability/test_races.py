@@ -297,6 +297,31 @@ def test_clock_out_racing_hang_up_yields_one_end_reason(stack: Stack) -> None:
         tried("clock-out vs hang-up", reason)
 
 
+def test_50_overlapping_sweeps_send_one_reminder(stack: Stack) -> None:
+    """R32: at most one reminder per link generation, however many sweeps run at once (each takes the reminder with
+    a conditional write, and only the one that took it sends)."""
+    for _ in range(ROUNDS):
+        # Given a visit 16 minutes ahead, invited by email: its reminder is due in a minute
+        start = stack.now() + timedelta(minutes=16)
+        reply = stack.call("POST", "/api/visits", {
+            "client_id": "sunrise-eleanor", "employee_id": CAREGIVER, "service_code": "TELE", "virtual": True,
+            "start": _iso(start), "end": _iso(start + timedelta(minutes=45)),
+        }, COORDINATOR)
+        vid = str(reply.body["id"])
+        assert stack.call("POST", f"/api/visits/{vid}/invite", {"delivery": "email"}, CAREGIVER).status == 200
+        mails_before = len(stack.call("GET", "/api/dev/outbox").body)
+        assert stack.call("POST", "/api/dev/clock", {"advance_minutes": 1}).status == 200
+        # When 50 sweeps run at once (the stack's own sweep may be one more)
+        replies = [r[0] for r in race(stack, [Call("POST", "/api/dev/sweep") for _ in range(THREADS)])]
+        # Then every sweep answered, one reminder email went out, and the timeline has it once
+        assert [r.status for r in replies] == [200] * THREADS, [r.body for r in replies if r.status != 200]
+        mails = stack.call("GET", "/api/dev/outbox").body[mails_before:]
+        assert [m["subject"] for m in mails] == ["Your video visit starts soon"], mails
+        assert Counter(e["type"] for e in stack.timeline(vid))["reminder_sent"] == 1
+        assert sum(r.body["reminded"] for r in replies) <= 1
+        tried("overlapping sweeps (50 at once)", "one reminder")
+
+
 def test_the_local_dynamodb_applies_racing_transactions_atomically(caplog: pytest.LogCaptureFixture) -> None:
     """Regression: moto's threaded server interleaved transactions (500s, and lost or undone writes).
 

@@ -13,7 +13,7 @@ import pytest
 from chalicelib.clock import ShiftedClock
 from chalicelib.logic.access import Caller
 from tests.conftest import NOW, World, seed_world
-from tests.memory import RecordingMailer, Tables, memory_services
+from tests.memory import RecordingMailer, RecordingTexter, Tables, memory_services
 
 COORDINATOR = Caller("ag1", "coord1", "coordinator")
 CAREGIVER = Caller("ag1", "emp1", "employee")
@@ -134,6 +134,37 @@ class Agency:
         from chalicelib.logic.expiry import sweep_expired_sessions
 
         return sweep_expired_sessions(self.services, self.now(), 200)
+
+    @property
+    def texter(self) -> RecordingTexter:
+        texter: RecordingTexter = self.services.texter
+        return texter
+
+    def update_client(self, client_id: str, **body: Any) -> dict[str, Any]:
+        """A coordinator's change to a client (R28, R30)."""
+        from chalicelib.logic.agency_admin import update_client
+
+        return update_client(self.services, COORDINATOR, client_id, body, self.now())
+
+    def texting_client(self, client_id: str = "cli2", language: str = "en",
+                       phone: str = "+15550100123") -> str:
+        """A client with a mobile number and a recorded consent to texts (R28)."""
+        self.update_client(client_id, mobile_phone=phone, sms_consent=True, preferred_language=language)
+        return client_id
+
+    def text_event(self, event_type: str, context: dict[str, str], **detail: Any) -> str:
+        """A delivery event as End User Messaging puts it on EventBridge (R29)."""
+        from chalicelib.logic.text_events import on_text_event
+
+        body = {"eventType": event_type, "isFinal": True, "messageType": "TRANSACTIONAL",
+                "messageStatus": event_type.removeprefix("TEXT_"), "context": context, **detail}
+        return on_text_event(self.services, body, self.now())
+
+    def reminder_minutes(self, minutes: int) -> None:
+        """The agency's `reminder_minutes` (R32)."""
+        from dataclasses import replace
+
+        self.tables.agencies["ag1"] = replace(self.tables.agencies["ag1"], reminder_minutes=minutes)
 
     def live_meetings(self, vid: str) -> int:
         meetings = self.services.meetings._meetings.values()

@@ -156,8 +156,24 @@ def test_r35_an_invite_that_could_not_be_delivered_stands_out(agency):
     agency.invite(vid)
     assert row(agency, vid)["invite_undeliverable"] is False
     on_email_event(agency.services, {"eventType": "Bounce", "bounce": {"bounceType": "Permanent"},
-                                     "mail": {"tags": {"agency": ["ag1"], "client": ["cli1"], "visit": [vid]}}})
+                                     "mail": {"tags": {"agency": ["ag1"], "client": ["cli1"], "visit": [vid]}}},
+                   agency.now())
     assert row(agency, vid)["invite_undeliverable"] is True
+
+
+@pytest.mark.parametrize("event_type", ["TEXT_UNREACHABLE", "TEXT_BLOCKED"])
+def test_r29_r35_a_text_that_failed_or_met_an_opt_out_stands_out_on_the_board(agency, event_type):
+    # Given a client invited by text message (issue 14), then the carrier's report: unreachable, or an opt-out
+    agency.texting_client()
+    vid = agency.visit(client="cli2")
+    agency.invite(vid, "sms")
+    assert row(agency, vid)["invite_undeliverable"] is False
+    assert agency.text_event(event_type, agency.texter.sent[0][1]) == "applied"
+    # Then the board marks the invite undeliverable, as it does a bounced email, until the next sent invite
+    assert row(agency, vid)["invite_undeliverable"] is True
+    if event_type == "TEXT_UNREACHABLE":  # a failing number may be texted again; an opted-out one may not (R29)
+        agency.invite(vid, "resend")
+        assert row(agency, vid)["invite_undeliverable"] is False
 
 
 def test_r35_the_board_shows_one_day_of_the_agencys_virtual_visits_in_its_time_zone(agency):

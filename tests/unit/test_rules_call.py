@@ -89,11 +89,13 @@ def test_r16_the_client_page_shows_agency_first_name_and_time_and_nothing_else(a
     token = agency.link(vid)
     # When the client opens it
     page = agency.client_page(token)
-    # Then it has exactly these fields: no client name, no notes, no ids (the provider names the page's video code)
-    assert page == {"agency_name": "Sunrise Home Care", "caregiver_first_name": "Maria",
+    # Then it has exactly these fields: no client name, no notes, no ids; and the client's language (R30)
+    assert page == {"language": "en", "agency_name": "Sunrise Home Care", "caregiver_first_name": "Maria",
                     "start": "2026-11-25T14:50:00Z", "end": "2026-11-25T15:50:00Z",
                     "time_zone": "America/New_York", "state": "invited", "caregiver_present": False,
-                    "provider": "local"}
+                    # R44: the zone as the email and the text name it, in each language the page speaks
+                    "zone_names": {"en": "Eastern Time", "es": "hora del Este"},
+                    "provider": "local"}  # the page loads its video code during the device check
 
 
 def test_r16_the_client_waits_for_the_caregiver_then_both_are_in_one_meeting(agency):

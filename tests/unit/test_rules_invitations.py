@@ -26,7 +26,7 @@ def test_r04_sending_the_invite_emails_the_clients_address_with_a_join_link_and_
     # Then one email went to the client's address, with the link in its text, tagged with ids only
     [(email, tags)] = agency.mailer.sent
     assert email.to == "eleanor.rigby@mail.example.test" and "https://visits.example.test/join#" in email.text
-    assert tags == {"agency": "ag1", "client": "cli1", "visit": vid}
+    assert tags == {"agency": "ag1", "client": "cli1", "visit": vid, "send": "1"}
     assert "Eleanor" not in email.subject
     # And the session exists, invited, with the time it was sent; the link opens the client's page
     assert answer["session"]["state"] == "invited"
@@ -151,12 +151,12 @@ def test_a_bounced_address_is_refused_until_the_coordinator_changes_it(agency):
     agency.invite(vid)
     event = {"eventType": "Bounce", "bounce": {"bounceType": "Permanent"},
              "mail": {"tags": {"agency": ["ag1"], "client": ["cli1"], "visit": [vid]}}}
-    assert on_email_event(agency.services, event) == "applied"
+    assert on_email_event(agency.services, event, agency.now()) == "applied"
     # When the caregiver resends; Then 422 EMAIL_SUPPRESSED, and the dialog warns
     with pytest.raises(EmailSuppressed):
         agency.invite(vid)
     assert agency.session(vid)["invite_bounced"] is True
     # When the coordinator corrects the address, the resend goes out
-    update_client(agency.services, COORDINATOR, "cli1", {"email": "eleanor@mail.example.test"})
+    update_client(agency.services, COORDINATOR, "cli1", {"email": "eleanor@mail.example.test"}, agency.now())
     agency.invite(vid)
     assert agency.mailer.sent[-1][0].to == "eleanor@mail.example.test"

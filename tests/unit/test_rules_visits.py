@@ -62,7 +62,9 @@ def test_r03_the_visit_dialog_says_the_visit_is_virtual_with_its_client_summary(
     details = agency.details(vid)
     # Then it says virtual, with the client's name and whether an email exists, and no session yet
     assert details["virtual"] is True
-    assert details["client"] == {"id": "cli1", "name": "Eleanor Rigby", "has_email": True, "email_failing": False}
+    assert details["client"] == {"id": "cli1", "name": "Eleanor Rigby", "has_email": True, "email_failing": False,
+                                 "has_mobile": False, "sms_consent": False, "sms_status": None,
+                                 "preferred_language": "en"}
     assert details["session"]["state"] == "none"
 
 

@@ -38,6 +38,8 @@ export class ApiError extends Error {
     message: string,
     /** The whole error body, for pages that read more than Code and Message from it. */
     readonly body: Record<string, unknown> = {},
+    /** The language the Message is in (`Content-Language`): a client's refusal comes in the client's (R30). */
+    readonly language: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -102,7 +104,7 @@ export async function api<M extends Method, P extends PathOf<M>>(
     const body = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>;
     const code = typeof body.Code === 'string' ? body.Code : `HTTP_${response.status}`;
     const message = typeof body.Message === 'string' ? body.Message : failureTexts.genericError;
-    throw new ApiError(response.status, code, message, body);
+    throw new ApiError(response.status, code, message, body, response.headers.get('Content-Language'));
   }
   return data as Success<Operation<P, M>>;
 }

@@ -2,7 +2,7 @@
  * Names for the API's payload shapes. Every one is the OpenAPI document's own schema
  * (generated/api.d.ts, made at build time from /api/openapi.json): none is written by hand.
  */
-import type { components } from '../../generated/api';
+import type { components, paths } from '../../generated/api';
 
 type Schemas = components['schemas'];
 
@@ -29,3 +29,6 @@ export type BoardRow = Schemas['BoardRow'];
 export type LiveState = BoardRow['state'];
 export type Agency = Schemas['Agency'];
 export type AttendanceRow = Schemas['AttendanceRow'];
+// Request bodies the console sends as they are (R28-R30's contact fields included).
+export type ClientCreate = NonNullable<paths['/api/clients']['post']['requestBody']>['content']['application/json'];
+export type ClientPatch = NonNullable<paths['/api/clients/{client_id}']['patch']['requestBody']>['content']['application/json'];

@@ -20,6 +20,8 @@ import { createPoller } from '../poller';
 import { createStore } from '../store';
 import { Guard } from '../ui/Guard';
 import { clientTexts } from '../texts/client';
+import { loadGuidance } from '../texts/guidance';
+import type { Guidance } from '../texts/guidance';
 import { t } from '../texts/staff';
 import { initialCall, inMeeting, reduceCall, sessionPollMs } from './state';
 import type { CallEvent, CallState } from './state';
@@ -60,8 +62,20 @@ function announce(): void {
   if (visitId) channel.post(news(store.get()));
 }
 
+/** The camera guidance (R14), loaded once a browser blocked the devices. */
+let guidance: Guidance | null = null;
+
 function changed(state: CallState, previous: CallState): void {
   poller.pace(sessionPollMs(state));
+  if (state.phase === 'blocked' && !guidance) {
+    loadGuidance('en').then(
+      (table) => {
+        guidance = table;
+        draw();
+      },
+      () => undefined,
+    );
+  }
   if (JSON.stringify(news(state)) !== JSON.stringify(news(previous))) announce();
   if (state.phase === 'final' && previous.phase !== 'final') void runner.leave({ tellApi: false });
 }
@@ -103,7 +117,7 @@ const actions: CallActions = {
   async resend() {
     dispatch({ type: 'resend-start' });
     try {
-      const result = await api('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery: 'email' } });
+      const result = await api('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery: 'resend' } }); // by the last sent invite's channel (R28)
       dispatch({ type: 'resend-done', status: result.session });
     } catch (err) {
       dispatch({ type: 'resend-failed', message: errorText(err) });
@@ -139,7 +153,7 @@ const actions: CallActions = {
 function draw(): void {
   render(
     <Guard text={texts.genericError}>
-      <CallView state={store.get()} zone={zone} locale={locale} texts={texts} elements={runner.elements} actions={actions} />
+      <CallView state={store.get()} zone={zone} locale={locale} texts={texts} guidance={guidance} elements={runner.elements} actions={actions} />
     </Guard>,
     document.getElementById('app') as HTMLElement,
   );

@@ -15,6 +15,8 @@ const status = (state: SessionStatus['state'], sentAt: string | null = '2026-11-
   client_waiting: false,
   invite_stale: false,
   invite_bounced: false,
+  invite_undeliverable: false,
+  last_invite_channel: sentAt ? 'email' : null,
   ended_reason: null,
 });
 const inCall = reduce(initialCall, { type: 'allowed' }, { type: 'started', join: joinAnswer(false) });

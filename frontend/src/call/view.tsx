@@ -2,6 +2,7 @@
 import type { CallElements } from '../media/CallSession';
 import type { StageIntent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
+import type { Guidance } from '../texts/guidance';
 import { t } from '../texts/staff';
 import { timeOfDay } from '../format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -27,6 +28,8 @@ export interface CallViewProps {
   zone: string;
   locale: string;
   texts: ClientTexts;
+  /** The camera guidance, once a browser blocked the devices (null until loaded). */
+  guidance: Guidance | null;
   elements: CallElements;
   actions: CallActions;
 }
@@ -66,7 +69,7 @@ function WaitingText({ call, zone, locale, actions }: { call: InCall; zone: stri
   );
 }
 
-function Panel({ state, texts, actions }: { state: CallState; texts: ClientTexts; actions: CallActions }) {
+function Panel({ state, texts, guidance, actions }: { state: CallState; texts: ClientTexts; guidance: Guidance | null; actions: CallActions }) {
   switch (state.phase) {
     case 'checking':
       return (
@@ -76,7 +79,7 @@ function Panel({ state, texts, actions }: { state: CallState; texts: ClientTexts
       );
     case 'devices':
     case 'blocked':
-      return <DeviceStep problem={state.phase === 'blocked' ? state.problem : null} texts={texts} onRetry={actions.retry} />;
+      return <DeviceStep problem={state.phase === 'blocked' ? state.problem : null} texts={texts} guidance={guidance} onRetry={actions.retry} />;
     case 'final': {
       const ended = state.reason === 'over' || state.reason === 'expired';
       return (
@@ -93,7 +96,7 @@ function Panel({ state, texts, actions }: { state: CallState; texts: ClientTexts
   }
 }
 
-export function CallView({ state, zone, locale, texts, elements, actions }: CallViewProps) {
+export function CallView({ state, zone, locale, texts, guidance, elements, actions }: CallViewProps) {
   return (
     <>
       <header class="topbar">
@@ -101,7 +104,7 @@ export function CallView({ state, zone, locale, texts, elements, actions }: Call
       </header>
       <main class="call-main" data-phase={state.phase}>
         <div class="panel" data-testid="call-panel">
-          <Panel state={state} texts={texts} actions={actions} />
+          <Panel state={state} texts={texts} guidance={guidance} actions={actions} />
         </div>
         {inMeeting(state) && (
           <Stage

@@ -2,8 +2,8 @@
  * Clients (R33): the list with its search, adding a client, and changing their name, email, mobile phone, consent
  * to text messages (recorded with who and when, R28) and preferred language (R30).
  */
-import { useCallback } from 'preact/hooks';
-import type { Client } from '../api/types';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Client, ClientCreate, ClientPatch } from '../api/types';
 import { timeOfDay, dayLabel } from '../format';
 import type { Staff } from '../staff/session';
 import { staffApi } from '../staff/session';
@@ -12,16 +12,9 @@ import { CheckField, Notice, RecordForm, SearchBox, SelectField, TextField } fro
 import type { Values } from './records';
 import { useRecords } from './useRecords';
 
-/** The contact fields of R28-R30 (mobile phone, text consent): in the API's Client once issue 14's fields are. */
-export type ClientRecord = Client & {
-  mobile_phone?: string | null;
-  sms_consent?: { at: string; by: string } | null;
-  sms_status?: string | null;
-};
-
 export const LANGUAGES = ['en', 'es'];
 
-function valuesOf(client: ClientRecord | null): Values {
+function valuesOf(client: Client | null): Values {
   return {
     name: client?.name ?? '',
     email: client?.email ?? '',
@@ -32,7 +25,7 @@ function valuesOf(client: ClientRecord | null): Values {
 }
 
 /** What to send: a new client's filled fields, or what changed on an existing one (an emptied field is removed). */
-export function clientBody(values: Values, before: ClientRecord | null): Record<string, string | boolean | null> {
+export function clientBody(values: Values, before: Client | null): ClientPatch {
   const text = (name: string): string => String(values[name] ?? '').trim();
   const body: Record<string, string | boolean | null> = {};
   const was = valuesOf(before);
@@ -43,30 +36,37 @@ export function clientBody(values: Values, before: ClientRecord | null): Record<
     else if (before && name !== 'name') body[name] = null;
   }
   if (values.sms_consent !== was.sms_consent) body.sms_consent = values.sms_consent === true;
-  return body;
+  return body as ClientPatch; // each field as the API's CLIENT_PATCH takes it (the form's language list is the API's)
 }
 
 export function Clients({ staff }: { staff: Staff }) {
-  const read = useCallback((q: string) => staffApi('get', '/api/clients', { query: { q } }) as Promise<ClientRecord[]>, []);
-  const { state, dispatch, act, edit, query } = useRecords<ClientRecord>(read);
+  const read = useCallback((q: string) => staffApi('get', '/api/clients', { query: { q } }) as Promise<Client[]>, []);
+  const { state, dispatch, act, edit, query } = useRecords<Client>(read);
   const form = state.form;
+  // Who recorded a consent (R28) is kept as their employee id; the list names them.
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    void staffApi('get', '/api/employees')
+      .then((list) => setNames(Object.fromEntries(list.map((e) => [e.id, e.name]))))
+      .catch(() => setNames({}));
+  }, []);
   const editing = form && form.target !== 'new' ? (state.items ?? []).find((c) => c.id === form.target) ?? null : null;
   const save = (): void => {
     if (!form) return;
     dispatch({ type: 'submit' });
     const body = clientBody(form.values, editing);
     void act(async () => {
-      // The body's contact fields are the API's (issue 14); until its types have them, they are sent as they are.
       const saved = editing
-        ? await staffApi('patch', '/api/clients/{client_id}', { path: { client_id: editing.id }, body: body as { name?: string } })
-        : await staffApi('post', '/api/clients', { body: body as { name: string } });
+        ? await staffApi('patch', '/api/clients/{client_id}', { path: { client_id: editing.id }, body })
+        : await staffApi('post', '/api/clients', { body: body as ClientCreate }); // a new client's body has its name (required)
       return t.clientSaved(saved.name);
     });
   };
-  const consent = (c: ClientRecord): string | null => {
+  const consent = (c: Client): string | null => {
     if (c.sms_status === 'opted_out') return t.smsOptedOut;
     if (!c.sms_consent) return null;
-    return t.smsConsentRecorded(`${dayLabel(c.sms_consent.at, staff.zone, staff.locale)} ${timeOfDay(c.sms_consent.at, staff.zone, staff.locale)}`, c.sms_consent.by);
+    const at = `${dayLabel(c.sms_consent.at, staff.zone, staff.locale)} ${timeOfDay(c.sms_consent.at, staff.zone, staff.locale)}`;
+    return t.smsConsentRecorded(at, names[c.sms_consent.by] ?? c.sms_consent.by);
   };
   return (
     <section class="console-section" aria-labelledby="clients-title">

@@ -7,7 +7,7 @@ const row = (changes: Partial<BoardRow> = {}): BoardRow => ({
   start: '2026-11-25T15:00:00Z',
   end: '2026-11-25T16:00:00Z',
   service_code: 'TELE',
-  client: { id: 'c1', name: 'Ann', has_email: true },
+  client: { id: 'c1', name: 'Ann', has_email: true, has_mobile: false, sms_consent: false, sms_status: null },
   employee: { id: 'e1', name: 'Maria', active: true },
   state: 'invited',
   employee_present: false,

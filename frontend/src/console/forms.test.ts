@@ -17,7 +17,7 @@ describe('what the console sends', () => {
   it('test_r33_a_client_is_sent_as_filled_and_a_change_as_what_changed', () => {
     const values = { name: ' Ann Lee ', email: '', mobile_phone: '+15551234567', sms_consent: true, preferred_language: 'es' };
     expect(clientBody(values, null)).toEqual({ name: 'Ann Lee', mobile_phone: '+15551234567', sms_consent: true, preferred_language: 'es' });
-    const before = { id: 'c1', name: 'Ann Lee', email: 'ann@example.com', preferred_language: 'es', has_email: true, email_failing: false, mobile_phone: '+15551234567', sms_consent: { at: '2026-11-01T10:00:00Z', by: 'coord1' } };
+    const before = { id: 'c1', name: 'Ann Lee', email: 'ann@example.com', preferred_language: 'es', has_email: true, email_failing: false, mobile_phone: '+15551234567', sms_consent: { at: '2026-11-01T10:00:00Z', by: 'coord1' }, sms_status: null };
     // Emptying the email removes it; consent already recorded is not recorded again
     expect(clientBody(values, before)).toEqual({ email: null });
     expect(clientBody({ ...values, sms_consent: false, email: 'ann@example.com' }, before)).toEqual({ sms_consent: false });

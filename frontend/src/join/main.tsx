@@ -4,28 +4,40 @@
  * looking at the link at the pace `pollMs` gives, the device check (only once the API said the link is
  * good: R42), joining through the call runner, and joining by itself when the caregiver arrives. The link's
  * token comes from the fragment and is only ever sent in POST bodies; it is never logged.
+ *
+ * The page speaks the client's language (R30): the API's first answer names it (a refusal says it in its
+ * `Content-Language`), and until then the page shows no words at all. The switch on the page changes it; the
+ * choice is kept on the device and sent with each request, so the API's own words follow it too.
  */
 import '../styles/base.css';
 import '../styles/call.css';
 import { render } from 'preact';
 import { ApiError, api, errorText, setFailureTexts } from '../api/client';
-import { readerLocale } from '../format';
+import { browserLanguage, localeFor } from '../format';
 import { deviceProblem, micLevelMeter, openDevices, stopStream } from '../media/devices';
 import type { RunnerEvent, RunnerHooks } from '../media/runner';
 import { createPoller } from '../poller';
 import { createStore } from '../store';
-import { clientTexts } from '../texts/client';
+import { LANGUAGES, clientTexts, isLanguage, loadTexts } from '../texts/client';
+import type { ClientTexts, Language } from '../texts/client';
+import { loadGuidance } from '../texts/guidance';
+import type { Guidance } from '../texts/guidance';
 import { Guard } from '../ui/Guard';
 import { holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, refusedVisit, shouldJoin } from './state';
 import type { JoinEvent, JoinState } from './state';
 import { JoinView } from './view';
 import type { CallPart, JoinActions, JoinElements } from './view';
 
-const texts = clientTexts.en;
-setFailureTexts(texts);
-const locale = readerLocale();
+const CHOICE_KEY = 'vv-join-language';
+let texts: ClientTexts = clientTexts.en;
+let locale = localeFor(texts.language, texts.locale);
+let spoken = false; // the page has said nothing yet: until the API names the language, it shows no words
+/** The language the client chose on this device with the switch (null: the one the API says is theirs). */
+let chosen: Language | null = readChoice();
+/** The camera guidance in the page's language, loaded once a browser blocked the devices (R14). */
+let guidance: { language: Language; table: Guidance } | null = null;
 const token = linkToken(location.hash);
-const body = { token: token ?? '' };
+const body = () => ({ token: token ?? '', ...(chosen ? { language: chosen } : {}) });
 
 const store = createStore<JoinState, JoinEvent>(initialJoin, (state, event) => reduceJoin(state, event, texts), changed);
 const dispatch = store.dispatch;
@@ -33,9 +45,39 @@ const hooks: RunnerHooks = {
   // A busy video service (top of the hour) is waited out, the page saying it is connecting (issue 16); the
   // waiting is the call part's (media/patience.ts), which the page has loaded by then (preload, below).
   join: () =>
-    callPart().then(({ patiently }) => patiently(() => api('post', '/api/join/attendee', { body }), () => dispatch({ type: 'connecting' }))),
-  leave: (unloading) => api('post', '/api/join/leave', { body, keepalive: unloading }),
+    callPart().then(({ patiently }) => patiently(() => api('post', '/api/join/attendee', { body: body() }), () => dispatch({ type: 'connecting' }))),
+  leave: (unloading) => api('post', '/api/join/leave', { body: body(), keepalive: unloading }),
 };
+
+function readChoice(): Language | null {
+  try {
+    const stored = localStorage.getItem(CHOICE_KEY);
+    return isLanguage(stored) ? stored : null;
+  } catch {
+    return null; // storage refused (private mode): the client's language then
+  }
+}
+
+/** Speak `language` from now on: its table (loaded once), its way of writing times, the page's own labels. */
+async function speak(language: Language): Promise<void> {
+  if (language !== texts.language) {
+    try {
+      texts = await loadTexts(language);
+    } catch {
+      // the table could not load: the page stays in the language it has
+    }
+  }
+  spoken = true;
+  setFailureTexts(texts);
+  locale = localeFor(texts.language, texts.locale);
+  document.documentElement.lang = texts.language;
+  document.title = texts.pageTitle;
+  elements.preview.setAttribute('aria-label', texts.selfView);
+  call?.runner.elements.remoteVideo.setAttribute('aria-label', texts.remoteView);
+  call?.runner.elements.localVideo.setAttribute('aria-label', texts.selfView);
+  needGuidance();
+  draw();
+}
 const elements: JoinElements = { preview: previewVideo(), meter: levelMeter() };
 /** The call runner and stage (join/call.ts), loaded once the page has drawn a good link's device check. */
 let call: CallPart | null = null;
@@ -102,9 +144,25 @@ function releasePreview(handedOver: boolean): void {
   preview = null;
 }
 
+/** Blocked devices need the guidance, in the language the page speaks now. */
+function needGuidance(): void {
+  const state = store.get();
+  const blocked = state.phase === 'ready' && state.check.step === 'blocked';
+  const language = texts.language;
+  if (!blocked || guidance?.language === language) return;
+  loadGuidance(language).then(
+    (table) => {
+      guidance = { language, table };
+      draw();
+    },
+    () => undefined, // the title and "Try again" still show; the next block tries again
+  );
+}
+
 function changed(state: JoinState, previous: JoinState): void {
   poller.pace(pollMs(state));
   if (state.phase === 'ready' && previous.phase === 'checking') preload(state.info.provider);
+  needGuidance();
   if (!holdsPreview(state)) releasePreview(false);
   if (state.phase === 'final' && previous.phase !== 'final') void call?.runner.leave({ tellApi: false });
   if (shouldJoin(state)) void join();
@@ -123,9 +181,12 @@ async function look(): Promise<void> {
   try {
     // A page whose client hung up is open but not waiting (R35): the board says "client left", not "waiting".
     const waiting = store.get().phase !== 'left';
-    dispatch({ type: 'link', info: await api('post', '/api/join', { body: { ...body, waiting } }) });
+    const info = await api('post', '/api/join', { body: { ...body(), waiting } });
+    if (first) await speak(chosen ?? info.language);
+    dispatch({ type: 'link', info });
   } catch (err) {
     const event = refused(err);
+    if (first) await speak(chosen ?? (err instanceof ApiError && isLanguage(err.language) ? err.language : browserLanguage(LANGUAGES)));
     // A failed background look is retried at the next one; only the first, and refusals, change the page.
     if (first || event.type === 'refused') dispatch(event);
   }
@@ -187,6 +248,15 @@ const actions: JoinActions = {
     dispatch({ type: 'hung-up' });
     await call?.runner.leave({ tellApi: true });
   },
+  language(language) {
+    chosen = language;
+    try {
+      localStorage.setItem(CHOICE_KEY, language);
+    } catch {
+      // storage refused: the choice lasts as long as the page
+    }
+    void speak(language);
+  },
   close() {
     window.close();
     // A tab the browser did not let the page close: say how, rather than leave a button that does nothing.
@@ -197,7 +267,7 @@ const actions: JoinActions = {
 function draw(): void {
   render(
     <Guard text={texts.genericError}>
-      <JoinView state={store.get()} texts={texts} locale={locale} elements={elements} call={call} actions={actions} />
+      <JoinView state={store.get()} texts={texts} locale={locale} spoken={spoken} guidance={guidance?.language === texts.language ? guidance.table : null} elements={elements} call={call} actions={actions} />
     </Guard>,
     document.getElementById('app') as HTMLElement,
   );
@@ -208,4 +278,8 @@ window.addEventListener('hashchange', () => location.reload());
 store.subscribe(draw);
 draw();
 if (token) poller.now();
-else dispatch({ type: 'refused', status: 400, code: 'INVALID_LINK', message: texts.linkInvalid });
+else {
+  // No link to ask the API about: the reader's browser language, or the one chosen here before.
+  void speak(chosen ?? browserLanguage(LANGUAGES));
+  dispatch({ type: 'refused', status: 400, code: 'INVALID_LINK', message: texts.linkInvalid });
+}

@@ -7,11 +7,13 @@ import type { JoinEvent, JoinState } from './state';
 
 const reduce = (state: JoinState, ...events: JoinEvent[]): JoinState => events.reduce((s, e) => reduceJoin(s, e, texts), state);
 const view = (changes: Partial<ClientView> = {}): ClientView => ({
+  language: 'en',
   agency_name: 'Sunrise Home Care',
   caregiver_first_name: 'James',
   start: '2026-11-25T19:30:00Z',
   end: '2026-11-25T20:30:00Z',
   time_zone: 'America/New_York',
+  zone_names: { en: 'Eastern Time', es: 'hora del Este' },
   state: 'invited',
   caregiver_present: false,
   provider: 'local',
@@ -72,13 +74,13 @@ describe('join page: checking → ready → joining → waiting → in call → 
 
   it('test_r44_an_over_session_keeps_the_agency_caregiver_and_time', () => {
     const over = reduce(initialJoin, { type: 'link', info: view({ state: 'over' }) });
-    expect(over).toEqual({ phase: 'final', reason: 'over', message: texts.caregiverEnded, info: view({ state: 'over' }) });
+    expect(over).toEqual({ phase: 'final', reason: 'over', code: 'SESSION_OVER', message: texts.caregiverEnded, info: view({ state: 'over' }) });
     const joinedOver = reduce(checked, { type: 'join' }, { type: 'refused', status: 409, code: 'SESSION_OVER', message: 'x' });
     expect(joinedOver).toMatchObject({ reason: 'over', message: texts.caregiverEnded, info: view() });
   });
 
   it('test_r44_an_expired_link_shows_the_visit_its_refusal_carries_and_nothing_else', () => {
-    const visit = { agency_name: 'Sunrise Home Care', caregiver_first_name: 'James', start: '2026-11-25T19:30:00Z', end: '2026-11-25T20:30:00Z', time_zone: 'America/New_York' };
+    const visit = { agency_name: 'Sunrise Home Care', caregiver_first_name: 'James', start: '2026-11-25T19:30:00Z', end: '2026-11-25T20:30:00Z', time_zone: 'America/New_York', zone_names: { en: 'Eastern Time', es: 'hora del Este' } };
     // the refusal's body carries the visit: exactly its five fields are kept
     expect(refusedVisit({ Code: 'LINK_EXPIRED', Message: 'x', Visit: { ...visit, extra: 'dropped' } })).toEqual(visit);
     // nothing, or not all of it as text: no visit
@@ -86,9 +88,10 @@ describe('join page: checking → ready → joining → waiting → in call → 
     expect(refusedVisit({ Visit: null })).toBeNull();
     expect(refusedVisit({ Visit: 'Sunrise' })).toBeNull();
     expect(refusedVisit({ Visit: { ...visit, start: 5 } })).toBeNull();
+    expect(refusedVisit({ Visit: { ...visit, zone_names: 'Eastern Time' } })).toBeNull();
     // a reloaded expired link: the final state shows the visit with the API's expired text
     const expired = reduce(initialJoin, { type: 'refused', status: 410, code: 'LINK_EXPIRED', message: 'expired words', info: visit });
-    expect(expired).toEqual({ phase: 'final', reason: 'expired', message: 'expired words', info: visit });
+    expect(expired).toEqual({ phase: 'final', reason: 'expired', code: 'LINK_EXPIRED', message: 'expired words', info: visit });
     // an unknown link shows nothing of any visit, whatever its body says
     expect(reduce(initialJoin, { type: 'refused', status: 404, code: 'INVALID_LINK', message: 'x', info: visit })).toMatchObject({ info: null });
   });

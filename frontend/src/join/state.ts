@@ -41,7 +41,9 @@ export type JoinState =
   | { phase: 'waiting'; info: ClientView; previewing: boolean; inMeeting: boolean; stage: StageState }
   | { phase: 'in-call'; info: ClientView; stage: StageState }
   | { phase: 'left'; info: ClientView }
-  | { phase: 'final'; reason: FinalReason; message: string; info: ClientVisit | null; closeRefused?: boolean };
+  /** `code` is the refusal's (the API's Code, or the page's own for the same case): the page says it in its
+   *  current language (`refusalText`); `message` is what to say when it has no words of its own for it. */
+  | { phase: 'final'; reason: FinalReason; code: string | null; message: string; info: ClientVisit | null; closeRefused?: boolean };
 
 /** The call runner's events (devices blocked, started, peer, stage, meeting gone) and the page's own. */
 export type JoinEvent =
@@ -88,10 +90,12 @@ function viewOf(state: JoinState): ClientView | null {
 export function refusedVisit(body: Record<string, unknown>): ClientVisit | null {
   const visit = body.Visit;
   if (visit === null || typeof visit !== 'object') return null;
-  const { agency_name, caregiver_first_name, start, end, time_zone } = visit as Record<string, unknown>;
+  const { agency_name, caregiver_first_name, start, end, time_zone, zone_names } = visit as Record<string, unknown>;
   const text = (value: unknown): value is string => typeof value === 'string';
   if (!text(agency_name) || !text(caregiver_first_name) || !text(start) || !text(end) || !text(time_zone)) return null;
-  return { agency_name, caregiver_first_name, start, end, time_zone };
+  // The zone as the client's email names it, in each language (R44); the page falls back to Intl's name without it.
+  if (zone_names === null || typeof zone_names !== 'object' || !Object.values(zone_names).every(text)) return null;
+  return { agency_name, caregiver_first_name, start, end, time_zone, zone_names: zone_names as ClientVisit['zone_names'] };
 }
 
 function previewing(state: JoinState): boolean {
@@ -105,11 +109,12 @@ function previewing(state: JoinState): boolean {
  */
 function refusal(state: JoinState, event: Extract<JoinEvent, { type: 'refused' }>, texts: ClientTexts): JoinState {
   const info = event.info ?? infoOf(state);
-  if (event.status === 404) return { phase: 'final', reason: 'invalid', message: event.message, info: null };
-  if (event.status === 400) return { phase: 'final', reason: 'invalid', message: texts.linkInvalid, info: null };
-  if (event.status === 410) return { phase: 'final', reason: 'expired', message: event.message, info };
-  if (event.code === 'SESSION_OVER') return { phase: 'final', reason: 'over', message: texts.caregiverEnded, info };
-  if (event.status === 409 || event.status === 403) return { phase: 'final', reason: 'refused', message: event.message, info };
+  const code = event.code;
+  if (event.status === 404) return { phase: 'final', reason: 'invalid', code, message: event.message, info: null };
+  if (event.status === 400) return { phase: 'final', reason: 'invalid', code: 'INVALID_LINK', message: texts.linkInvalid, info: null };
+  if (event.status === 410) return { phase: 'final', reason: 'expired', code, message: event.message, info };
+  if (code === 'SESSION_OVER') return { phase: 'final', reason: 'over', code, message: texts.caregiverEnded, info };
+  if (event.status === 409 || event.status === 403) return { phase: 'final', reason: 'refused', code, message: event.message, info };
   // Anything else (the service is busy or failing) is not about the link: the page stays and can try again.
   const view = viewOf(state);
   return view ? { phase: 'ready', info: view, check: { step: 'idle' }, error: event.message } : { phase: 'failed', message: event.message };
@@ -118,9 +123,9 @@ function refusal(state: JoinState, event: Extract<JoinEvent, { type: 'refused' }
 /** What the API says of the link: over and expired are final (with the visit kept); otherwise the news. */
 function withLink(state: JoinState, info: ClientView, texts: ClientTexts): JoinState {
   const view: string = info.state;
-  if (view === 'over') return { phase: 'final', reason: 'over', message: texts.caregiverEnded, info };
+  if (view === 'over') return { phase: 'final', reason: 'over', code: 'SESSION_OVER', message: texts.caregiverEnded, info };
   // Ready for an API that keeps telling of an expired link (the page then keeps showing the visit).
-  if (view === 'expired') return { phase: 'final', reason: 'expired', message: texts.linkExpired, info };
+  if (view === 'expired') return { phase: 'final', reason: 'expired', code: 'LINK_EXPIRED', message: texts.linkExpired, info };
   if (state.phase === 'checking') return { phase: 'ready', info, check: { step: 'idle' }, error: null };
   return 'info' in state ? ({ ...state, info } as JoinState) : state;
 }

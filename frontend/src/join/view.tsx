@@ -2,7 +2,9 @@
 import { visitTimes } from '../format';
 import type { ClientVisit } from '../api/types';
 import type { CallRunner, StageIntent } from '../media/runner';
-import type { ClientTexts } from '../texts/client';
+import { LANGUAGES, LANGUAGE_NAMES, refusalText } from '../texts/client';
+import type { ClientTexts, Language } from '../texts/client';
+import type { Guidance } from '../texts/guidance';
 import { DeviceStep } from '../ui/DeviceProblem';
 import { Mount } from '../ui/Mount';
 import type { Stage } from '../ui/Stage';
@@ -16,6 +18,7 @@ export interface JoinActions {
   control(intent: StageIntent): void;
   hangUp(): void;
   close(): void;
+  language(language: Language): void;
 }
 
 /** Elements the page makes once: the device check's preview and level meter. */
@@ -34,14 +37,23 @@ export interface JoinViewProps {
   state: JoinState;
   texts: ClientTexts;
   locale: string;
+  /** Whether the page knows its language yet: until then it shows no words (R30). */
+  spoken: boolean;
+  /** The camera guidance in the page's language, once a browser blocked the devices (null until loaded). */
+  guidance: Guidance | null;
   elements: JoinElements;
   call: CallPart | null;
   actions: JoinActions;
 }
 
-/** R16: the agency, the caregiver's first name and the visit's time with its zone named (R44), nothing else. */
+/**
+ * R16: the agency, the caregiver's first name and the visit's time with its zone named (R44), nothing else. The
+ * zone's name is the one the client's email and text use ("hora del Este"), from the API in every page language;
+ * Intl's own name ("EST", "GMT-5" on an es-MX phone) only if the API named none.
+ */
 function VisitInfo({ info, texts, locale }: { info: ClientVisit; texts: ClientTexts; locale: string }) {
-  const when = visitTimes(info.start, info.end, info.time_zone, locale);
+  const named = info.zone_names?.[texts.language]; // an answer without it (an older API) falls back to Intl
+  const when = visitTimes(info.start, info.end, info.time_zone, locale, !named);
   return (
     <section class="join-info" data-testid="join-info">
       <h1>{texts.joinWith(info.agency_name)}</h1>
@@ -51,6 +63,12 @@ function VisitInfo({ info, texts, locale }: { info: ClientVisit; texts: ClientTe
       <p class="big" data-testid="visit-time">
         {texts.visitTime}: {when.day && <>{when.day}, </>}
         <span class="visit-when">{when.times}</span>
+        {named && (
+          <>
+            {' '}
+            <span class="visit-when">{texts.zoneLabel(named)}</span>
+          </>
+        )}
       </p>
     </section>
   );
@@ -78,10 +96,30 @@ function JoinButton({ texts, busy, onJoin }: { texts: ClientTexts; busy: boolean
   );
 }
 
-function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale' | 'call'>) {
+/** R30: the visible language switch, each language named in itself. */
+function LanguageSwitch({ texts, onChoose }: { texts: ClientTexts; onChoose(language: Language): void }) {
+  return (
+    <nav class="language-switch" aria-label={texts.languageSwitch} data-testid="language-switch">
+      {LANGUAGES.map((language) => (
+        <button
+          key={language}
+          type="button"
+          lang={language}
+          class="btn btn-toggle"
+          aria-pressed={language === texts.language}
+          onClick={() => onChoose(language)}
+        >
+          {LANGUAGE_NAMES[language]}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+function Panel({ state, texts, guidance, elements, actions }: Omit<JoinViewProps, 'locale' | 'call' | 'spoken'>) {
   switch (state.phase) {
     case 'checking':
-      return <p class="loading">{texts.loading}</p>;
+      return <p class="loading spinner" role="status" aria-label={texts.loading} />;
     case 'failed':
       return (
         <>
@@ -112,7 +150,14 @@ function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale'
           );
         case 'asking':
         case 'blocked':
-          return <DeviceStep problem={state.check.step === 'blocked' ? state.check.problem : null} texts={texts} onRetry={actions.check} />;
+          return (
+            <DeviceStep
+              problem={state.check.step === 'blocked' ? state.check.problem : null}
+              texts={texts}
+              guidance={guidance}
+              onRetry={actions.check}
+            />
+          );
         case 'ready':
           return (
             <>
@@ -159,7 +204,7 @@ function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale'
       return (
         <section class="final" data-testid="final" data-reason={state.reason}>
           <p class="final-text" role="status" data-testid={testId}>
-            {state.message}
+            {refusalText(texts, state.code) ?? state.message}
           </p>
           {state.closeRefused ? (
             <p class="muted" role="status">
@@ -179,11 +224,19 @@ function Panel({ state, texts, elements, actions }: Omit<JoinViewProps, 'locale'
 }
 
 export function JoinView(props: JoinViewProps) {
-  const { state, texts, locale, call, actions } = props;
+  const { state, texts, locale, spoken, call, actions } = props;
   const info = 'info' in state ? state.info : null;
   const inCall = state.phase === 'in-call' || (state.phase === 'waiting' && state.inMeeting);
+  if (!spoken) {
+    return (
+      <main class="join-main" data-phase="checking">
+        <p class="loading spinner" role="status" aria-busy="true" />
+      </main>
+    );
+  }
   return (
-    <main class={`join-main${inCall ? ' in-call' : ''}`} data-phase={state.phase}>
+    <main class={`join-main${inCall ? ' in-call' : ''}`} data-phase={state.phase} lang={texts.language}>
+      <LanguageSwitch texts={texts} onChoose={actions.language} />
       {info && <VisitInfo info={info} texts={texts} locale={locale} />}
       {caregiverAwaited(state) && (
         <p class="waiting-text" role="status" data-testid="caregiver-waiting">

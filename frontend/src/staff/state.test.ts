@@ -35,7 +35,7 @@ describe('staff app', () => {
   });
 
   it('test_r03_a_card_opens_the_preview_then_the_dialog', () => {
-    const visit = { id: 'v1', client_id: 'c1', employee_id: 'e1', service_code: 'TELE', start: 's', end: 'e', virtual: true, cancelled: false, client: { id: 'c1', name: 'Ada', has_email: true } };
+    const visit = { id: 'v1', client_id: 'c1', employee_id: 'e1', service_code: 'TELE', start: 's', end: 'e', virtual: true, cancelled: false, client: { id: 'c1', name: 'Ada', has_email: true, has_mobile: false, sms_consent: false, sms_status: null } };
     const preview = reduce(signedIn, { type: 'preview', visit });
     expect(preview.screen === 'schedule' && preview.open).toEqual({ kind: 'preview', visit });
     const dialog = reduce(preview, { type: 'details', visitId: 'v1' });
@@ -49,7 +49,7 @@ describe('the coordinator’s sections and the caregiver’s schedule', () => {
   const coordinator: Staff = { ...staff, isCoordinator: true };
   const entry = (start: string, changes: Record<string, unknown> = {}) => ({
     id: 'v1', client_id: 'c1', employee_id: 'e1', service_code: 'TELE', start, end: new Date(Date.parse(start) + 3600000).toISOString(),
-    virtual: true, cancelled: false, client: { id: 'c1', name: 'Ada', has_email: true }, ...changes,
+    virtual: true, cancelled: false, client: { id: 'c1', name: 'Ada', has_email: true, has_mobile: false, sms_consent: false, sms_status: null }, ...changes,
   });
 
   it('test_r33_a_coordinator_opens_any_section_and_a_caregiver_the_schedule_alone', () => {

@@ -1,12 +1,18 @@
 /**
- * Every text a client can see, one table per language: the join page, the call stage (controls, banners)
- * and the camera and microphone guidance. The caregiver's call window uses the same stage and guidance,
+ * Every text a client can see, one table per language: the join page and the call stage (controls, banners);
+ * the camera and microphone guidance per browser is in guidance.ts (loaded only when a browser blocks them). The caregiver's call window uses the same stage and guidance,
  * from the `en` table. Texts quoted in SPEC.md are copied exactly, with the rule ID beside them.
- * Messages that come from the API (`Message`) are shown as the API wrote them and are not here.
- * A language is added by adding a table of the same shape (R30); the staff app's texts are in staff.ts,
- * so the join page never downloads them.
+ * The client's refusals (R10, R13, R20/R23, R34) are here too, keyed by the API's Code, so the page says them in
+ * the page's language whatever language the API answered in; other messages from the API are shown as written.
+ * A language is added by adding a table of the same shape (R30): `client.es.ts` is Spanish, loaded only when a
+ * page speaks it (the join page's budget, docs/FRONTEND.md). The staff app's texts are in staff.ts, so the join
+ * page never downloads them.
  */
 export const en = {
+  language: 'en' as Language,
+  locale: 'en-US', // R44: how this language writes times, when the reader's browser speaks another
+  pageTitle: 'Your video visit',
+  languageSwitch: 'Language',
   genericError: 'Something went wrong. Please try again.',
   networkError: 'The service cannot be reached. Check your connection and try again.',
   loading: 'Loading…',
@@ -16,6 +22,8 @@ export const en = {
   joinWith: (agency: string) => `Video visit with ${agency}`,
   yourCaregiver: 'Your caregiver',
   visitTime: 'Time',
+  // The zone as the email and the text name it (R44: the API's `zone_names`, from the server's table): "Eastern Time"
+  zoneLabel: (zone: string) => zone,
   caregiverWillJoin: 'Your caregiver will join shortly.', // R16
   checkDevices: 'Check camera and microphone',
   join: 'Join',
@@ -27,6 +35,7 @@ export const en = {
   caregiverEnded: 'Your caregiver has ended the session. You can now close this page.', // R20
   linkInvalid: 'This link is no longer valid. Please ask your care provider for a new invitation.', // R10
   linkExpired: 'This link has expired. Please contact your care provider for a new invitation.', // R13
+  visitCancelled: 'This visit was cancelled. Please contact your care provider.', // R34
   closePage: 'Close this page',
   closeByHand: 'You can now close this tab or window.',
 
@@ -55,62 +64,48 @@ export const en = {
   noOtherCamera: 'There is no other camera to switch to.',
   reconnecting: 'The connection dropped. Reconnecting…',
 
-  /** Plain-word steps to unblock camera and microphone, per browser (R14). */
-  guidance: {
-    chrome: {
-      name: 'Chrome',
-      steps: [
-        'Click the camera icon or the padlock at the left of the address bar.',
-        'Set Camera and Microphone to Allow.',
-        'Click Try again below. If nothing changes, reload the page.',
-      ],
-    },
-    edge: {
-      name: 'Microsoft Edge',
-      steps: [
-        'Click the padlock at the left of the address bar.',
-        'Under Permissions for this site, set Camera and Microphone to Allow.',
-        'Click Try again below. If nothing changes, reload the page.',
-      ],
-    },
-    firefox: {
-      name: 'Firefox',
-      steps: [
-        'Click the crossed-out camera or microphone icon in the address bar.',
-        'Click the cross next to Blocked to clear it.',
-        'Click Try again below and choose Allow when Firefox asks.',
-      ],
-    },
-    'safari-ios': {
-      name: 'Safari on iPhone or iPad',
-      steps: [
-        'Tap the "aA" button in the address bar, then Website Settings.',
-        'Set Camera and Microphone to Allow.',
-        'If they are not listed, open the Settings app, tap Safari, and set Camera and Microphone to Allow.',
-        'Come back here and tap Try again.',
-      ],
-    },
-    'safari-mac': {
-      name: 'Safari on Mac',
-      steps: [
-        'In the menu bar, choose Safari, then Settings for This Website.',
-        'Set Camera and Microphone to Allow.',
-        'Click Try again below.',
-      ],
-    },
-    other: {
-      name: 'your browser',
-      steps: [
-        'Open the site settings from the address bar (often a padlock or camera icon).',
-        'Allow the camera and the microphone for this site.',
-        'Click Try again below. If nothing changes, reload the page.',
-      ],
-    },
-  },
 };
 
 export type ClientTexts = typeof en;
-export type BrowserName = keyof ClientTexts['guidance'];
 
-/** The client's languages. One for now (issue 14 adds Spanish); each table has the shape of `en`. */
-export const clientTexts: Record<'en', ClientTexts> = { en };
+/** The client's languages (R30): the API's `preferred_language` values, each with a table of the shape of `en`. */
+export type Language = 'en' | 'es';
+export const LANGUAGES: readonly Language[] = ['en', 'es'];
+/** Each language's name in that language, for the switch (known before its table is loaded). */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español' };
+
+/** Tables already at hand: English always; another once loaded. */
+export const clientTexts: Partial<Record<Language, ClientTexts>> & { en: ClientTexts } = { en };
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** Where each other language's table comes from: its own small chunk, loaded on first use. */
+const LOADERS: Record<Exclude<Language, 'en'>, () => Promise<ClientTexts>> = {
+  es: () => import('./client.es').then((table) => table.es),
+};
+
+/** The table of `language`, loaded on first use. */
+export async function loadTexts(language: Language): Promise<ClientTexts> {
+  const known = clientTexts[language];
+  if (known) return known;
+  const loaded = await LOADERS[language as Exclude<Language, 'en'>]();
+  clientTexts[language] = loaded;
+  return loaded;
+}
+
+/** The client's refusals (R10, R13, R16, R20, R23, R34): the API's Code, and the text that says it. */
+const REFUSALS: Record<string, keyof ClientTexts> = {
+  INVALID_LINK: 'linkInvalid',
+  LINK_EXPIRED: 'linkExpired',
+  SESSION_OVER: 'caregiverEnded',
+  VISIT_CANCELLED: 'visitCancelled',
+  WAITING_FOR_CAREGIVER: 'caregiverWillJoin',
+};
+
+/** A client's refusal by the API's Code, in this table's language (null: not one of them). */
+export function refusalText(texts: ClientTexts, code: string | null | undefined): string | null {
+  const key = code ? REFUSALS[code] : undefined;
+  return key ? (texts[key] as string) : null;
+}

@@ -50,7 +50,9 @@ export const en = {
   notClockedIn: 'Not clocked in yet.',
   virtualSession: 'Virtual session',
   sendInvite: 'Send invite to client', // R04
-  resendInvite: 'Resend invite to client', // R09
+  sendInviteByText: 'Send invite by text message', // R28
+  sendInviteByEmail: 'Send invite by email',
+  resendInvite: 'Resend invite to client', // R09; by the channel of the last invite (R28)
   copyInviteLink: 'Copy invite link', // R07
   inviteLinkCopied: 'Invite link copied.', // R07
   inviteSent: 'Invite sent.',
@@ -67,6 +69,7 @@ export const en = {
     expired: 'The link to the video session has expired.',
   },
   lastInviteSentAt: (time: string) => `Last invite sent at ${time}.`,
+  lastInviteSentByText: (time: string) => `Last invite sent by text message at ${time}.`, // R28
   // R41: what the call window tells the dialog while it is open
   clientInCall: 'The client is in the call.',
   clientNotYetJoined: 'The client has not joined yet.',
@@ -75,6 +78,9 @@ export const en = {
   youAreInCall: 'You are in the video session.',
   clientWaiting: 'The client is waiting for you.', // R35
   clientHasNoEmail: 'This client has no email address. Use "Copy invite link" instead.',
+  // R28, R29: why the client cannot be sent a text message (the API's words for the same refusals)
+  clientNoSmsConsent: 'The client has not agreed to receive text messages.',
+  clientOptedOut: 'The client has opted out of text messages. Send the invite by email or copy the link.',
   notes: 'Visit notes',
   saveNotes: 'Save notes',
   notesSaved: 'Notes saved.',
@@ -94,6 +100,8 @@ export const en = {
     visit_changed: 'Visit changed by the coordinator',
     visit_cancelled: 'Visit cancelled', // R34
     link_opened: 'The client opened the link', // R35
+    reminder_sent: 'Reminder sent', // R32
+    invite_undeliverable: 'Invite could not be delivered', // R29
   } as Record<string, string>,
   popupBlocked: 'Your browser blocked the call window. Allow pop-ups for this site and try again.',
 

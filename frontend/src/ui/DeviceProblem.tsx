@@ -5,9 +5,17 @@
  */
 import type { DeviceProblem } from '../media/devices';
 import type { ClientTexts } from '../texts/client';
+import type { Guidance as GuidanceTable } from '../texts/guidance';
 import { currentBrowser } from './browser';
 
-function Guidance({ problem, texts, onRetry }: { problem: DeviceProblem; texts: ClientTexts; onRetry(): void }) {
+interface StepProps {
+  texts: ClientTexts;
+  /** The steps for each browser in the page's language (texts/guidance.ts), null while they load. */
+  guidance: GuidanceTable | null;
+  onRetry(): void;
+}
+
+function Guidance({ problem, texts, guidance, onRetry }: StepProps & { problem: DeviceProblem }) {
   const retry = (
     <button type="button" class="btn btn-primary btn-large" onClick={onRetry}>
       {texts.tryAgain}
@@ -22,23 +30,27 @@ function Guidance({ problem, texts, onRetry }: { problem: DeviceProblem; texts: 
     );
   }
   const browser = currentBrowser();
-  const guide = texts.guidance[browser];
+  const guide = guidance?.[browser];
   return (
     <section class="guidance" role="alert" data-testid="device-guidance" data-browser={browser}>
       <h2>{texts.devicesBlockedTitle}</h2>
-      <p>{texts.inBrowser(guide.name)}</p>
-      <ol>
-        {guide.steps.map((step) => (
-          <li key={step}>{step}</li>
-        ))}
-      </ol>
+      {guide && (
+        <>
+          <p>{texts.inBrowser(guide.name)}</p>
+          <ol>
+            {guide.steps.map((step) => (
+              <li key={step}>{step}</li>
+            ))}
+          </ol>
+        </>
+      )}
       {retry}
     </section>
   );
 }
 
 /** `problem` null: the browser is asking; otherwise the guidance for it. */
-export function DeviceStep({ problem, texts, onRetry }: { problem: DeviceProblem | null; texts: ClientTexts; onRetry(): void }) {
+export function DeviceStep({ problem, texts, guidance, onRetry }: StepProps & { problem: DeviceProblem | null }) {
   if (problem === null) {
     return (
       <p class="prompt" role="status" data-testid="device-prompt">
@@ -49,7 +61,7 @@ export function DeviceStep({ problem, texts, onRetry }: { problem: DeviceProblem
   return (
     <>
       <p class="prompt">{texts.devicePrompt}</p>
-      <Guidance problem={problem} texts={texts} onRetry={onRetry} />
+      <Guidance problem={problem} texts={texts} guidance={guidance} onRetry={onRetry} />
     </>
   );
 }

@@ -6,6 +6,7 @@
  * follows the document's fullscreen state); the media elements are the runner's, mounted here, so a new
  * render never interrupts a playing video.
  */
+import '../styles/stage.css';
 import type { ComponentChildren } from 'preact';
 import type { CallElements } from '../media/CallSession';
 import type { StageIntent } from '../media/runner';

@@ -1,5 +1,5 @@
 /** Which browser the page runs in, for the camera guidance in its own words (R14). */
-import type { BrowserName } from '../texts/client';
+import type { BrowserName } from '../texts/guidance';
 
 export function detectBrowser(ua: string, touchPoints = 0): BrowserName {
   const iOS = /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && touchPoints > 1);

@@ -1,5 +1,5 @@
 /** What the visit dialog's buttons do: each calls the API once and tells the dialog's state what came back. */
-import { errorText } from '../../api/client';
+import { ApiError, errorText } from '../../api/client';
 import { t } from '../../texts/staff';
 import type { Store } from '../../store';
 import { loadServiceNames, staffApi } from '../session';
@@ -9,7 +9,8 @@ export interface DialogActions {
   load(): Promise<void>;
   clockIn(): Promise<void>;
   clockOut(): Promise<void>;
-  invite(): Promise<void>;
+  /** Send by email or text message, or resend by the channel of the last invite (R04, R09, R28). */
+  invite(delivery: 'email' | 'sms' | 'resend'): Promise<void>;
   copyLink(): Promise<void>;
   join(): void;
   saveNotes(notes: string): Promise<void>;
@@ -19,11 +20,14 @@ export interface DialogActions {
 export function dialogActions(visitId: string, store: Store<DialogState, DialogEvent>, onChange: () => void): DialogActions {
   const where = { path: { visit_id: visitId } };
   const dispatch = store.dispatch;
+  let lastRefusal: string | null = null;
   const run = async (action: Action, call: () => Promise<DialogEvent>): Promise<void> => {
     dispatch({ type: 'busy', action });
+    lastRefusal = null;
     try {
       dispatch(await call());
     } catch (err) {
+      lastRefusal = err instanceof ApiError ? err.code : null;
       dispatch({ type: 'failed', message: errorText(err) });
     }
   };
@@ -49,11 +53,14 @@ export function dialogActions(visitId: string, store: Store<DialogState, DialogE
         onChange();
         return { type: 'clocked', visit, warning: visit.warning?.Message ?? null }; // R22
       }),
-    invite: () =>
-      run('invite', async () => {
-        const result = await staffApi('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery: 'email' } });
+    async invite(delivery) {
+      await run('invite', async () => {
+        const result = await staffApi('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery } });
         return { type: 'invited', session: result.session, feedback: 'invite-sent', fallback: null };
-      }),
+      });
+      // R29: the client replied STOP since the last text, and the API has now marked them: show it, offer it no more
+      if (store.get().error && lastRefusal === 'CLIENT_OPTED_OUT') await this.load();
+    },
     copyLink: () =>
       run('copy', async () => {
         const result = await staffApi('post', '/api/visits/{visit_id}/invite', { ...where, body: { delivery: 'link' } });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionStatus, Visit } from '../../api/types';
 import { STALE_MS } from '../../callChannel';
 import { en as t } from '../../texts/staff';
-import { LINK_GRACE_MS, REFRESH_MS, following, initialDialog, offered, reduceDialog, refreshMs, statusKey, statusLines } from './state';
+import { LINK_GRACE_MS, REFRESH_MS, following, initialDialog, offered, reduceDialog, refreshMs, statusKey, statusLines, textRefusal } from './state';
 import type { DialogEvent, DialogState } from './state';
 
 const NOW = Date.parse('2026-11-25T19:40:00Z');
@@ -15,6 +15,8 @@ const session = (changes: Partial<SessionStatus> = {}): SessionStatus => ({
   client_waiting: false,
   invite_stale: false,
   invite_bounced: false,
+  invite_undeliverable: false,
+  last_invite_channel: 'email',
   ended_reason: null,
   ...changes,
 });
@@ -30,7 +32,7 @@ const visit = (changes: Partial<Visit> = {}): Visit => ({
   cancelled_at: null,
   clock_in_at: null,
   clock_out_at: null,
-  client: { id: 'c1', name: 'Ada', has_email: true },
+  client: { id: 'c1', name: 'Ada', has_email: true, has_mobile: false, sms_consent: false, sms_status: null },
   session: session(),
   ...changes,
 });
@@ -88,6 +90,8 @@ describe('visit dialog', () => {
   it('test_r43_only_actions_that_can_still_succeed_are_offered', () => {
     expect(offered(loaded(visit({ session: session({ state: 'none', last_invite_sent_at: null }) })), NOW)).toEqual({
       invite: 'send',
+      text: false,
+      email: false,
       copy: true,
       join: true,
       clockIn: true,
@@ -100,18 +104,47 @@ describe('visit dialog', () => {
       expect(offered(loaded(visit({ session: session({ state }) })), NOW)).toMatchObject({ invite: null, copy: false, join: false });
     }
     const clockedOut = loaded(visit({ clock_in_at: '2026-11-25T19:31:00Z', clock_out_at: '2026-11-25T20:00:00Z' }));
-    expect(offered(clockedOut, NOW)).toEqual({ invite: null, copy: false, join: false, clockIn: false, clockOut: false });
+    expect(offered(clockedOut, NOW)).toEqual({ invite: null, text: false, email: false, copy: false, join: false, clockIn: false, clockOut: false });
     // R13: past the link's end, no invite or join any more, even before the API said "expired"
     const late = Date.parse('2026-11-25T20:30:00Z') + LINK_GRACE_MS;
     expect(offered(loaded(), late)).toMatchObject({ invite: null, join: false });
     expect(offered(loaded(visit({ virtual: false })), NOW)).toMatchObject({ invite: null, join: false, clockIn: true });
   });
 
+  it('test_r28_a_text_invite_is_offered_to_a_client_with_a_mobile_number_who_agreed_to_texts', () => {
+    const client = (changes: Partial<Visit['client']>): Visit['client'] => ({ ...visit().client, ...changes });
+    const fresh = session({ state: 'none', last_invite_sent_at: null, last_invite_channel: null });
+    const texting = visit({ client: client({ has_mobile: true, sms_consent: true }), session: fresh });
+    expect(offered(loaded(texting), NOW)).toMatchObject({ invite: 'send', text: true, email: false });
+    expect(textRefusal(texting)).toBeNull();
+    // No mobile number: no text button, and nothing to say about texts
+    expect(offered(loaded(visit({ session: fresh })), NOW).text).toBe(false);
+    expect(textRefusal(visit())).toBeNull();
+    // A number but no consent (R28): not offered, and the reason in the API's words
+    const noConsent = visit({ client: client({ has_mobile: true, sms_consent: false }), session: fresh });
+    expect(offered(loaded(noConsent), NOW).text).toBe(false);
+    expect(textRefusal(noConsent)).toBe('no-consent');
+    expect(t.clientNoSmsConsent).toBe('The client has not agreed to receive text messages.');
+    // Resent by text last: "Resend" goes by text; email is offered beside it
+    const byText = visit({ client: client({ has_mobile: true, sms_consent: true }), session: session({ last_invite_channel: 'sms' }) });
+    expect(offered(loaded(byText), NOW)).toMatchObject({ invite: 'resend', text: false, email: true });
+    expect(lines(loaded(byText))).toContain(t.lastInviteSentByText('19:30'));
+  });
+
+  it('test_r29_an_opted_out_client_is_offered_no_text_and_the_dialog_says_why', () => {
+    const optedOut = visit({ client: { ...visit().client, has_mobile: true, sms_consent: true, sms_status: 'opted_out' } });
+    expect(offered(loaded(optedOut), NOW).text).toBe(false);
+    expect(textRefusal(optedOut)).toBe('opted-out');
+    expect(t.clientOptedOut).toBe('The client has opted out of text messages. Send the invite by email or copy the link.');
+    // A failed delivery is a warning until the next invite (the API's words, R29's as the fallback)
+    expect(t.inviteUndelivered).toBe("The last invite could not be delivered. Check the client's contact details.");
+  });
+
   it('test_r34_a_cancelled_visit_offers_no_invite_clock_in_or_join_but_a_clock_out', () => {
     const cancelled = visit({ cancelled: true, cancelled_at: '2026-11-25T19:35:00Z', session: session({ state: 'over', ended_reason: 'cancelled' }) });
-    expect(offered(loaded(cancelled), NOW)).toEqual({ invite: null, copy: false, join: false, clockIn: false, clockOut: false });
+    expect(offered(loaded(cancelled), NOW)).toEqual({ invite: null, text: false, email: false, copy: false, join: false, clockIn: false, clockOut: false });
     const inProgress = visit({ cancelled: true, cancelled_at: '2026-11-25T19:35:00Z', clock_in_at: '2026-11-25T19:31:00Z' });
-    expect(offered(loaded(inProgress), NOW)).toEqual({ invite: null, copy: false, join: false, clockIn: false, clockOut: true });
+    expect(offered(loaded(inProgress), NOW)).toEqual({ invite: null, text: false, email: false, copy: false, join: false, clockIn: false, clockOut: true });
   });
 
   it('test_r35_the_api_says_the_client_waits_or_both_are_in', () => {

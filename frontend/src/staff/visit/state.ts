@@ -145,6 +145,10 @@ export function sessionState(state: DialogState): SessionStatus['state'] {
 
 export interface Offered {
   invite: 'send' | 'resend' | null;
+  /** "Send invite by text message" (R28): the client has a mobile number, agreed to texts and has not opted out. */
+  text: boolean;
+  /** "Send invite by email", beside a resend that goes by text. */
+  email: boolean;
   copy: boolean;
   join: boolean;
   clockIn: boolean;
@@ -154,18 +158,36 @@ export interface Offered {
 /** What the dialog offers: only actions that can still succeed (R43). */
 export function offered(state: DialogState, now: number): Offered {
   const visit = state.visit;
-  if (!visit) return { invite: null, copy: false, join: false, clockIn: false, clockOut: false };
+  if (!visit) return { invite: null, text: false, email: false, copy: false, join: false, clockIn: false, clockOut: false };
   const session = visit.session.state;
   const linkOver = now >= new Date(visit.end).getTime() + LINK_GRACE_MS;
   // A cancelled visit takes no invite, clock-in or join (R34); a caregiver already clocked in still clocks out.
   const open = visit.virtual && session !== 'over' && session !== 'expired' && !linkOver && !visit.clock_out_at && !visit.cancelled;
+  const invite = open ? (visit.session.last_invite_sent_at ? 'resend' : 'send') : null;
+  const lastByText = visit.session.last_invite_channel === 'sms';
   return {
-    invite: open ? (visit.session.last_invite_sent_at ? 'resend' : 'send') : null,
+    invite,
+    text: invite !== null && textable(visit) && !(invite === 'resend' && lastByText),
+    email: invite === 'resend' && lastByText && visit.client.has_email,
     copy: open,
     join: open,
     clockIn: !visit.clock_in_at && !visit.clock_out_at && !visit.cancelled,
     clockOut: Boolean(visit.clock_in_at) && !visit.clock_out_at,
   };
+}
+
+/** Whether a text invite can reach the client (R28, R29). */
+export function textable(visit: Visit): boolean {
+  const client = visit.client;
+  return client.has_mobile && client.sms_consent && client.sms_status !== 'opted_out';
+}
+
+/** Why a client with a mobile number cannot be texted, as the API would refuse it (R28, R29); null when they can. */
+export function textRefusal(visit: Visit): 'no-consent' | 'opted-out' | null {
+  const client = visit.client;
+  if (!client.has_mobile) return null;
+  if (client.sms_status === 'opted_out') return 'opted-out';
+  return client.sms_consent ? null : 'no-consent';
 }
 
 /** How often the refresher looks at the session (null: not at all). */
@@ -180,6 +202,7 @@ export function refreshMs(state: DialogState, now: number, hidden: boolean): num
 export interface StatusTexts {
   sessionState: Record<SessionStatus['state'], string>;
   lastInviteSentAt(time: string): string;
+  lastInviteSentByText(time: string): string;
   clientInCall: string;
   clientNotYetJoined: string;
   clientLeftCall: string;
@@ -207,7 +230,10 @@ export function statusLines(state: DialogState, now: number, texts: StatusTexts,
     else if (open && session.client_present && session.employee_present) lines.push(texts.clientInCall);
     else if (open && session.employee_present) lines.push(texts.youAreInCall);
   }
-  if (session.last_invite_sent_at) lines.push(texts.lastInviteSentAt(time(session.last_invite_sent_at)));
+  if (session.last_invite_sent_at) {
+    const at = time(session.last_invite_sent_at);
+    lines.push(session.last_invite_channel === 'sms' ? texts.lastInviteSentByText(at) : texts.lastInviteSentAt(at));
+  }
   return lines;
 }
 

@@ -9,7 +9,7 @@ import { t } from '../../texts/staff';
 import { VirtualIcon } from '../../ui/VirtualIcon';
 import type { Staff } from '../session';
 import type { DialogActions } from './actions';
-import { offered, statusKey, statusLines } from './state';
+import { offered, statusKey, statusLines, textRefusal } from './state';
 import type { DialogState } from './state';
 
 export interface DialogViewProps {
@@ -134,16 +134,37 @@ export function DialogView({ state, staff, now, actions, onClose }: DialogViewPr
                   {t.inviteStale}
                 </p>
               )}
-              {session.invite_bounced && offer.invite && (
-                <p class="warning" role="status" data-testid="invite-bounced">
+              {session.invite_undeliverable && offer.invite && (
+                <p class="warning" role="status" data-testid="invite-undeliverable">
                   {session.invite_warning ?? t.inviteUndelivered}
                 </p>
               )}
               {!visit.client.has_email && offer.invite && <p class="muted">{t.clientHasNoEmail}</p>}
+              {offer.invite && textRefusal(visit) && (
+                <p class={textRefusal(visit) === 'opted-out' ? 'warning' : 'muted'} data-testid="text-refusal">
+                  {textRefusal(visit) === 'opted-out' ? t.clientOptedOut : t.clientNoSmsConsent}
+                </p>
+              )}
               <div class="actions">
                 {offer.invite && (
-                  <button type="button" class="btn btn-primary" data-testid="invite" disabled={busy} onClick={actions.invite}>
+                  <button
+                    type="button"
+                    class="btn btn-primary"
+                    data-testid="invite"
+                    disabled={busy}
+                    onClick={() => void actions.invite(offer.invite === 'resend' ? 'resend' : 'email')}
+                  >
                     {offer.invite === 'resend' ? t.resendInvite : t.sendInvite}
+                  </button>
+                )}
+                {offer.text && (
+                  <button type="button" class="btn" data-testid="invite-text" disabled={busy} onClick={() => void actions.invite('sms')}>
+                    {t.sendInviteByText}
+                  </button>
+                )}
+                {offer.email && (
+                  <button type="button" class="btn" data-testid="invite-email" disabled={busy} onClick={() => void actions.invite('email')}>
+                    {t.sendInviteByEmail}
                   </button>
                 )}
                 {offer.copy && (
