@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import (
+    ClientLinkExpired,
     ClientSessionOver,
     InvalidLink,
     NoSession,
@@ -21,7 +22,7 @@ from chalicelib.logic.invitations import ensure_open
 from chalicelib.logic.link_holders import Holder, by_token, speaking
 from chalicelib.logic.meeting_access import join_meeting
 from chalicelib.logic.presence import change_presence
-from chalicelib.logic.views import attendee_view, client_page, effective_state, session_status
+from chalicelib.logic.views import attendee_view, client_page, client_visit, effective_state, session_status
 from chalicelib.observability import count
 from chalicelib.records import CLIENT, NOT_INVITED, EventType, Session, SessionState, TimelineEntry
 
@@ -78,7 +79,11 @@ def client_view(services: Services, token: str, now: datetime, language: str | N
     """
 
     def work(known: Holder) -> dict[str, Any]:
-        bundle, session, who = by_token(services, token, now, known)
+        try:
+            bundle, session, who = by_token(services, token, now, known)
+        except ClientLinkExpired as expired:
+            _with_visit(services, expired)  # R44: an expired link still shows the agency, the caregiver and the time
+            raise
         visit = bundle.visit
         found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id,
                                           client_id=visit.client_id)
@@ -87,9 +92,20 @@ def client_view(services: Services, token: str, now: datetime, language: str | N
         if session.is_open and who == CLIENT:
             page_seen(services, session, waiting, now)
         spoken = found.client.preferred_language if found.client is not None else DEFAULT
-        return client_page(found.agency, found.employee, visit, session, spoken, who, found.client)
+        return client_page(found.agency, found.employee, visit, session, spoken, services.meeting_provider, who,
+                           found.client)
 
     return speaking(services, language, work)
+
+
+def _with_visit(services: Services, expired: ClientLinkExpired) -> None:
+    """R44: the expired link's refusal carries what its page showed (`client_visit`), when all of it is there."""
+    visit = expired.visit
+    if visit is None:
+        return
+    found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
+    if found.agency is not None and found.employee is not None:
+        expired.page = client_visit(found.agency, found.employee, visit)
 
 
 # The join page asks every 10 s while it is open (every 3 s while the client waits in the call), so a page that

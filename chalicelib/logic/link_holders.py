@@ -71,7 +71,7 @@ def by_token(services: Services, token: str, now: datetime,
     if bundle.visit.cancelled:
         raise VisitCancelled()  # R34
     if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
-        raise ClientLinkExpired()
+        raise ClientLinkExpired(visit=bundle.visit)
     return bundle, session, GUEST if link.who == GUEST else CLIENT
 
 

@@ -171,13 +171,10 @@ def timeline_view(events: list[TimelineEntry]) -> list[dict[str, Any]]:
             for e in events]
 
 
-def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session, language: str,
-                who: str = CLIENT, client: Client | None = None) -> dict[str, Any]:
-    """R16: the agency, the caregiver's first name and the visit time, and nothing else about the visit; the
-    language the page speaks (R30); the first names of the others in the call, for their tiles (R38): the guest's,
-    and for the guest the client's."""
-    page = {
-        "language": supported(language),
+def client_visit(agency: Agency, caregiver: Employee, visit: Visit) -> dict[str, Any]:
+    """R16, R44: what the client's page says of the visit: the agency, the caregiver's first name and the time with
+    its zone, and nothing else (also what an expired link's refusal carries, so a reload still shows it)."""
+    return {
         "agency_name": agency.name,
         "caregiver_first_name": first_name(caregiver.name),
         "start": iso(visit.start),
@@ -185,6 +182,18 @@ def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Sess
         "time_zone": agency.time_zone,
         # R44: the zone as the client's email and text name it, in each language the page can switch to
         "zone_names": {name: zone_name(agency.time_zone, name, visit.start) for name in LANGUAGES},
+    }
+
+
+def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session, language: str,
+                provider: str, who: str = CLIENT, client: Client | None = None) -> dict[str, Any]:
+    """R16: the visit as `client_visit` tells it, the session's state; the language the page speaks (R30); the
+    media provider, so the page can load its code while the client checks the camera; and the first names of the
+    others in the call, for their tiles (R38): the guest's, and for the guest the client's."""
+    page = {
+        "language": supported(language),
+        "provider": provider,
+        **client_visit(agency, caregiver, visit),
         "state": str(session.state),
         "caregiver_present": session.employee_present and session.is_open,
         "role": who,

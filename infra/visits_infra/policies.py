@@ -27,9 +27,11 @@ CHIME_MEETING_ACTIONS = [
     "chime:ListAttendees",
 ]
 # Chime SDK actions without resource types: IAM matches them only on Resource "*" (the meeting does not exist
-# yet, or the service defines no resource for them: the live captions of R39 act on the meeting, yet IAM defines
-# no resource type for them). CreateMeetingWithAttendees belongs here too, when the app starts calling it.
-CHIME_UNSCOPED_ACTIONS = ["chime:CreateMeeting", "chime:StartMeetingTranscription", "chime:StopMeetingTranscription"]
+# yet, or the service defines no resource for them). The app makes a meeting and its first attendee in one
+# CreateMeetingWithAttendees (issue 16: one call of the account's rate instead of two), so CreateMeeting is not
+# granted; the live captions of R39 act on the meeting, yet IAM defines no resource type for them.
+CHIME_UNSCOPED_ACTIONS = ["chime:CreateMeetingWithAttendees", "chime:StartMeetingTranscription",
+                          "chime:StopMeetingTranscription"]
 # End User Messaging SMS: IAM evaluates SendTextMessage on the origination identity it names (here the pool).
 SMS_ACTIONS = ["sms-voice:SendTextMessage"]
 # Staff sign-ins (R33, R36): create one with the custom claims, undo it, disable and sign out everywhere, enable,
@@ -82,12 +84,13 @@ def email_statement(identity_arn: str, configuration_set_arn: str) -> iam.Policy
 
 
 def meetings_statement(meetings_arn: str) -> iam.PolicyStatement:
-    """Chime SDK meetings of this account and Region (meeting ids are minted by CreateMeeting)."""
+    """Chime SDK meetings of this account and Region (meeting ids are minted by CreateMeetingWithAttendees)."""
     return iam.PolicyStatement(sid="ChimeMeetings", actions=CHIME_MEETING_ACTIONS, resources=[meetings_arn])
 
 
 def new_meetings_statement() -> iam.PolicyStatement:
-    """Creating a meeting and its captions: these actions have no resource type, so IAM matches them only on "*"."""
+    """Creating a meeting (with its first attendee) and its captions: these actions have no resource type, so IAM
+    matches them only on "*"."""
     return iam.PolicyStatement(sid="ChimeNewMeetings", actions=CHIME_UNSCOPED_ACTIONS, resources=["*"])
 
 

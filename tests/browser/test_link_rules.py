@@ -1,20 +1,26 @@
-"""Link rules on the client's page: an old link after a reschedule (R10) and an expired link (R13)."""
+"""Link rules on the client's page: an old link after a reschedule (R10) and an expired link (R13), which still shows
+the visit on a reload (R44)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from tests.browser.helpers import (
+    AGENCY_NAME,
     CAREGIVER_NAME,
     R10_INVALID,
     R10_STALE,
     R13_CLIENT_EXPIRED,
     R16_WAITING,
+    R20_CLIENT_ENDED,
+    TIME_ZONE,
     Api,
     iso,
     parse_time,
@@ -91,3 +97,45 @@ def test_r13_expired_link_page(
     expect(client.get_by_test_id("link-expired")).to_have_text(R13_CLIENT_EXPIRED)
     expect(client.get_by_role("button", name="Join", exact=True)).to_have_count(0)
     shot(client, "09-join-expired")
+
+
+def test_r44_a_reloaded_expired_link_still_shows_the_agency_the_caregiver_and_the_time(
+    new_context: Callable[..., BrowserContext],
+    api: Api,
+    coordinator_token: str,
+    caregiver_token: str,
+) -> None:
+    # Given a visit that ends in 5 minutes, its link on an en-US client's phone, and the caregiver hung up
+    client_info = api.new_client(coordinator_token)
+    visit = api.new_visit(coordinator_token, client_info["id"], start_offset_min=-55, minutes=60)
+    link = api.ok("POST", f"/visits/{visit['id']}/invite", caregiver_token, {"delivery": "link"})["join_url"]
+    api.ok("POST", f"/visits/{visit['id']}/clock-in", caregiver_token)
+    api.ok("POST", f"/visits/{visit['id']}/clock-out", caregiver_token)
+    client = new_context(phone=True, locale="en-US").new_page()
+    client.goto("/join#" + link.split("#", 1)[1])
+    expect(client.get_by_test_id("ended")).to_have_text(R20_CLIENT_ENDED)
+    end = parse_time(visit["end"]).astimezone(ZoneInfo(TIME_ZONE))
+
+    # When the link expires (15 minutes after the end; the app's clock moves on 21 minutes) and the client reloads
+    api.advance_clock(21)
+    client.reload()
+
+    # Then the page says the link expired, and still shows the agency, the caregiver's first name and the time
+    # with its zone; it offers no Join, only the next step (R43)
+    expect(client.get_by_test_id("link-expired")).to_have_text(R13_CLIENT_EXPIRED)
+    info = client.get_by_test_id("join-info")
+    expect(info).to_contain_text(AGENCY_NAME)
+    expect(info).to_contain_text(CAREGIVER_NAME.split()[0])
+    expect(info).not_to_contain_text(CAREGIVER_NAME.split()[1])
+    time_line = client.get_by_test_id("visit-time")
+    expect(time_line).to_contain_text(f"{end.hour % 12 or 12}:{end.minute:02d}")
+    expect(time_line).to_contain_text(re.compile(r"\b(AM|PM) E[SD]T\b"))
+    expect(client.get_by_role("button", name="Join", exact=True)).to_have_count(0)
+    expect(client.get_by_role("button", name="Close this page")).to_be_visible()
+    shot(client, "09b-join-expired-reloaded")
+
+    # And a link that is not one of ours shows nothing of any visit
+    stranger = new_context(phone=True).new_page()
+    stranger.goto("/join#" + "A" * 43)
+    expect(stranger.get_by_test_id("link-invalid")).to_be_visible()
+    expect(stranger.get_by_test_id("join-info")).to_have_count(0)

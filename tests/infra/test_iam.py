@@ -113,10 +113,11 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
     assert statements["ChimeMeetings"]["Resource"] == _arn(
         "arn:", PARTITION, ":chime:us-east-1:", ACCOUNT, ":meeting/*"
     )
-    # CreateMeeting and the captions' transcription (R39) have no resource type: IAM matches them only on "*"
-    # (tests/infra/test_iam_grants.py).
+    # CreateMeetingWithAttendees (the meeting with its first attendee, issue 16) and the captions' transcription (R39)
+    # have no resource type: IAM matches them only on "*" (tests/infra/test_iam_grants.py); CreateMeeting is no
+    # longer called, so not granted.
     assert statements["ChimeNewMeetings"]["Action"] == [
-        "chime:CreateMeeting", "chime:StartMeetingTranscription", "chime:StopMeetingTranscription"]
+        "chime:CreateMeetingWithAttendees", "chime:StartMeetingTranscription", "chime:StopMeetingTranscription"]
     assert statements["ChimeNewMeetings"]["Resource"] == "*"
     assert statements["LinkKey"]["Action"] == "secretsmanager:GetSecretValue"
     assert statements["LinkKey"]["Resource"] == {"Ref": synth.logical_id("AWS::SecretsManager::Secret", "LinkKey")}
@@ -217,7 +218,7 @@ def test_no_wildcard_action_is_allowed_in_any_policy(synth: Synth) -> None:
 
 
 def test_every_star_resource_is_a_known_exception(synth: Synth) -> None:
-    # In a key policy "*" means the key itself. X-Ray's two write actions, chime:CreateMeeting and
+    # In a key policy "*" means the key itself. X-Ray's two write actions, chime:CreateMeetingWithAttendees and
     # logs:DescribeLogGroups have no resource types: IAM matches them only on "*".
     allowed = {
         ("AWS::KMS::Key", None),

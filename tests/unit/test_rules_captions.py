@@ -41,9 +41,9 @@ def test_r39_an_end_racing_the_start_leaves_no_captions_running(agency, chime):
     agency.link(vid)
     agency.clock_in(vid)
     mid = str(uuid.uuid4())
-    stubber.add_response("create_meeting", {"Meeting": {"MeetingId": mid}})
-    stubber.add_response("create_attendee", {"Attendee": {"AttendeeId": "a1", "ExternalUserId": "employee-emp1",
-                                                          "JoinToken": "jt-a1"}})
+    stubber.add_response("create_meeting_with_attendees", {
+        "Meeting": {"MeetingId": mid}, "Errors": [],
+        "Attendees": [{"AttendeeId": "a1", "ExternalUserId": "employee-emp1", "JoinToken": "jt-a1"}]})
     agency.join(vid)
 
     # When the caregiver hangs up in another window while Chime is starting the captions
