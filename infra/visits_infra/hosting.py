@@ -108,34 +108,9 @@ class Hosting(Construct):
             server_access_logs_prefix="s3/site/",
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        self.headers = cloudfront.ResponseHeadersPolicy(
-            self,
-            "SecurityHeaders",
-            comment="virtual-visits security headers",
-            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
-                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=content_security_policy(cognito_origin), override=True
-                ),
-                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
-                    access_control_max_age=cdk.Duration.days(730), include_subdomains=True, override=True
-                ),
-                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
-                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
-                ),
-                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
-                frame_options=cloudfront.ResponseHeadersFrameOptions(
-                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
-                ),
-            ),
-            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(
-                custom_headers=[
-                    cloudfront.ResponseCustomHeader(
-                        header="Permissions-Policy",
-                        value=PERMISSIONS_POLICY,
-                        override=True,
-                    )
-                ]
-            ),
+        self.headers = self._headers_policy(
+            "SecurityHeaders", "virtual-visits security headers", content_security_policy(cognito_origin),
+            from_origin=False,
         )
         self.api_headers = self._api_headers()
         rewrite = cloudfront.Function(
@@ -198,13 +173,28 @@ class Hosting(Construct):
         The app sends its strict CSP and `Cache-Control: no-store` on every answer (chalicelib/http.py), so neither is
         overridden: CloudFront adds them only to an answer that lacks them. The transport headers are the pages'.
         """
+        return self._headers_policy(
+            "ApiHeaders", "virtual-visits API headers", refusals.REFUSAL_HEADERS["Content-Security-Policy"],
+            from_origin=True,
+        )
+
+    def _headers_policy(self, construct_id: str, comment: str, csp: str,
+                        from_origin: bool) -> cloudfront.ResponseHeadersPolicy:
+        """The security headers every answer carries. `from_origin`: the origin's CSP and Cache-Control win."""
+        custom_headers = [
+            cloudfront.ResponseCustomHeader(header="Permissions-Policy", value=PERMISSIONS_POLICY, override=True)
+        ]
+        if from_origin:
+            custom_headers.append(cloudfront.ResponseCustomHeader(
+                header="Cache-Control", value=refusals.REFUSAL_HEADERS["Cache-Control"], override=False
+            ))
         return cloudfront.ResponseHeadersPolicy(
             self,
-            "ApiHeaders",
-            comment="virtual-visits API headers",
+            construct_id,
+            comment=comment,
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=refusals.REFUSAL_HEADERS["Content-Security-Policy"], override=False
+                    content_security_policy=csp, override=not from_origin
                 ),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=cdk.Duration.days(730), include_subdomains=True, override=True
@@ -217,16 +207,7 @@ class Hosting(Construct):
                     frame_option=cloudfront.HeadersFrameOption.DENY, override=True
                 ),
             ),
-            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(
-                custom_headers=[
-                    cloudfront.ResponseCustomHeader(
-                        header="Permissions-Policy", value=PERMISSIONS_POLICY, override=True
-                    ),
-                    cloudfront.ResponseCustomHeader(
-                        header="Cache-Control", value=refusals.REFUSAL_HEADERS["Cache-Control"], override=False
-                    ),
-                ]
-            ),
+            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(custom_headers=custom_headers),
         )
 
     def _web_acl(self, key: kms.IKey, join_rate_limit: int, api_rate_limit: int) -> wafv2.CfnWebACL:
