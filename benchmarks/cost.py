@@ -3,7 +3,7 @@ visit for a client reached by text (R28, R32): a text invite, a text reminder an
 
 What the front end really calls is read from its code (the poll intervals) and the flow; what each call
 costs in AWS calls and DynamoDB request units comes from section 2's counted flow; the Lambda time per
-request comes from section 3's CPU profile (scaled to a 512 MB function's share of a vCPU) plus a
+request comes from section 3's CPU profile (scaled to the function's share of a vCPU at infra's memory) plus a
 stated network time per AWS call. Prices: AWS list prices, us-east-1, on-demand, no free tier.
 """
 
@@ -35,16 +35,28 @@ PRICE = {
     "xray_trace": 5.00 / 1e6,                    # traces recorded
     "cloudfront_request": 0.0100 / 10000,        # HTTPS, United States
     "cloudfront_gb": 0.085,                      # data out to the internet, first 10 TB, United States
-    "waf_request": 0.60 / 1e6,
+    "waf_request": 0.60 / 1e6,                   # per web ACL that inspects the request
+    "waf_web_acl_month": 5.00,
+    "waf_rule_month": 1.00,
     "chime_attendee_minute": 0.0017,
     # End User Messaging SMS to a US number, per message part: AWS's price plus the carrier's fee, as AWS's own
     # example delivery event for a US message reports them (totalMessagePrice 0.00581, totalCarrierFee 0.00302).
     # Toll-free and 10DLC differ slightly, and carriers change their fees: docs/DEPLOY.md.
     "sms_part_us": 0.00581 + 0.00302,
 }
+# Chime SDK echo reduction (the meetings offer it: MeetingFeatures.Audio.EchoReduction, and the pages turn it on) is
+# billed on top of the attendee-minutes, but no published price was found in the sources checked (the Chime SDK
+# pricing page's stored text names the feature without the figure; docs/PERFORMANCE.md §5): it is shown as a line
+# without dollars and left out of every sum, rather than a guessed price.
+ECHO_REDUCTION_PRICE: float | None = None
+
+# Web ACLs infra creates, with their rules (docs/DEPLOY.md): CloudFront's (managed groups and the two rate limits)
+# and, since issue 17, the API stage's regional one that admits only CloudFront's requests. Every API request passes
+# both, so each is billed per request.
+WEB_ACLS = {"CloudFront's web ACL": 5, "the API stage's regional web ACL": 1}
 
 # Assumptions, stated in docs/PERFORMANCE.md.
-LAMBDA_MB = 512                  # infra's apiMemoryMb
+LAMBDA_MB = 1024                 # infra's apiMemoryMb (issue 16: docs/PERFORMANCE.md §8)
 VCPU_MB = 1769                   # Lambda gives a function one vCPU at 1,769 MB, a share below
 NETWORK_MS = {"dynamodb": 5.0, "sesv2": 60.0, "chime-sdk-meetings": 70.0,
               "pinpoint-sms-voice-v2": 60.0}  # per call, in the Region
@@ -189,16 +201,18 @@ def text_parts(name: str = TEXT_AGENCY, url: str = TEXT_URL) -> dict[str, dict[s
 CHIME_EVENTS = 7  # AttendeeJoined x3 (caregiver, client, rejoin), AttendeeLeft x3, MeetingEnded
 
 
-def _lambda_ms(calls: dict[str, int], own_cpu_ms: float, aws_cpu_per_call_ms: float) -> float:
+def _lambda_ms(calls: dict[str, int], own_cpu_ms: float, aws_cpu_per_call_ms: float,
+               memory_mb: int = LAMBDA_MB) -> float:
     n = sum(calls.values())
-    cpu = (own_cpu_ms + n * aws_cpu_per_call_ms) * VCPU_MB / LAMBDA_MB
+    cpu = (own_cpu_ms + n * aws_cpu_per_call_ms) * VCPU_MB / min(memory_mb, VCPU_MB)
     network = sum(NETWORK_MS.get(op.split(".")[0], 5.0) * k for op, k in calls.items())
     return math.ceil(cpu + network)
 
 
 def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aws_cpu_per_call_ms: float,
-         page_bytes: int, text_parts: int = 0) -> dict[str, Any]:
-    """Quantities and dollars per service for one visit."""
+         page_bytes: int, text_parts: int = 0, memory_mb: int = LAMBDA_MB) -> dict[str, Any]:
+    """Quantities and dollars per service for one visit (the functions at `memory_mb`)."""
+    mb = memory_mb
     q: dict[str, float] = {k: 0.0 for k in ("api", "lambda_req", "gb_s", "rru", "wru", "emails", "log_bytes",
                                             "cf_bytes", "cf_requests", "texts", "scheduled")}
     for use in uses:
@@ -211,7 +225,7 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
         q["wru"] += row["wru"] * use.count
         q["emails"] += row["calls"].get("sesv2.SendEmail", 0) * use.count
         q["texts"] += row["calls"].get("pinpoint-sms-voice-v2.SendTextMessage", 0) * use.count
-        q["gb_s"] += _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms) / 1000 * LAMBDA_MB / 1024 * use.count
+        q["gb_s"] += _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms, mb) / 1000 * mb / 1024 * use.count
     staff_requests = sum(u.count for u in uses if u.who == "caregiver")
     authorizer_runs = math.ceil((VISIT_MINUTES + MINUTES_BEFORE_CALL + 5) / 5)  # answers cached 300 s per token
     event = rows["Chime event: AttendeeJoined"]
@@ -220,18 +234,20 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
     # when its condition, "the number was failing", does not hold).
     text_events = q["texts"] * TEXT_EVENTS_PER_TEXT
     q["wru"] += text_events
-    q["gb_s"] += text_events * _lambda_ms({"dynamodb.UpdateItem": 1}, own_cpu_ms, aws_cpu_per_call_ms) / 1000 * 0.5
+    event_ms = _lambda_ms({"dynamodb.UpdateItem": 1}, own_cpu_ms, aws_cpu_per_call_ms, mb)
+    q["gb_s"] += text_events * event_ms / 1000 * mb / 1024
     q["lambda_req"] = q["api"] + authorizer_runs + CHIME_EVENTS + q["scheduled"] + text_events
     # Each run also reads the employee (R36: deactivated or not, and the role now): one eventually consistent GetItem.
-    authorizer_ms = math.ceil(_lambda_ms({"dynamodb.GetItem": 1}, AUTHORIZER_CPU_MS, aws_cpu_per_call_ms))
-    q["gb_s"] += authorizer_runs * authorizer_ms / 1000 * LAMBDA_MB / 1024
+    # Chalice's stage gives every function infra's memory (the authorizer and the event handlers too).
+    authorizer_ms = math.ceil(_lambda_ms({"dynamodb.GetItem": 1}, AUTHORIZER_CPU_MS, aws_cpu_per_call_ms, mb))
+    q["gb_s"] += authorizer_runs * authorizer_ms / 1000 * mb / 1024
     q["rru"] += authorizer_runs * AUTHORIZER_RRU
-    q["gb_s"] += CHIME_EVENTS * _lambda_ms(event["calls"], own_cpu_ms, aws_cpu_per_call_ms) / 1000 * 0.5
+    q["gb_s"] += CHIME_EVENTS * _lambda_ms(event["calls"], own_cpu_ms, aws_cpu_per_call_ms, mb) / 1000 * mb / 1024
     q["rru"] += CHIME_EVENTS * event["rru"] + reconciliations * 0.5   # its item in the sweep's index Query
     q["wru"] += CHIME_EVENTS * event["wru"] + reconciliations * 2     # next look, on the ~2 KB session item
     reconcile_calls = {"chime-sdk-meetings.GetMeeting": 1, "chime-sdk-meetings.ListAttendees": 1,
                        "dynamodb.UpdateItem": 1}
-    q["gb_s"] += reconciliations * _lambda_ms(reconcile_calls, 0, aws_cpu_per_call_ms) / 1000 * 0.5
+    q["gb_s"] += reconciliations * _lambda_ms(reconcile_calls, 0, aws_cpu_per_call_ms, mb) / 1000 * mb / 1024
     invocations = q["lambda_req"]
     q["log_bytes"] = (invocations * (LOG_BYTES_PER_INVOCATION + 3 * LOG_EVENT_OVERHEAD)
                       + q["api"] * (ACCESS_LOG_BYTES + LOG_EVENT_OVERHEAD))
@@ -241,7 +257,7 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
         ("API Gateway (REST)", q["api"], "requests", q["api"] * PRICE["api_gateway_rest_request"]),
         ("Lambda requests", invocations, f"invocations ({authorizer_runs} authorizer, {CHIME_EVENTS} Chime events)",
          invocations * PRICE["lambda_request"]),
-        ("Lambda duration", q["gb_s"], "GB-s at 512 MB", q["gb_s"] * PRICE["lambda_gb_second"]),
+        ("Lambda duration", q["gb_s"], f"GB-s at {mb} MB", q["gb_s"] * PRICE["lambda_gb_second"]),
         ("DynamoDB reads", q["rru"], "RRU", q["rru"] * PRICE["dynamodb_rru"]),
         ("DynamoDB writes", q["wru"], "WRU", q["wru"] * PRICE["dynamodb_wru"]),
         ("SES", q["emails"], "emails", q["emails"] * PRICE["ses_email"]),
@@ -252,28 +268,34 @@ def cost(rows: dict[str, dict[str, Any]], uses: list[Use], own_cpu_ms: float, aw
         ("X-Ray", q["api"] * XRAY_SAMPLED, "traces (5 % sampled)", q["api"] * XRAY_SAMPLED * PRICE["xray_trace"]),
         ("CloudFront requests", q["cf_requests"], "HTTPS requests", q["cf_requests"] * PRICE["cloudfront_request"]),
         ("CloudFront data out", q["cf_bytes"] / 1e6, "MB", q["cf_bytes"] / 1e9 * PRICE["cloudfront_gb"]),
-        ("WAF", q["api"], "requests", q["api"] * PRICE["waf_request"]),
+        *((f"WAF, {acl}", q["api"], "requests", q["api"] * PRICE["waf_request"]) for acl in WEB_ACLS),
     ]
     total = sum(line[3] for line in lines)
     listed = sum(line[3] for line in lines if not line[0].startswith(("X-Ray", "CloudFront", "WAF")))
     chime = 2 * VISIT_MINUTES * PRICE["chime_attendee_minute"]
-    return {"lines": lines, "total": total, "brief_services_total": listed, "chime": chime,
+    echo = 2 * VISIT_MINUTES * ECHO_REDUCTION_PRICE if ECHO_REDUCTION_PRICE is not None else None
+    return {"lines": lines, "total": total, "brief_services_total": listed, "chime": chime, "echo_reduction": echo,
             "requests": q["api"], "staff_requests": staff_requests,
-            "per_poll": {a: _one(rows[a], own_cpu_ms, aws_cpu_per_call_ms)
+            "per_poll": {a: _one(rows[a], own_cpu_ms, aws_cpu_per_call_ms, mb)
                          for a in ("GET /api/visits/{id}/session (dialog, call window poll)",
                                    "POST /api/join (its poll 10 s later: nothing to write)",
                                    "POST /api/join (its poll 20 s later: renews the waiting mark)")}}
 
 
-def _one(row: dict[str, Any], own_cpu_ms: float, aws_cpu_per_call_ms: float) -> float:
+def fixed_monthly() -> dict[str, float]:
+    """What the web ACLs cost a month whatever the number of visits (the other fixed costs: docs/DEPLOY.md)."""
+    return {acl: PRICE["waf_web_acl_month"] + rules * PRICE["waf_rule_month"] for acl, rules in WEB_ACLS.items()}
+
+
+def _one(row: dict[str, Any], own_cpu_ms: float, aws_cpu_per_call_ms: float, mb: int = LAMBDA_MB) -> float:
     """What one request of this action costs, everything but Chime included."""
-    ms = _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms)
+    ms = _lambda_ms(row["calls"], own_cpu_ms, aws_cpu_per_call_ms, mb)
     logs = LOG_BYTES_PER_INVOCATION + 3 * LOG_EVENT_OVERHEAD + ACCESS_LOG_BYTES + LOG_EVENT_OVERHEAD
     return (PRICE["api_gateway_rest_request"] + PRICE["lambda_request"]
-            + ms / 1000 * LAMBDA_MB / 1024 * PRICE["lambda_gb_second"] + row["rru"] * PRICE["dynamodb_rru"]
+            + ms / 1000 * mb / 1024 * PRICE["lambda_gb_second"] + row["rru"] * PRICE["dynamodb_rru"]
             + row["wru"] * PRICE["dynamodb_wru"] + logs / 1e9 * PRICE["cloudwatch_logs_gb"]
             + XRAY_SAMPLED * PRICE["xray_trace"] + PRICE["cloudfront_request"]
-            + RESPONSE_BYTES / 1e9 * PRICE["cloudfront_gb"] + PRICE["waf_request"])
+            + RESPONSE_BYTES / 1e9 * PRICE["cloudfront_gb"] + len(WEB_ACLS) * PRICE["waf_request"])
 
 
 def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, Any] | None) -> Section:
@@ -290,6 +312,12 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     section.add("  of which the services the issue lists (no X-Ray, CloudFront, WAF)",
                 f"${today['brief_services_total']:.6f}")
     section.add("Chime SDK: 2 attendees x 60 min (separately)", f"${today['chime']:.4f}")
+    echo = today["echo_reduction"]
+    section.add("Chime SDK echo reduction: up to 120 attendee-minutes (separately)",
+                f"${echo:.4f}" if echo is not None else "no published price found: in no sum")
+    for acl, dollars in fixed_monthly().items():
+        rules = f"{WEB_ACLS[acl]} rule{'s' if WEB_ACLS[acl] != 1 else ''}"
+        section.add(f"monthly, whatever the visits: WAF, {acl} ({rules})", f"${dollars:.2f}")
     section.add("API requests per visit (front end as built)", f"{today['requests']:,.0f}")
     for action, dollars in today["per_poll"].items():
         section.add(f"one {action.split(' (')[0]}", f"${dollars:.7f}")
@@ -312,11 +340,12 @@ def run(calls: dict[str, Any], load: dict[str, Any] | None, client: dict[str, An
     section.notes.append(f"message parts per text as written ({TEXT_AGENCY!r}, a {len(TEXT_URL)}-character link; "
                          f"GSM-7 160/153, UCS-2 70/67): {parts}")
     section.notes.append(f"Lambda time per request: measured own CPU p50 {own:.2f} ms + {per_call:.2f} ms botocore "
-                         f"CPU per AWS call, x{VCPU_MB / LAMBDA_MB:.2f} for 512 MB, + network per call "
+                         f"CPU per AWS call, x{VCPU_MB / LAMBDA_MB:.2f} for {LAMBDA_MB} MB, + network per call "
                          f"{NETWORK_MS}; prices as published {PRICES_TAKEN}")
     section.data = {"today": {**today, "lines": [list(x) for x in today["lines"]]},
                     "texts": {**texts, "lines": [list(x) for x in texts["lines"]], "parts": parts},
                     "texts_spanish": {**texts_es, "lines": [list(x) for x in texts_es["lines"]]},
                     "before": {**before, "lines": [list(x) for x in before["lines"]]},
-                    "scenario": [u.__dict__ for u in scenario()], "prices": PRICE}
+                    "scenario": [u.__dict__ for u in scenario()], "prices": PRICE,
+                    "echo_reduction_price": ECHO_REDUCTION_PRICE, "fixed_monthly": fixed_monthly()}
     return section

@@ -3,7 +3,10 @@ API sends is written here once (the local server's and the infra's refusals take
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+if TYPE_CHECKING:
+    from chalicelib.records import Visit
 
 
 def field_problem(name: str, problem: str) -> str:
@@ -234,9 +237,19 @@ class LinkExpired(DomainError, status=410, code="LINK_EXPIRED"):
 
 
 class ClientLinkExpired(LinkExpired, status=410, code="LINK_EXPIRED"):
-    """R13, for the client."""
+    """R13, for the client. The join page's look (POST /api/join) adds the visit as the page shows it (`Visit`:
+    agency, caregiver's first name, time and time zone; R44), so a reloaded expired link still shows them. Only a
+    link that was good carries it: an unknown or replaced link is `InvalidLink`, which carries nothing."""
 
     message = "This link has expired. Please contact your care provider for a new invitation."
+
+    def __init__(self, message: str | None = None, *, visit: Visit | None = None) -> None:
+        super().__init__(message)
+        self.visit = visit  # the expired link's Visit record: for the page's details, never sent as it is
+        self.page: dict[str, Any] | None = None  # views.client_visit, once the join page's look added it
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), **({"Visit": self.page} if self.page is not None else {})}
 
 
 class LengthRequired(DomainError, status=411, code="LENGTH_REQUIRED"):
@@ -366,6 +379,19 @@ class VideoUnavailable(DomainError, status=503, code="VIDEO_UNAVAILABLE"):
     """The video provider failed after its retries."""
 
     message = "The video service is busy just now. Please try again in a moment."
+
+
+class VideoBusy(VideoUnavailable, status=503, code="VIDEO_BUSY"):
+    """The video provider kept throttling (or failing) through the join's patience: the page asks again soon.
+
+    The join pages show "connecting" and try again after Retry-After; other callers of the provider catch it as
+    VideoUnavailable (a hang-up's delete is left to the sweep, the sweep's check waits a minute).
+    """
+
+    # What a page shows once it stopped asking by itself (after five minutes of "connecting"), and what any other
+    # caller reads: the pages say "connecting" while they ask again.
+    message = "Many video visits are starting at this moment. Please try again in a minute."
+    headers = {"Retry-After": "2"}
 
 
 # Not errors, but texts the API sends beside a success.

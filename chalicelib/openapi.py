@@ -74,6 +74,14 @@ def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, 
     return {"type": "object", "properties": props, "required": required if required is not None else list(props)}
 
 
+CLIENT_VISIT: dict[str, Any] = {
+    "agency_name": {"type": "string"}, "caregiver_first_name": {"type": "string"}, "start": TIME, "end": TIME,
+    "time_zone": {"type": "string"},
+    "zone_names": _obj({name: {"type": "string"} for name in LANGUAGES}) | {
+        "description": "R44: the zone as the client's email and text name it, in each language the page speaks "
+                       "(\"Eastern Time\", \"hora del Este\")"},
+}
+
 SCHEMAS: dict[str, Any] = {
     "Error": _obj({"Code": {"type": "string"}, "Message": {"type": "string"}}),
     "SessionStatus": _obj({
@@ -140,15 +148,17 @@ SCHEMAS: dict[str, Any] = {
         "meeting": {"type": "object", "properties": {"MeetingId": {"type": "string"}}, "required": ["MeetingId"]},
         "attendee": _ref("Attendee"), "client_present": {"type": "boolean"},
     }, ["provider", "meeting", "attendee"]),
+    # R16, R44: the visit as the client's page tells it; also in an expired link's refusal (ExpiredLink).
+    "ClientVisit": _obj(CLIENT_VISIT),
+    "ExpiredLink": _obj({"Code": {"type": "string"}, "Message": {"type": "string"}, "Visit": _ref("ClientVisit")},
+                        ["Code", "Message"]),
     "ClientView": _obj({
         "language": {"type": "string", "enum": list(LANGUAGES), "description": "R30: the client's language"},
-        "agency_name": {"type": "string"}, "caregiver_first_name": {"type": "string"}, "start": TIME, "end": TIME,
-        "time_zone": {"type": "string"},
-        "zone_names": _obj({name: {"type": "string"} for name in LANGUAGES}) | {
-            "description": "R44: the zone as the client's email and text name it, in each language the page speaks "
-                           "(\"Eastern Time\", \"hora del Este\")"},
+        **CLIENT_VISIT,
         "state": {"type": "string", "enum": [str(s) for s in SessionState if s != SessionState.EXPIRED]},
         "caregiver_present": {"type": "boolean"},
+        # The media provider the join will use: the page starts loading its code during the device check.
+        "provider": {"type": "string", "enum": ["chime", "local"]},
     }),
     "AttendanceRow": {"type": "object", "required": ["visit_id", "no_show", "minutes_together"]},
     "ClientLeave": _obj({"state": {"type": "string"}}),
@@ -359,13 +369,19 @@ def operations(stage: str, provider: str) -> list[tuple[str, str, str, bool, dic
     return ops
 
 
+# Refusals that carry more than {Code, Message}: an expired link's look carries its visit, for the page (R44).
+ERROR_SCHEMAS = {("post", "/api/join", 410): "ExpiredLink"}
+
 # Routes that never touch the table (so never answer SERVICE_BUSY).
 NO_TABLE_PATHS = ("/api/openapi.json", "/api/media/local/")
 
 
 def _operation(method: str, path: str, summary: str, staff: bool, fields: dict[str, Field] | None, status: int,
                schema: Any, errors: tuple[int, ...]) -> dict[str, Any]:
-    error = {"description": "Error", "content": {"application/json": {"schema": _ref("Error")}}}
+    def error(code: int) -> dict[str, Any]:
+        schema = ERROR_SCHEMAS.get((method, path, code), "Error")
+        return {"description": "Error", "content": {"application/json": {"schema": _ref(schema)}}}
+
     if not path.startswith(NO_TABLE_PATHS):  # every route that reads the table may answer 503 SERVICE_BUSY
         errors = tuple(sorted({*errors, 503}))
     if fields is not None:  # a body that is not JSON, is too large, or is sent as another content type
@@ -373,7 +389,7 @@ def _operation(method: str, path: str, summary: str, staff: bool, fields: dict[s
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {str(status): {"description": "OK", "content": {"application/json": {"schema": schema}}},
-                      **{str(code): error for code in errors}},
+                      **{str(code): error(code) for code in errors}},
     }
     params = [{"name": seg[1:-1], "in": "path", "required": True,
                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}

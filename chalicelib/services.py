@@ -83,6 +83,11 @@ class Services:
         return self._made("_meetings", self._make_meetings)
 
     @property
+    def meeting_provider(self) -> str:
+        """The video provider's name, without making its client (the join page's first look names it)."""
+        return self._meetings.provider if self._meetings is not None else self.cfg.meeting_provider
+
+    @property
     def link_keys(self) -> LinkKeys:
         """The link key, current and previous, refreshed in a warm function (chalicelib/link_keys.py)."""
         return self._made("_link_keys", self._make_link_keys)

@@ -62,6 +62,7 @@ TEXTS: dict[str, Any] = {
     "refusal.VisitCancelled": "This visit was cancelled. Please contact your care provider.",  # R34 (issue 13's)
     "refusal.ServiceBusy": errors.ServiceBusy.message,
     "refusal.VideoUnavailable": errors.VideoUnavailable.message,
+    "refusal.VideoBusy": errors.VideoBusy.message,  # issue 16: what a page shows once it stopped asking by itself
     "refusal.Conflict": errors.Conflict.message,
     "refusal.InternalError": errors.InternalError.message,
     "refusal.BadRequest": errors.BadRequest.message,

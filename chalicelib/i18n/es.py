@@ -67,6 +67,7 @@ TEXTS: dict[str, Any] = {
         "El servicio de video está ocupado en este momento. Vuelva a intentarlo en unos "
         "instantes."
     ),
+    "refusal.VideoBusy": "Muchas visitas por video están empezando en este momento. Vuelva a intentarlo en un minuto.",
     "refusal.Conflict": "La visita acaba de cambiar. Vuelva a intentarlo.",
     "refusal.InternalError": "Algo salió mal de nuestro lado. Vuelva a intentarlo.",
     "refusal.BadRequest": "La solicitud no es válida.",

@@ -86,6 +86,13 @@ class LocalMeetings:
             return {"MeetingId": meeting.meeting_id, "ExternalMeetingId": meeting.external_meeting_id,
                     "MediaRegion": "local"}
 
+    def create_meeting_with_attendee(self, external_meeting_id: str, request_token: str,
+                                     external_user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The meeting and the caller's attendee (Chime makes both in one call; here there is no rate to save)."""
+        with self._lock:
+            meeting = self.create_meeting(external_meeting_id, request_token)
+            return meeting, self.create_attendee(meeting["MeetingId"], external_user_id)
+
     def create_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]:
         """Create an attendee, or return the same one for the same external user id."""
         with self._lock:

@@ -24,7 +24,7 @@ from chalicelib.logic.access import Caller, load_visit, require_assigned
 from chalicelib.logic.invitations import ensure_open
 from chalicelib.logic.meeting_access import join_meeting
 from chalicelib.logic.presence import change_presence
-from chalicelib.logic.views import attendee_view, client_page, effective_state, session_status
+from chalicelib.logic.views import attendee_view, client_page, client_visit, effective_state, session_status
 from chalicelib.observability import count
 from chalicelib.records import NOT_INVITED, EventType, Session, SessionState, TimelineEntry, VisitBundle
 
@@ -118,7 +118,7 @@ def _by_token(services: Services, token: str, now: datetime, known: _Link) -> tu
     if bundle.visit.cancelled:
         raise VisitCancelled()  # R34
     if session.state == SessionState.EXPIRED or now >= session.expires_at or now >= link.expires_at:
-        raise ClientLinkExpired()
+        raise ClientLinkExpired(visit=bundle.visit)
     return bundle, session
 
 
@@ -132,7 +132,11 @@ def client_view(services: Services, token: str, now: datetime, language: str | N
     """
 
     def work(known: _Link) -> dict[str, Any]:
-        bundle, session = _by_token(services, token, now, known)
+        try:
+            bundle, session = _by_token(services, token, now, known)
+        except ClientLinkExpired as expired:
+            _with_visit(services, expired)  # R44: an expired link still shows the agency, the caregiver and the time
+            raise
         visit = bundle.visit
         found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id,
                                           client_id=visit.client_id)
@@ -141,9 +145,19 @@ def client_view(services: Services, token: str, now: datetime, language: str | N
         if session.is_open:
             page_seen(services, session, waiting, now)
         spoken = found.client.preferred_language if found.client is not None else DEFAULT
-        return client_page(found.agency, found.employee, visit, session, spoken)
+        return client_page(found.agency, found.employee, visit, session, spoken, services.meeting_provider)
 
     return _speaking(services, language, work)
+
+
+def _with_visit(services: Services, expired: ClientLinkExpired) -> None:
+    """R44: the expired link's refusal carries what its page showed (`client_visit`), when all of it is there."""
+    visit = expired.visit
+    if visit is None:
+        return
+    found = services.directory.lookup(visit.agency_id, agency=True, employee_id=visit.employee_id)
+    if found.agency is not None and found.employee is not None:
+        expired.page = client_visit(found.agency, found.employee, visit)
 
 
 # The join page asks every 10 s while it is open (every 3 s while the client waits in the call), so a page that

@@ -13,10 +13,15 @@ if TYPE_CHECKING:
     from chalicelib.services import Services
 
 
-def _new_meeting(services: Services, session: Session) -> dict[str, Any]:
-    # The request token names the session's next meeting, so racing joins get the same one back.
+def _new_meeting(services: Services, session: Session, external_user_id: str) -> tuple[dict[str, Any],
+                                                                                   dict[str, Any]]:
+    """The session's next meeting with the caller in it: one call to the provider (CreateMeetingWithAttendees).
+
+    The request token names the session's next meeting, so racing joins get the same meeting back.
+    """
     request_token = f"{session.visit_id}-{session.meeting_seq + 1}"
-    return services.meetings.create_meeting(meeting_external_id(session.visit_id), request_token)
+    return services.meetings.create_meeting_with_attendee(meeting_external_id(session.visit_id), request_token,
+                                                          external_user_id)
 
 
 def _attach(services: Services, session: Session, meeting: dict[str, Any]) -> Session:
@@ -51,8 +56,15 @@ def join_meeting(services: Services, session: Session, external_user_id: str,
         if not current.meeting and not may_start:
             raise WaitingForCaregiver()
         if gone or not current.meeting:
-            current, gone = _attach(services, current, _new_meeting(services, current)), False
-        meeting = current.meeting or {}
+            made, attendee = _new_meeting(services, current, external_user_id)
+            current, gone = _attach(services, current, made), False
+            if current.meeting_id == made["MeetingId"]:
+                return current, current.meeting or made, attendee
+            # Another join stored its meeting first (and ours was deleted): join that one.
+        meeting = current.meeting
+        if not meeting:  # the provider's end was recorded meanwhile: make the next one
+            gone = True
+            raise MeetingGone()
         try:
             return current, meeting, services.meetings.create_attendee(meeting["MeetingId"], external_user_id)
         except MeetingGone:

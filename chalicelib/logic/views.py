@@ -154,12 +154,10 @@ def timeline_view(events: list[TimelineEntry]) -> list[dict[str, Any]]:
             for e in events]
 
 
-def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session,
-                language: str) -> dict[str, Any]:
-    """R16: the agency, the caregiver's first name and the visit time, and nothing else about the visit; and the
-    language the page speaks (R30)."""
+def client_visit(agency: Agency, caregiver: Employee, visit: Visit) -> dict[str, Any]:
+    """R16, R44: what the client's page says of the visit: the agency, the caregiver's first name and the time with
+    its zone, and nothing else (also what an expired link's refusal carries, so a reload still shows it)."""
     return {
-        "language": supported(language),
         "agency_name": agency.name,
         "caregiver_first_name": first_name(caregiver.name),
         "start": iso(visit.start),
@@ -167,6 +165,17 @@ def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Sess
         "time_zone": agency.time_zone,
         # R44: the zone as the client's email and text name it, in each language the page can switch to
         "zone_names": {name: zone_name(agency.time_zone, name, visit.start) for name in LANGUAGES},
+    }
+
+
+def client_page(agency: Agency, caregiver: Employee, visit: Visit, session: Session, language: str,
+                provider: str) -> dict[str, Any]:
+    """R16: the visit as `client_visit` tells it, the session's state; the language the page speaks (R30); and the
+    media provider, so the page can load its code while the client checks the camera."""
+    return {
+        "language": supported(language),
+        "provider": provider,
+        **client_visit(agency, caregiver, visit),
         "state": str(session.state),
         "caregiver_present": session.employee_present and session.is_open,
     }

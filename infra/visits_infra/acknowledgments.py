@@ -57,14 +57,15 @@ def acks(stack: VisitsStack) -> tuple[Ack, ...]:
         Ack(
             "Api/AppPolicy",
             (_iam5("arn:<AWS::Partition>:chime:us-east-1:<AWS::AccountId>:meeting/*"),),
-            "Chime SDK meeting ids are minted by CreateMeeting, so no narrower ARN exists when the policy is "
-            "written; the ARN is limited to this account's meetings in this Region.",
+            "Chime SDK meeting ids are minted by CreateMeetingWithAttendees, so no narrower ARN exists when the "
+            "policy is written; the ARN is limited to this account's meetings in this Region.",
         ),
         Ack(
             "Api/AppPolicy",
             (_STAR,),
             "IAM matches these actions only on \"*\": X-Ray's PutTraceSegments and PutTelemetryRecords and Chime's "
-            "CreateMeeting have no resource types (checked against IAM's data in tests/infra/test_iam_grants.py).",
+            "CreateMeetingWithAttendees have no resource types (checked against IAM's data in "
+            "tests/infra/test_iam_grants.py).",
         ),
         Ack(
             "Api/AuthorizerPolicy",

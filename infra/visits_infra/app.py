@@ -41,7 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "joinRateLimitPer5Min": 300,
     # Per IP: an office of coordinators behind one NAT address stays well below this.
     "apiRateLimitPer5Min": 10000,
-    "apiMemoryMb": 512,
+    # 1,024 MB: half the CPU time of 512 MB in every request and in a cold start's first request (the top of the
+    # hour starts ~170 functions at once), for 2 % more per visit (docs/PERFORMANCE.md §8, issue 16).
+    "apiMemoryMb": 1024,
     # Reserved concurrency of the API handler: about 3,000 requests/s at 60 ms each.
     "apiConcurrency": 200,
     # Raise by one to replace the secret header CloudFront sends the API (docs/DEPLOY.md).

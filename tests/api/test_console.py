@@ -13,7 +13,7 @@ from botocore.stub import ANY, Stubber
 from chalicelib.integrations.meetings import ChimeMeetings
 from chalicelib.integrations.staff_accounts import CognitoAccounts
 from chalicelib.services import Services, use_services
-from tests.api.test_chime import attendee, expect_meeting
+from tests.api.test_chime import expect_meeting
 from tests.conftest import NOW, iso
 
 CANCELLED = {"Code": "VISIT_CANCELLED", "Message": "This visit was cancelled. Please contact your care provider."}
@@ -48,9 +48,9 @@ def test_r34_cancel_during_a_chime_call_deletes_the_meeting(api, tokens, make_vi
             vid = make_visit()
             flow.link(vid)
             flow.post(vid, "clock-in")
-            expect_meeting(chime, vid, "11111111-2222-3333-4444-555555555555")
-            chime.add_response("create_attendee", attendee("employee-emp1", "66666666-7777-8888-9999-000000000000"),
-                               {"MeetingId": "11111111-2222-3333-4444-555555555555", "ExternalUserId": "employee-emp1"})
+            # the meeting and the caregiver's attendee in one call (issue 16)
+            expect_meeting(chime, vid, "11111111-2222-3333-4444-555555555555",
+                           attendee_id="66666666-7777-8888-9999-000000000000")
             assert flow.post(vid, "session/join").status_code == 200
             # When the visit is cancelled, then its meeting is deleted (everyone in it is out)
             chime.add_response("delete_meeting", {}, {"MeetingId": "11111111-2222-3333-4444-555555555555"})

@@ -61,7 +61,7 @@ def test_r13_link_expires_15_minutes_after_scheduled_end(make_visit, flow, clock
                    "client.",
     }
     assert client.status_code == 410
-    assert client.json_body == {
+    assert {k: client.json_body[k] for k in ("Code", "Message")} == {
         "Code": "LINK_EXPIRED",
         "Message": "This link has expired. Please contact your care provider for a new invitation.",
     }
@@ -70,6 +70,44 @@ def test_r13_link_expires_15_minutes_after_scheduled_end(make_visit, flow, clock
         assert flow.invite(vid, delivery).json_body["Code"] == "LINK_EXPIRED"
     assert flow.client("attendee", token).status_code == 410
     assert flow.session(vid)["state"] == "expired"
+
+
+def test_r44_an_expired_link_still_shows_the_agency_caregiver_first_name_and_time(api, tokens, make_visit, flow, clock):
+    # Given a visit 14:50-15:50 whose session the caregiver ended, and whose link then expired (15:50 + 15 min);
+    # and another visit's link, replaced when the visit was moved
+    moved = make_visit(start=NOW + timedelta(minutes=60))
+    old_link = flow.link(moved)
+    start = NOW + timedelta(minutes=90)
+    assert api.call("PATCH", f"/api/visits/{moved}", {"start": iso(start), "end": iso(start + timedelta(minutes=60))},
+                    tokens["coord"]).status_code == 200
+    vid, token = _ready(make_visit, flow)
+    flow.post(vid, "session/join")
+    assert flow.post(vid, "session/end").status_code == 200
+    ended = flow.client("view", token).json_body
+    clock.advance(timedelta(minutes=50 + 16))
+    # When the client reloads the link
+    response = flow.client("view", token)
+    # Then the refusal is R13's, and carries what the ended page showed: the agency, the caregiver's first name,
+    # the time and its zone, and nothing else about the visit
+    assert response.status_code == 410
+    assert response.json_body == {
+        "Code": "LINK_EXPIRED",
+        "Message": "This link has expired. Please contact your care provider for a new invitation.",
+        "Visit": {"agency_name": "Sunrise Home Care", "caregiver_first_name": "Maria",
+                  "start": iso(NOW - timedelta(minutes=10)), "end": iso(NOW + timedelta(minutes=50)),
+                  "time_zone": "America/New_York", "zone_names": {"en": "Eastern Time", "es": "hora del Este"}},
+    }
+    assert response.json_body["Visit"] == {k: ended[k] for k in response.json_body["Visit"]}
+    flat = str(response.json_body)
+    for private in ("Eleanor", "Rigby", "Lopez", "Telehealth", "cli1", "emp1", vid):
+        assert private not in flat
+    # And a link that is not (or no longer) the visit's tells nothing: an unknown token, a link replaced by a
+    # reschedule, and something that is not a token at all
+    for other in ("A" * 43, old_link, "not a token"):
+        refused = flow.client("view", other)
+        assert refused.status_code in (400, 404) and set(refused.json_body) == {"Code", "Message"}, other
+    # ... and the join itself, once expired, stays a bare refusal (the page already shows the visit)
+    assert flow.client("attendee", token).json_body.keys() == {"Code", "Message"}
 
 
 def test_r13_no_first_invite_after_expiry(make_visit, flow):
@@ -99,9 +137,10 @@ def test_r16_client_page_shows_agency_caregiver_first_name_and_time_only(make_vi
     assert response.status_code == 200
     body = response.json_body
     assert set(body) == {"agency_name", "caregiver_first_name", "start", "end", "time_zone", "zone_names", "state",
-                         "caregiver_present", "language"}
+                         "caregiver_present", "language", "provider"}
     assert body["zone_names"] == {"en": "Eastern Time", "es": "hora del Este"}  # R44: as the email names it
     assert body["language"] == "en"  # R30: the client's language, nothing else about the client
+    assert body["provider"] == "local"  # the page loads this provider's code during the device check
     assert body["agency_name"] == "Sunrise Home Care"
     assert body["caregiver_first_name"] == "Maria"
     assert body["start"] == iso(NOW - timedelta(minutes=10))

@@ -94,9 +94,9 @@ def test_lost_attendee_left_is_healed_by_reconciliation(api, flow, make_visit, s
         token = flow.link(vid)
         flow.post(vid, "clock-in")
         mid = str(uuid.uuid4())
-        stubber.add_response("create_meeting", {"Meeting": {"MeetingId": mid, "MediaRegion": "us-east-1"}})
-        stubber.add_response("create_attendee", {"Attendee": {"AttendeeId": "att-a1", "ExternalUserId": "employee-emp1",
-                                                             "JoinToken": "jt-1"}})
+        stubber.add_response("create_meeting_with_attendees", {
+            "Meeting": {"MeetingId": mid, "MediaRegion": "us-east-1"},
+            "Attendees": [{"AttendeeId": "att-a1", "ExternalUserId": "employee-emp1", "JoinToken": "jt-1"}]})
         stubber.add_response("create_attendee", {"Attendee": {"AttendeeId": "att-a2", "ExternalUserId": f"client-{vid}",
                                                              "JoinToken": "jt-1"}})
         flow.post(vid, "session/join")

@@ -72,6 +72,7 @@ def serve_chime(page: Page, echo_reduction: str) -> list[str]:
                 "zone_names": {"en": "Eastern Time", "es": "hora del Este"},
                 "state": "active",
                 "caregiver_present": True,
+                "provider": "chime",
             }
         elif path == "/join/attendee":
             body = chime_join_response(echo_reduction)
@@ -106,7 +107,7 @@ def test_r18_chime_sdk_session_devices_and_controls(new_context: Callable[..., B
     # Then the Chime chunk (and not the local one) ran the real SDK's DefaultMeetingSession
     page.wait_for_function("() => window.vvCallDiagnostics?.()?.provider === 'chime'")
     assert any("/assets/chime-" in url for url in scripts)
-    assert not any("/assets/local-" in url for url in scripts)
+    assert not any("/assets/session-" in url for url in scripts)  # the local provider's chunk
     assert calls[:2] == ["/join", "/join/attendee"]
     # ... which listed the fake devices (two cameras, microphones) and opened them
     page.wait_for_function("() => window.__vvTracks.some(t => t.kind === 'video' && t.readyState === 'live')")
@@ -174,6 +175,7 @@ def test_chime_without_echo_reduction_and_meeting_end(new_context: Callable[...,
                     "end": "2026-11-25T16:00:00Z",
                     "state": "over",
                     "caregiver_present": False,
+                    "provider": "chime",
                 }
             ),
         ),

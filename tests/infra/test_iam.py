@@ -113,8 +113,9 @@ def test_app_policy_statements_are_exact(synth: Synth) -> None:
     assert statements["ChimeMeetings"]["Resource"] == _arn(
         "arn:", PARTITION, ":chime:us-east-1:", ACCOUNT, ":meeting/*"
     )
-    # CreateMeeting has no resource type: IAM matches it only on "*" (tests/infra/test_iam_grants.py).
-    assert statements["ChimeNewMeetings"]["Action"] == "chime:CreateMeeting"
+    # CreateMeetingWithAttendees (the meeting with its first attendee, issue 16) has no resource type: IAM matches
+    # it only on "*" (tests/infra/test_iam_grants.py); CreateMeeting is no longer called, so not granted.
+    assert statements["ChimeNewMeetings"]["Action"] == "chime:CreateMeetingWithAttendees"
     assert statements["ChimeNewMeetings"]["Resource"] == "*"
     assert statements["LinkKey"]["Action"] == "secretsmanager:GetSecretValue"
     assert statements["LinkKey"]["Resource"] == {"Ref": synth.logical_id("AWS::SecretsManager::Secret", "LinkKey")}
@@ -215,7 +216,7 @@ def test_no_wildcard_action_is_allowed_in_any_policy(synth: Synth) -> None:
 
 
 def test_every_star_resource_is_a_known_exception(synth: Synth) -> None:
-    # In a key policy "*" means the key itself. X-Ray's two write actions, chime:CreateMeeting and
+    # In a key policy "*" means the key itself. X-Ray's two write actions, chime:CreateMeetingWithAttendees and
     # logs:DescribeLogGroups have no resource types: IAM matches them only on "*".
     allowed = {
         ("AWS::KMS::Key", None),

@@ -19,12 +19,25 @@ meetings answer `NotFoundException`. Browsers connecting and leaving are driven 
 `disconnect`), and every change queues the EventBridge event Chime would send ("Chime Meeting State Change").
 Faults: `down` answers every call 503 `ServiceUnavailableException`; `fail_next` queues errors for given calls
 (status 0: the connection fails, `EndpointConnectionError`).
+
+Limits, as the service sets them per account and Region (AWS General Reference, "Amazon Chime SDK endpoints and
+quotas"): `rates` gives operations a token bucket each (`CHIME_DEFAULT_RATES`: 10 requests a second, the default of
+CreateMeeting, CreateMeetingWithAttendees, CreateAttendee, BatchCreateAttendee, GetMeeting, ListAttendees and
+DeleteMeeting); a call finding its bucket empty is answered 429 `ThrottlingException` and takes no token.
+`max_meetings` is the concurrent meeting quota (default 250): a meeting beyond it is refused with
+`LimitExceededException`. Both are off unless given, so the state-machine tests see no throttling.
+
+`http=True` answers at `before-send` instead of `before-call`, with the JSON body and headers Chime would send: the
+client then parses the answer itself and runs its own retry handlers (botocore's standard or adaptive mode), which
+`before-call` would skip. `client=` attaches the fake to a client made elsewhere (with the app's configuration).
 """
 
 from __future__ import annotations
 
+import json
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +49,46 @@ from botocore.validate import ParamValidator
 
 IDLE_END = timedelta(minutes=5)
 REGION = "us-east-1"
+EPOCH = datetime(2000, 1, 1).astimezone()
+
+
+@dataclass
+class Rate:
+    """A token bucket: `per_second` tokens a second, holding at most `burst` (a full bucket to start)."""
+
+    per_second: float
+    burst: float
+    tokens: float = -1.0
+    at: float = 0.0
+
+    def take(self, now: float) -> bool:
+        if self.tokens < 0:
+            self.tokens, self.at = self.burst, now
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.per_second)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+RATED = ("CreateMeeting", "CreateMeetingWithAttendees", "CreateAttendee", "BatchCreateAttendee", "GetMeeting",
+         "ListAttendees", "DeleteMeeting")
+
+
+def chime_rates(per_second: float = 10.0, burst: float | None = None) -> dict[str, Rate]:
+    """A bucket per operation at the given rate (the service's default: 10 a second each)."""
+    return {op: Rate(per_second, burst if burst is not None else per_second) for op in RATED}
+
+
+class _Body:
+    """The raw body of a made-up HTTP answer, readable the way botocore reads a urllib3 response."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
 
 
 @dataclass
@@ -54,6 +107,7 @@ class FakeMeeting:
     idle_since: datetime | None
     attendees: dict[str, FakeAttendee] = field(default_factory=dict)  # by external user id
     live: bool = True
+    first_attendees: list[str] = field(default_factory=list)  # CreateMeetingWithAttendees' list
 
 
 @dataclass
@@ -67,12 +121,16 @@ class Call:
 class FakeChime:
     """A stateful Chime behind a real client; `client` goes into `ChimeMeetings`."""
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], *, rates: dict[str, Rate] | None = None,
+                 max_meetings: int | None = None, client: Any = None, http: bool = False) -> None:
         self.clock = clock
-        self.client = boto3.client("chime-sdk-meetings", region_name=REGION)
-        events = self.client.meta.events
-        events.register("before-parameter-build.chime-sdk-meetings", self._capture)
-        events.register("before-call.chime-sdk-meetings", self._answer)
+        self.rates = rates or {}
+        self.max_meetings = max_meetings
+        self.throttled: dict[str, int] = {}
+        self._lock = threading.RLock()
+        self._params = threading.local()
+        self.client = client if client is not None else boto3.client("chime-sdk-meetings", region_name=REGION)
+        self.attach(self.client, http)
         self.meetings: dict[str, FakeMeeting] = {}
         self.by_token: dict[str, str] = {}
         self.pending: list[dict[str, Any]] = []  # events Chime sent that EventBridge has not delivered yet
@@ -84,48 +142,78 @@ class FakeChime:
 
     # The service ------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _capture(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    def attach(self, client: Any, http: bool = False) -> None:
+        """Answer this client's calls (several clients may share one fake: one per Lambda instance)."""
+        events = client.meta.events
+        events.register("before-parameter-build.chime-sdk-meetings", self._capture)
+        if http:
+            events.register("before-send.chime-sdk-meetings", self._answer_http)
+        else:
+            events.register("before-call.chime-sdk-meetings", self._answer)
+
+    def _capture(self, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         context["fake_chime_params"] = dict(params)
+        self._params.value = dict(params)  # before-send sees only the request: the same thread's last call
 
     def _answer(self, model: Any, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
-        operation, params = model.name, context.get("fake_chime_params", {})
-        now = self.clock()
-        self.tick(now)
-        fault = self._fault(operation)
-        if fault is not None:
-            self.faults_injected += 1
-            self.calls.append(Call(operation, params, now, False))
-            if fault[1] == 0:  # no HTTP answer at all: the connection failed
-                raise EndpointConnectionError(endpoint_url=f"https://meetings-chime.{REGION}.api.aws")
-            return self._error(*fault)
-        handler = getattr(self, f"_op_{operation}")
-        try:
-            body = handler(params, now)
-        except LookupError:
-            self.calls.append(Call(operation, params, now, False))
-            return self._error("NotFoundException", 404, "The requested resource does not exist.")
-        self.calls.append(Call(operation, params, now, True))
+        status, body = self._serve(model, context.get("fake_chime_params", {}))
+        return AWSResponse(None, status, {}, None), {**body, "ResponseMetadata": {"HTTPStatusCode": status}}
+
+    def _answer_http(self, request: Any, event_name: str, **_: Any) -> AWSResponse:
+        model = self.client.meta.service_model.operation_model(event_name.rsplit(".", 1)[-1])
+        status, body = self._serve(model, getattr(self._params, "value", {}))
+        headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
+        if status >= 400:
+            error = body.pop("Error")
+            headers["x-amzn-ErrorType"] = error["Code"]
+            body = {"Code": error["Code"], "Message": error["Message"]}
+        return AWSResponse(request.url, status, headers, _Body(json.dumps(body).encode()))
+
+    def _serve(self, model: Any, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The status and parsed body Chime would answer `model.name` with (or a raised connection failure)."""
+        operation = model.name
+        with self._lock:
+            now = self.clock()
+            self.tick(now)
+            fault = self._fault(operation, now)
+            if fault is not None:
+                self.calls.append(Call(operation, params, now, False))
+                if fault[1] == 0:  # no HTTP answer at all: the connection failed
+                    raise EndpointConnectionError(endpoint_url=f"https://meetings-chime.{REGION}.api.aws")
+                return self._error(*fault)
+            handler = getattr(self, f"_op_{operation}")
+            try:
+                body = handler(params, now)
+            except LookupError:
+                self.calls.append(Call(operation, params, now, False))
+                return self._error("NotFoundException", 404, "The requested resource does not exist.")
+            except OverflowError:
+                self.calls.append(Call(operation, params, now, False))
+                return self._error("LimitExceededException", 400, "The request exceeds the resource limit.")
+            self.calls.append(Call(operation, params, now, True))
         errors = ParamValidator().validate(body, model.output_shape) if model.output_shape else None
         if errors is not None and errors.has_errors():
             raise AssertionError(f"fake Chime answered {operation} with an invalid shape: {errors.generate_report()}")
-        return AWSResponse(None, 200, {}, None), {**body, "ResponseMetadata": {"HTTPStatusCode": 200}}
+        return 200, body
 
-    def _fault(self, operation: str) -> tuple[str, int, str] | None:
+    def _fault(self, operation: str, now: datetime) -> tuple[str, int, str] | None:
         if self.down:
+            self.faults_injected += 1
             return "ServiceUnavailableException", 503, "Service unavailable"
         for i, (op, code, status) in enumerate(self.fail_next):
             if op in (operation, "*"):
                 del self.fail_next[i]
+                self.faults_injected += 1
                 return code, status, "Injected fault"
+        bucket = self.rates.get(operation)
+        if bucket is not None and not bucket.take((now - EPOCH).total_seconds()):
+            self.throttled[operation] = self.throttled.get(operation, 0) + 1
+            return "ThrottlingException", 429, "Rate exceeded"
         return None
 
     @staticmethod
-    def _error(code: str, status: int, message: str) -> tuple[AWSResponse, dict[str, Any]]:
-        return AWSResponse(None, status, {}, None), {
-            "Error": {"Code": code, "Message": message},
-            "ResponseMetadata": {"HTTPStatusCode": status},
-        }
+    def _error(code: str, status: int, message: str) -> tuple[int, dict[str, Any]]:
+        return status, {"Error": {"Code": code, "Message": message}}
 
     def _live(self, meeting_id: str) -> FakeMeeting:
         meeting = self.meetings.get(meeting_id)
@@ -154,24 +242,44 @@ class FakeChime:
         return {"AttendeeId": attendee.attendee_id, "ExternalUserId": attendee.external_user_id,
                 "JoinToken": attendee.join_token}
 
-    def _op_CreateMeeting(self, params: dict[str, Any], now: datetime) -> dict[str, Any]:
+    def _new_meeting(self, params: dict[str, Any], now: datetime) -> tuple[FakeMeeting, bool]:
+        """The meeting of this request token (and whether it is new), within the concurrent meeting quota."""
         token = params["ClientRequestToken"]
         existing = self.by_token.get(token)
         if existing is not None:
-            return self._meeting_body(self.meetings[existing])
+            return self.meetings[existing], False
+        if self.max_meetings is not None and sum(m.live for m in self.meetings.values()) >= self.max_meetings:
+            raise OverflowError(token)
         meeting = FakeMeeting(str(uuid.uuid4()), params["ExternalMeetingId"], token, idle_since=now)
         self.meetings[meeting.meeting_id] = meeting
         self.by_token[token] = meeting.meeting_id
-        return self._meeting_body(meeting)
+        return meeting, True
 
-    def _op_CreateAttendee(self, params: dict[str, Any], now: datetime) -> dict[str, Any]:
-        meeting = self._live(params["MeetingId"])
-        external = params["ExternalUserId"]
+    def _op_CreateMeeting(self, params: dict[str, Any], now: datetime) -> dict[str, Any]:
+        return self._meeting_body(self._new_meeting(params, now)[0])
+
+    def _op_CreateMeetingWithAttendees(self, params: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """A repeated request token answers with the meeting and the attendees of the *first* request (the harsher
+        reading of Chime's idempotency: a caller must not take the attendees it gets back for its own)."""
+        meeting, new = self._new_meeting(params, now)
+        if new:
+            meeting.first_attendees = [a["ExternalUserId"] for a in params["Attendees"]]
+            for external in meeting.first_attendees:
+                self._attendee(meeting, external)
+        return {**self._meeting_body(meeting),
+                "Attendees": [self._attendee_body(meeting.attendees[e]) for e in meeting.first_attendees],
+                "Errors": []}
+
+    def _attendee(self, meeting: FakeMeeting, external: str) -> FakeAttendee:
         attendee = meeting.attendees.get(external)
         if attendee is None:
             attendee = FakeAttendee(str(uuid.uuid4()), external, "jt-" + uuid.uuid4().hex)
             meeting.attendees[external] = attendee
-        return {"Attendee": self._attendee_body(attendee)}
+        return attendee
+
+    def _op_CreateAttendee(self, params: dict[str, Any], now: datetime) -> dict[str, Any]:
+        meeting = self._live(params["MeetingId"])
+        return {"Attendee": self._attendee_body(self._attendee(meeting, params["ExternalUserId"]))}
 
     def _op_GetMeeting(self, params: dict[str, Any], now: datetime) -> dict[str, Any]:
         return self._meeting_body(self._live(params["MeetingId"]))

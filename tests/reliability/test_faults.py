@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
+from chalicelib.integrations.meetings import JOIN_PATIENCE
 from tests.conftest import NOW, ROOT, email_parts, link_token_in, sent_emails
-from tests.reliability.fake_chime import FakeChime
+from tests.reliability.fake_chime import FakeAttendee, FakeChime, FakeMeeting
 
 INJECTED: Counter[str] = Counter()  # faults injected, by kind: the figures for the report
 EMAIL_FAILED = {
@@ -33,6 +34,10 @@ EMAIL_FAILED = {
 }
 VIDEO_UNAVAILABLE = {
     "Code": "VIDEO_UNAVAILABLE", "Message": "The video service is busy just now. Please try again in a moment.",
+}
+VIDEO_BUSY = {
+    "Code": "VIDEO_BUSY",
+    "Message": "Many video visits are starting at this moment. Please try again in a minute.",
 }
 
 
@@ -314,7 +319,7 @@ def test_chime_client_makes_one_attempt_per_call_so_retries_are_only_chime_meeti
     assert meetings._client.meta.config.retries == {"mode": "standard", "total_max_attempts": 1}
 
 
-def test_r16_client_join_throttled_by_chime_is_retried_then_answers_503(make_visit, flow, chime):
+def test_r16_client_join_throttled_by_chime_is_retried_then_answers_503_video_busy(make_visit, flow, chime):
     fake, sleeps = chime
     # Given the caregiver is in the call
     vid = make_visit()
@@ -322,14 +327,19 @@ def test_r16_client_join_throttled_by_chime_is_retried_then_answers_503(make_vis
     flow.post(vid, "clock-in")
     assert flow.post(vid, "session/join").status_code == 200
     # When Chime throttles every attempt to add the client
-    fake.fail_next = [("CreateAttendee", "ThrottlingException", 429)] * 3
+    fake.fail_next = [("CreateAttendee", "ThrottlingException", 429)] * JOIN_PATIENCE.attempts
     response = flow.client("attendee", token)
-    # Then the client gets 503 VIDEO_UNAVAILABLE after three attempts with growing backoff, and nothing is recorded
-    assert response.status_code == 503 and response.json_body == VIDEO_UNAVAILABLE
+    # Then the client gets 503 VIDEO_BUSY with Retry-After once the join's patience is spent (the page then shows
+    # "connecting" and asks again), and nothing is recorded
+    assert response.status_code == 503 and response.json_body == VIDEO_BUSY
+    assert response.headers["Retry-After"] == "2"
     attempts = [c for c in fake.calls if c.operation == "CreateAttendee" and not c.ok]
-    assert len(attempts) == 3 and len(sleeps) == 2 and sleeps[0] <= 0.1 and sleeps[1] <= 0.2
+    assert 2 <= len(attempts) <= JOIN_PATIENCE.attempts and len(sleeps) == len(attempts) - 1
+    assert sum(sleeps) <= JOIN_PATIENCE.budget
+    assert all(0 <= s <= min(JOIN_PATIENCE.cap, JOIN_PATIENCE.first * 2**n) for n, s in enumerate(sleeps))
     assert "client_joined" not in flow.timeline(vid) and flow.session(vid)["client_present"] is False
     # When Chime recovers, the same link gets the client in
+    fake.fail_next = []
     assert flow.client("attendee", token).status_code == 200
 
 
@@ -339,7 +349,7 @@ def test_chime_connection_failure_is_retried_like_a_server_error(make_visit, flo
     vid = make_visit()
     flow.link(vid)
     flow.post(vid, "clock-in")
-    fake.fail_next = [("CreateMeeting", "EndpointConnectionError", 0)]
+    fake.fail_next = [("CreateMeetingWithAttendees", "EndpointConnectionError", 0)]
     # When the caregiver joins
     response = flow.post(vid, "session/join")
     # Then the retry makes the meeting: one meeting, the caregiver in it
@@ -353,12 +363,12 @@ def test_chime_client_error_is_not_retried_and_answers_503(make_visit, flow, chi
     flow.link(vid)
     flow.post(vid, "clock-in")
     # Given Chime refuses the call (a 4xx is not worth retrying: it will not change)
-    fake.fail_next = [("CreateMeeting", "ForbiddenException", 403)]
+    fake.fail_next = [("CreateMeetingWithAttendees", "ForbiddenException", 403)]
     # When the caregiver joins
     response = flow.post(vid, "session/join")
     # Then one attempt, 503 VIDEO_UNAVAILABLE, no meeting and nothing recorded
     assert response.status_code == 503 and response.json_body == VIDEO_UNAVAILABLE
-    assert [c.operation for c in fake.calls] == ["CreateMeeting"] and sleeps == []
+    assert [c.operation for c in fake.calls] == ["CreateMeetingWithAttendees"] and sleeps == []
     assert fake.meetings == {} and flow.session(vid)["state"] == "invited"
 
 
@@ -367,9 +377,15 @@ def test_r24_attendee_failure_after_the_meeting_was_made_reuses_that_meeting(mak
     vid = make_visit()
     flow.link(vid)
     flow.post(vid, "clock-in")
-    # Given the meeting is made, then Chime fails every attempt to add the caregiver
-    fake.fail_next = [("CreateAttendee", "ServiceFailureException", 500)] * 3
+    # Given the meeting is made, then Chime fails every attempt to add the caregiver (the meeting's own call
+    # answers with another caller's attendee, so the caregiver's is made with CreateAttendee)
+    fake.by_token[f"{vid}-1"] = "planted"
+    fake.meetings["planted"] = FakeMeeting("planted", f"visit-{vid}", f"{vid}-1", idle_since=None,
+                                           first_attendees=["client-someone"])
+    fake.meetings["planted"].attendees["client-someone"] = FakeAttendee("a-1", "client-someone", "jt-1")
+    fake.fail_next = [("CreateAttendee", "ServiceFailureException", 500)] * JOIN_PATIENCE.attempts
     assert flow.post(vid, "session/join").status_code == 503
+    fake.fail_next = []
     # When the caregiver joins again
     response = flow.post(vid, "session/join")
     # Then the same meeting is used: exactly one was ever made
@@ -592,7 +608,7 @@ def test_r24_crash_after_the_meeting_is_made_before_it_is_stored_the_next_join_r
     flow.post(vid, "clock-in")
     # Given the process dies right after Chime made the meeting, before the session stores it
     crash_during(lambda: employee_join(services_now(), caller(), vid, NOW), [fake.client],
-                 "after-call.chime-sdk-meetings.CreateMeeting")
+                 "after-call.chime-sdk-meetings.CreateMeetingWithAttendees")
     assert len(fake.meetings) == 1 and stored_session(vid).meeting_id is None
     # When the caregiver joins again, the request token names the same meeting: still one meeting
     response = flow.post(vid, "session/join")

@@ -399,7 +399,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         elif s is None:
             self.expect(response, 409, "NO_SESSION", "NO_SESSION")
         elif self.chime.down:
-            self.expect(response, 503, "VIDEO_UNAVAILABLE")
+            self.expect(response, 503, "VIDEO_BUSY")  # after the join's patience
         else:
             body = self.expect(response, 200)
             assert body["provider"] == "chime" and body["attendee"]["external_user_id"] == f"employee-{who}"
@@ -467,7 +467,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         elif s is not None and s.state == "invited":
             self.expect(response, 409, "WAITING_FOR_CAREGIVER")
         elif self.chime.down:
-            self.expect(response, 503, "VIDEO_UNAVAILABLE")
+            self.expect(response, 503, "VIDEO_BUSY")  # after the join's patience
         else:
             body = self.expect(response, 200)
             assert body["attendee"]["external_user_id"] == f"client-{self.vid}"
@@ -528,7 +528,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     # Chime faults, time and the sweep (R13, R27) -----------------------------------------------------------
 
     @varied
-    @rule(fault=st.sampled_from(["down", "up", "up", "CreateMeeting", "CreateAttendee", "DeleteMeeting",
+    @rule(fault=st.sampled_from(["down", "up", "up", "CreateMeetingWithAttendees", "CreateAttendee", "DeleteMeeting",
                                  "GetMeeting", "*"]),
           code=st.sampled_from([("ThrottlingException", 429), ("ServiceFailureException", 500)]))
     def chime_fault(self, fault: str, code: tuple[str, int]) -> None:
@@ -625,7 +625,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert len(live) <= 1, f"at most one live meeting per visit, found {len(live)}"
         if self.seen_terminal is not None:
             late = [c for c in self.chime.calls[self.terminal_calls:]
-                    if c.ok and c.operation in ("CreateMeeting", "CreateAttendee")]
+                    if c.ok and c.operation in ("CreateMeeting", "CreateMeetingWithAttendees", "CreateAttendee")]
             assert not late, f"nothing joins after the end: {late}"
         if self.session is not None and self.session.state in TERMINAL and not self.delete_pending:
             assert not live, "an ended session leaves no live meeting behind"

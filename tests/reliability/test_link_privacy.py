@@ -445,11 +445,6 @@ def test_ids_sent_to_chime_carry_no_personal_data(api: Api, tokens: dict[str, st
     stubber = Stubber(chime)
     meeting = {"MeetingId": "8c1a3e3e-5f2a-4f7e-9a55-1f0e2f0c1a01", "ExternalMeetingId": "visit-x",
                "MediaRegion": "us-east-1"}
-    stubber.add_response("create_meeting", {"Meeting": meeting})
-    for attendee in ("employee", "client"):
-        stubber.add_response("create_attendee", {"Attendee": {"AttendeeId": f"a-{attendee}",
-                                                              "ExternalUserId": f"{attendee}-x", "JoinToken": "jt-x"}})
-    stubber.add_response("delete_meeting", {})
     stubber.activate()
     use_services(Services(clock=clock, meetings=ChimeMeetings(chime, "us-east-1", sleep=lambda _: None)))
     try:
@@ -465,6 +460,11 @@ def test_ids_sent_to_chime_carry_no_personal_data(api: Api, tokens: dict[str, st
                                                "end": iso(start + timedelta(hours=1)), "virtual": True},
                        coord).json_body["id"]
         caregiver = token_for("ag1", employee_id, "employee")
+        stubber.add_response("create_meeting_with_attendees", {"Meeting": meeting, "Attendees": [
+            {"AttendeeId": "a-employee", "ExternalUserId": f"employee-{employee_id}", "JoinToken": "jt-x"}]})
+        stubber.add_response("create_attendee", {"Attendee": {"AttendeeId": "a-client", "ExternalUserId": "client-x",
+                                                              "JoinToken": "jt-x"}})
+        stubber.add_response("delete_meeting", {})
         # When the call is held and ended
         link = api.call("POST", f"/api/visits/{vid}/invite", {"delivery": "link"}, caregiver).json_body["join_url"]
         api.call("POST", f"/api/visits/{vid}/clock-in", token=caregiver)
@@ -479,9 +479,11 @@ def test_ids_sent_to_chime_carry_no_personal_data(api: Api, tokens: dict[str, st
     ids = {(op, name): value for op, params in sent for name, value in params.items()
            if name in ("ExternalMeetingId", "ExternalUserId", "ClientRequestToken")}
     hexid = r"[0-9a-f]{32}"
-    assert re.fullmatch(f"visit-{hexid}", ids[("CreateMeeting", "ExternalMeetingId")])
-    assert re.fullmatch(f"{hexid}-1", ids[("CreateMeeting", "ClientRequestToken")])
-    users = sorted(params["ExternalUserId"] for op, params in sent if op == "CreateAttendee")
+    assert re.fullmatch(f"visit-{hexid}", ids[("CreateMeetingWithAttendees", "ExternalMeetingId")])
+    assert re.fullmatch(f"{hexid}-1", ids[("CreateMeetingWithAttendees", "ClientRequestToken")])
+    users = sorted([params["ExternalUserId"] for op, params in sent if op == "CreateAttendee"]
+                   + [a["ExternalUserId"] for op, params in sent if op == "CreateMeetingWithAttendees"
+                      for a in params["Attendees"]])
     assert users == sorted([f"employee-{employee_id}", f"client-{vid}"]) and re.fullmatch(hexid, employee_id)
     personal = ("Wilhelmina", "Crabtree", "wilhelmina", "Bartholomew", "Finch", "bart@", "Sunrise", "2026")
     assert not [p for p in personal for value in ids.values() if p.lower() in str(value).lower()]

@@ -94,7 +94,8 @@ def test_r16_the_client_page_shows_agency_first_name_and_time_and_nothing_else(a
                     "start": "2026-11-25T14:50:00Z", "end": "2026-11-25T15:50:00Z",
                     "time_zone": "America/New_York", "state": "invited", "caregiver_present": False,
                     # R44: the zone as the email and the text name it, in each language the page speaks
-                    "zone_names": {"en": "Eastern Time", "es": "hora del Este"}}
+                    "zone_names": {"en": "Eastern Time", "es": "hora del Este"},
+                    "provider": "local"}  # the page loads its video code during the device check
 
 
 def test_r16_the_client_waits_for_the_caregiver_then_both_are_in_one_meeting(agency):

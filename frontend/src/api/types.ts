@@ -13,6 +13,8 @@ export type ScheduleEntry = Schemas['ScheduleEntry'];
 export type InviteResponse = Schemas['InviteResponse'];
 export type JoinResponse = Schemas['JoinResponse'];
 export type ClientView = Schemas['ClientView'];
+/** What the client's page says of the visit (R16); an expired link's refusal carries it too (R44). */
+export type ClientVisit = Schemas['ClientVisit'];
 export type Me = Schemas['Me'];
 export type Client = Schemas['Client'];
 export type Employee = Schemas['Employee'];

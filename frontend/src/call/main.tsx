@@ -13,6 +13,7 @@ import { getToken } from '../auth';
 import { HEARTBEAT_MS, openCallChannel } from '../callChannel';
 import type { CallNews } from '../callChannel';
 import { knownZone, readerLocale } from '../format';
+import { patiently } from '../media/patience';
 import { CallRunner, createMediaElements } from '../media/runner';
 import type { RunnerEvent } from '../media/runner';
 import { createPoller } from '../poller';
@@ -39,7 +40,8 @@ const store = createStore<CallState, CallEvent>(initialCall, (state, event) => r
 const dispatch = store.dispatch;
 const runner = new CallRunner(
   {
-    join: () => api('post', '/api/visits/{visit_id}/session/join', where),
+    // A busy video service (top of the hour) is waited out, the window saying it is connecting (issue 16).
+    join: () => patiently(() => api('post', '/api/visits/{visit_id}/session/join', where), () => dispatch({ type: 'connecting' })),
     leave: (unloading) => api('post', '/api/visits/{visit_id}/session/leave', { ...where, keepalive: unloading }),
   },
   onRunnerEvent,

@@ -31,6 +31,14 @@ describe('call window: checking → waiting → in call → left → final', () 
     expect(reduce(refused, { type: 'allowed' })).toBe(refused);
   });
 
+  it('a busy video service shows connecting while the window asks again, then the devices (issue 16)', () => {
+    const connecting = reduce(initialCall, { type: 'connecting' });
+    expect(connecting).toMatchObject({ phase: 'checking', connecting: true });
+    // still no camera before the API's yes (R42); the yes moves on to the devices
+    expect(reduce(connecting, { type: 'allowed' }).phase).toBe('devices');
+    expect(reduce(inCall, { type: 'connecting' })).toBe(inCall);
+  });
+
   it('test_r15_r19_waiting_until_the_client_comes_then_left_when_they_go', () => {
     expect(inCall.phase).toBe('waiting');
     const joined = reduce(inCall, { type: 'peer', present: true });

@@ -8,7 +8,8 @@
  *      └──refused / failed / over / expired──▶ final ◀── hang-up, over, expired, video lost
  *
  * `checking` asks the API (the first join, and again when the meeting went away); no camera is asked
- * for before the API allowed the join (R42). Every final state says why and offers the next step (R43).
+ * for before the API allowed the join (R42). While the video service is busy (503 VIDEO_BUSY at the top of
+ * the hour) `checking` is `connecting`: the window says so and asks again by itself (media/patience.ts). Every final state says why and offers the next step (R43).
  */
 import type { SessionStatus } from '../api/types';
 import type { DeviceProblem } from '../media/devices';
@@ -36,7 +37,7 @@ export interface InCall {
 }
 
 export type CallState =
-  | { phase: 'checking'; rejoins: number; lastInviteSentAt: string | null }
+  | { phase: 'checking'; rejoins: number; lastInviteSentAt: string | null; connecting?: boolean }
   | { phase: 'devices'; rejoins: number; lastInviteSentAt: string | null }
   | { phase: 'blocked'; problem: DeviceProblem; lastInviteSentAt: string | null }
   | { phase: Presence; call: InCall }
@@ -56,7 +57,8 @@ export type CallEvent =
   | { type: 'hang-up-cancel' }
   | { type: 'hang-up-confirm' }
   | { type: 'hang-up-failed'; message: string }
-  | { type: 'missing'; what: 'visit' | 'sign-in' };
+  | { type: 'missing'; what: 'visit' | 'sign-in' }
+  | { type: 'connecting' };
 
 /** The texts of the final states the window words itself (a refusal shows the API's Message). */
 export interface FinalTexts {
@@ -90,6 +92,9 @@ export function reduceCall(state: CallState, event: CallEvent, texts: FinalTexts
   switch (event.type) {
     case 'missing':
       return event.what === 'visit' ? final('no-visit', texts.noVisit) : final('signed-out', texts.notSignedIn);
+    case 'connecting':
+      // The video service is busy (many visits start at once): the window says so and asks again by itself.
+      return state.phase === 'checking' ? { ...state, connecting: true } : state;
     case 'allowed':
       return state.phase === 'checking' ? { phase: 'devices', rejoins: state.rejoins, lastInviteSentAt: state.lastInviteSentAt } : state;
     case 'refused':

@@ -72,7 +72,11 @@ function WaitingText({ call, zone, locale, actions }: { call: InCall; zone: stri
 function Panel({ state, texts, guidance, actions }: { state: CallState; texts: ClientTexts; guidance: Guidance | null; actions: CallActions }) {
   switch (state.phase) {
     case 'checking':
-      return <p class="prompt" role="status">{state.rejoins > 0 ? t.rejoiningCall : t.checkingJoin}</p>;
+      return (
+        <p class="prompt" role="status" data-testid={state.connecting ? 'connecting' : undefined}>
+          {state.connecting ? t.connecting : state.rejoins > 0 ? t.rejoiningCall : t.checkingJoin}
+        </p>
+      );
     case 'devices':
     case 'blocked':
       return <DeviceStep problem={state.phase === 'blocked' ? state.problem : null} texts={texts} guidance={guidance} onRetry={actions.retry} />;

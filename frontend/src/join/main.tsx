@@ -23,7 +23,7 @@ import type { ClientTexts, Language } from '../texts/client';
 import { loadGuidance } from '../texts/guidance';
 import type { Guidance } from '../texts/guidance';
 import { Guard } from '../ui/Guard';
-import { holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
+import { holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, refusedVisit, shouldJoin } from './state';
 import type { JoinEvent, JoinState } from './state';
 import { JoinView } from './view';
 import type { CallPart, JoinActions, JoinElements } from './view';
@@ -42,7 +42,10 @@ const body = () => ({ token: token ?? '', ...(chosen ? { language: chosen } : {}
 const store = createStore<JoinState, JoinEvent>(initialJoin, (state, event) => reduceJoin(state, event, texts), changed);
 const dispatch = store.dispatch;
 const hooks: RunnerHooks = {
-  join: () => api('post', '/api/join/attendee', { body: body() }),
+  // A busy video service (top of the hour) is waited out, the page saying it is connecting (issue 16); the
+  // waiting is the call part's (media/patience.ts), which the page has loaded by then (preload, below).
+  join: () =>
+    callPart().then(({ patiently }) => patiently(() => api('post', '/api/join/attendee', { body: body() }), () => dispatch({ type: 'connecting' }))),
   leave: (unloading) => api('post', '/api/join/leave', { body: body(), keepalive: unloading }),
 };
 
@@ -76,9 +79,9 @@ async function speak(language: Language): Promise<void> {
   draw();
 }
 const elements: JoinElements = { preview: previewVideo(), meter: levelMeter() };
-/** The call runner and stage (join/call.ts), loaded once the client starts the device check. */
+/** The call runner and stage (join/call.ts), loaded once the page has drawn a good link's device check. */
 let call: CallPart | null = null;
-let loadingCall: Promise<CallPart> | null = null;
+let loadingCall: Promise<typeof import('./call')> | null = null;
 const poller = createPoller(look);
 /** The device check's camera and microphone, until the runner takes them or the page lets them go. */
 let preview: { stream: MediaStream; stopMeter: () => void } | null = null;
@@ -96,16 +99,40 @@ function levelMeter(): HTMLMeterElement {
   return meter;
 }
 
-function loadCall(): Promise<CallPart> {
-  loadingCall ??= import('./call').then(
-    ({ CallRunner, Stage, createMediaElements }) =>
-      (call = { runner: new CallRunner(hooks, onRunnerEvent, createMediaElements({ remote: texts.remoteView, self: texts.selfView })), Stage }),
-    (err: unknown) => {
-      loadingCall = null; // the next Join tries again
-      throw err;
-    },
-  );
+/** The call part's module (one download, however many ask). */
+function callPart(): Promise<typeof import('./call')> {
+  loadingCall ??= import('./call').catch((err: unknown) => {
+    loadingCall = null; // the next Join tries again
+    throw err;
+  });
   return loadingCall;
+}
+
+function loadCall(): Promise<CallPart> {
+  return callPart().then(({ CallRunner, Stage, createMediaElements }) => {
+    call ??= { runner: new CallRunner(hooks, onRunnerEvent, createMediaElements({ remote: texts.remoteView, self: texts.selfView })), Stage };
+    return call;
+  });
+}
+
+/**
+ * Once a good link's page is drawn: the call part and the provider the API named load while the client
+ * checks the camera, so "Join" never waits for them (the Chime SDK is 300 KiB: 1.5 s on a slow network).
+ * Started after the first paint, so the page itself is never slower; a failure here is retried on Join.
+ */
+function preload(provider: string): void {
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      // The provider's chunk is fetched beside the call part, not after it (the same module the join uses).
+      // Two statements, not one conditional expression: the bundler gives a conditional of two imports one
+      // preload list with both chunks in it, which fetched the local provider for a Chime call.
+      if (provider === 'chime') void import('../media/chime').catch(() => undefined);
+      else void import('../media/local/session').catch(() => undefined);
+      callPart()
+        .then((part) => part.preloadProvider(provider))
+        .catch(() => undefined);
+    }, 0),
+  );
 }
 
 /** Lets the device check's devices go: the meter always, the camera and microphone unless handed over. */
@@ -134,6 +161,7 @@ function needGuidance(): void {
 
 function changed(state: JoinState, previous: JoinState): void {
   poller.pace(pollMs(state));
+  if (state.phase === 'ready' && previous.phase === 'checking') preload(state.info.provider);
   needGuidance();
   if (!holdsPreview(state)) releasePreview(false);
   if (state.phase === 'final' && previous.phase !== 'final') void call?.runner.leave({ tellApi: false });
@@ -142,7 +170,7 @@ function changed(state: JoinState, previous: JoinState): void {
 
 function refused(err: unknown): JoinEvent {
   if (err instanceof ApiError && err.status > 0) {
-    return { type: 'refused', status: err.status, code: err.code, message: err.message };
+    return { type: 'refused', status: err.status, code: err.code, message: err.message, info: refusedVisit(err.body) };
   }
   return { type: 'failed', message: errorText(err) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientView } from '../api/types';
 import { joinAnswer } from '../testing/fixtures';
 import { en as texts } from '../texts/client';
-import { IDLE_POLL_MS, STATE_POLL_MS, caregiverAwaited, holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, shouldJoin } from './state';
+import { IDLE_POLL_MS, STATE_POLL_MS, caregiverAwaited, holdsPreview, initialJoin, linkToken, pollMs, reduceJoin, refusedVisit, shouldJoin } from './state';
 import type { JoinEvent, JoinState } from './state';
 
 const reduce = (state: JoinState, ...events: JoinEvent[]): JoinState => events.reduce((s, e) => reduceJoin(s, e, texts), state);
@@ -16,6 +16,7 @@ const view = (changes: Partial<ClientView> = {}): ClientView => ({
   zone_names: { en: 'Eastern Time', es: 'hora del Este' },
   state: 'invited',
   caregiver_present: false,
+  provider: 'local',
   ...changes,
 });
 const ready = reduce(initialJoin, { type: 'link', info: view() });
@@ -78,6 +79,23 @@ describe('join page: checking → ready → joining → waiting → in call → 
     expect(joinedOver).toMatchObject({ reason: 'over', message: texts.caregiverEnded, info: view() });
   });
 
+  it('test_r44_an_expired_link_shows_the_visit_its_refusal_carries_and_nothing_else', () => {
+    const visit = { agency_name: 'Sunrise Home Care', caregiver_first_name: 'James', start: '2026-11-25T19:30:00Z', end: '2026-11-25T20:30:00Z', time_zone: 'America/New_York', zone_names: { en: 'Eastern Time', es: 'hora del Este' } };
+    // the refusal's body carries the visit: exactly its five fields are kept
+    expect(refusedVisit({ Code: 'LINK_EXPIRED', Message: 'x', Visit: { ...visit, extra: 'dropped' } })).toEqual(visit);
+    // nothing, or not all of it as text: no visit
+    expect(refusedVisit({ Code: 'LINK_EXPIRED', Message: 'x' })).toBeNull();
+    expect(refusedVisit({ Visit: null })).toBeNull();
+    expect(refusedVisit({ Visit: 'Sunrise' })).toBeNull();
+    expect(refusedVisit({ Visit: { ...visit, start: 5 } })).toBeNull();
+    expect(refusedVisit({ Visit: { ...visit, zone_names: 'Eastern Time' } })).toBeNull();
+    // a reloaded expired link: the final state shows the visit with the API's expired text
+    const expired = reduce(initialJoin, { type: 'refused', status: 410, code: 'LINK_EXPIRED', message: 'expired words', info: visit });
+    expect(expired).toEqual({ phase: 'final', reason: 'expired', code: 'LINK_EXPIRED', message: 'expired words', info: visit });
+    // an unknown link shows nothing of any visit, whatever its body says
+    expect(reduce(initialJoin, { type: 'refused', status: 404, code: 'INVALID_LINK', message: 'x', info: visit })).toMatchObject({ info: null });
+  });
+
   it('test_r16_join_waits_for_the_caregiver_then_joins_when_they_arrive', () => {
     const waiting = reduce(checked, { type: 'join' }, { type: 'wait' });
     expect(waiting).toMatchObject({ phase: 'waiting', inMeeting: false, previewing: true });
@@ -87,6 +105,21 @@ describe('join page: checking → ready → joining → waiting → in call → 
     const joining = reduce(arrived, { type: 'join' });
     expect(joining.phase).toBe('joining');
     expect(shouldJoin(joining)).toBe(false);
+  });
+
+  it('a busy video service shows connecting while the page asks again, then the call starts (issue 16)', () => {
+    const joining = reduce(checked, { type: 'join' });
+    expect(joining).toMatchObject({ phase: 'joining', previewing: true });
+    expect(joining.phase === 'joining' && joining.connecting).toBeFalsy();
+    const connecting = reduce(joining, { type: 'connecting' });
+    expect(connecting).toMatchObject({ phase: 'joining', previewing: true, connecting: true });
+    // the preview stays the client's while it waits; the join goes through when the service lets it in
+    expect(holdsPreview(connecting)).toBe(true);
+    expect(reduce(connecting, { type: 'started', join: joinAnswer(true) })).toMatchObject({ phase: 'waiting', inMeeting: true });
+    // "connecting" means nothing outside a join
+    expect(reduce(checked, { type: 'connecting' })).toBe(checked);
+    // the page gave up after its patience: back to the device check, with the API's words
+    expect(reduce(connecting, { type: 'join-failed', message: 'busy' })).toMatchObject({ phase: 'ready', error: 'busy' });
   });
 
   it('test_r19_in_the_call_the_client_can_hang_up_and_rejoin', () => {

@@ -7,11 +7,14 @@
  *      ▼                                    ▼                            ▼           ▼
  *    failed (Try again)            final ◀── over, expired, invalid    left ──rejoin──▶ joining
  *
+ * While `joining`, a busy video service (503 VIDEO_BUSY at the top of the hour) sets `connecting`: the page
+ * says it is connecting and asks again by itself (media/patience.ts), rather than showing an error.
+ *
  * The device check is offered only once the API said the link is good and the session open, and a
  * refused join never opens a camera (R42). Every final state keeps what the API told of the visit, so a
  * reloaded link whose session is over still shows the agency, the caregiver and the time (R44).
  */
-import type { ClientView } from '../api/types';
+import type { ClientView, ClientVisit } from '../api/types';
 import type { DeviceProblem } from '../media/devices';
 import type { RunnerEvent } from '../media/runner';
 import type { ClientTexts } from '../texts/client';
@@ -34,25 +37,26 @@ export type JoinState =
   | { phase: 'checking' }
   | { phase: 'failed'; message: string }
   | { phase: 'ready'; info: ClientView; check: Check; error: string | null }
-  | { phase: 'joining'; info: ClientView; previewing: boolean }
+  | { phase: 'joining'; info: ClientView; previewing: boolean; connecting?: boolean }
   | { phase: 'waiting'; info: ClientView; previewing: boolean; inMeeting: boolean; stage: StageState }
   | { phase: 'in-call'; info: ClientView; stage: StageState }
   | { phase: 'left'; info: ClientView }
   /** `code` is the refusal's (the API's Code, or the page's own for the same case): the page says it in its
    *  current language (`refusalText`); `message` is what to say when it has no words of its own for it. */
-  | { phase: 'final'; reason: FinalReason; code: string | null; message: string; info: ClientView | null; closeRefused?: boolean };
+  | { phase: 'final'; reason: FinalReason; code: string | null; message: string; info: ClientVisit | null; closeRefused?: boolean };
 
 /** The call runner's events (devices blocked, started, peer, stage, meeting gone) and the page's own. */
 export type JoinEvent =
   | RunnerEvent
   | { type: 'link'; info: ClientView }
-  | { type: 'refused'; status: number; code: string; message: string; info?: ClientView | null }
+  | { type: 'refused'; status: number; code: string; message: string; info?: ClientVisit | null }
   | { type: 'failed'; message: string }
   | { type: 'retry' }
   | { type: 'check-start' }
   | { type: 'check-ok' }
   | { type: 'join' }
   | { type: 'join-failed'; message: string }
+  | { type: 'connecting' }
   | { type: 'wait' }
   | { type: 'hung-up' }
   | { type: 'close-refused' };
@@ -70,8 +74,28 @@ export function linkToken(hash: string): string | null {
   return /^[A-Za-z0-9_-]{1,200}$/.test(token) ? token : null;
 }
 
-function infoOf(state: JoinState): ClientView | null {
+function infoOf(state: JoinState): ClientVisit | null {
   return 'info' in state ? state.info : null;
+}
+
+/** What the API told of the link, in a state that is not final. */
+function viewOf(state: JoinState): ClientView | null {
+  return 'info' in state && state.phase !== 'final' ? state.info : null;
+}
+
+/**
+ * The visit an expired link's refusal carries (`Visit`: R44), so a reloaded expired link still shows the
+ * agency, the caregiver and the time; null when the body has none, or not all of it as text.
+ */
+export function refusedVisit(body: Record<string, unknown>): ClientVisit | null {
+  const visit = body.Visit;
+  if (visit === null || typeof visit !== 'object') return null;
+  const { agency_name, caregiver_first_name, start, end, time_zone, zone_names } = visit as Record<string, unknown>;
+  const text = (value: unknown): value is string => typeof value === 'string';
+  if (!text(agency_name) || !text(caregiver_first_name) || !text(start) || !text(end) || !text(time_zone)) return null;
+  // The zone as the client's email names it, in each language (R44); the page falls back to Intl's name without it.
+  if (zone_names === null || typeof zone_names !== 'object' || !Object.values(zone_names).every(text)) return null;
+  return { agency_name, caregiver_first_name, start, end, time_zone, zone_names: zone_names as ClientVisit['zone_names'] };
 }
 
 function previewing(state: JoinState): boolean {
@@ -79,7 +103,10 @@ function previewing(state: JoinState): boolean {
   return (state.phase === 'joining' || state.phase === 'waiting') && state.previewing;
 }
 
-/** A refusal from either of the API's client routes, as a state (R10, R13, R20, R23, R43). */
+/**
+ * A refusal from either of the API's client routes, as a state (R10, R13, R20, R23, R43). An expired link's
+ * refusal carries its visit (R44); a final state keeps what the page knew of the visit otherwise.
+ */
 function refusal(state: JoinState, event: Extract<JoinEvent, { type: 'refused' }>, texts: ClientTexts): JoinState {
   const info = event.info ?? infoOf(state);
   const code = event.code;
@@ -89,7 +116,8 @@ function refusal(state: JoinState, event: Extract<JoinEvent, { type: 'refused' }
   if (code === 'SESSION_OVER') return { phase: 'final', reason: 'over', code, message: texts.caregiverEnded, info };
   if (event.status === 409 || event.status === 403) return { phase: 'final', reason: 'refused', code, message: event.message, info };
   // Anything else (the service is busy or failing) is not about the link: the page stays and can try again.
-  return info ? { phase: 'ready', info, check: { step: 'idle' }, error: event.message } : { phase: 'failed', message: event.message };
+  const view = viewOf(state);
+  return view ? { phase: 'ready', info: view, check: { step: 'idle' }, error: event.message } : { phase: 'failed', message: event.message };
 }
 
 /** What the API says of the link: over and expired are final (with the visit kept); otherwise the news. */
@@ -121,6 +149,9 @@ export function reduceJoin(state: JoinState, event: JoinEvent, texts: ClientText
     case 'join':
       if (state.phase !== 'ready' && state.phase !== 'left' && !(state.phase === 'waiting' && !state.inMeeting)) return state;
       return { phase: 'joining', info: state.info, previewing: previewing(state) };
+    case 'connecting':
+      // The video service is busy (many visits start at once): the page says so and asks again by itself.
+      return state.phase === 'joining' ? { ...state, connecting: true } : state;
     case 'join-failed':
       if (state.phase !== 'joining') return state;
       return { phase: 'ready', info: state.info, check: state.previewing ? { step: 'ready' } : { step: 'idle' }, error: event.message };

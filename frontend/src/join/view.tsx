@@ -1,6 +1,6 @@
 /** The join page drawn from its state: what the visit is, what to do next, and the call. */
 import { visitTimes } from '../format';
-import type { ClientView } from '../api/types';
+import type { ClientVisit } from '../api/types';
 import type { CallRunner, StageIntent } from '../media/runner';
 import { LANGUAGES, LANGUAGE_NAMES, refusalText } from '../texts/client';
 import type { ClientTexts, Language } from '../texts/client';
@@ -27,7 +27,7 @@ export interface JoinElements {
   meter: HTMLMeterElement;
 }
 
-/** The call runner and the stage, from the chunk the page loads when the device check starts. */
+/** The call runner and the stage, from the chunk the page loads once the link is known good. */
 export interface CallPart {
   runner: CallRunner;
   Stage: typeof Stage;
@@ -51,7 +51,7 @@ export interface JoinViewProps {
  * zone's name is the one the client's email and text use ("hora del Este"), from the API in every page language;
  * Intl's own name ("EST", "GMT-5" on an es-MX phone) only if the API named none.
  */
-function VisitInfo({ info, texts, locale }: { info: ClientView; texts: ClientTexts; locale: string }) {
+function VisitInfo({ info, texts, locale }: { info: ClientVisit; texts: ClientTexts; locale: string }) {
   const named = info.zone_names?.[texts.language]; // an answer without it (an older API) falls back to Intl
   const when = visitTimes(info.start, info.end, info.time_zone, locale, !named);
   return (
@@ -171,16 +171,23 @@ function Panel({ state, texts, guidance, elements, actions }: Omit<JoinViewProps
       return null;
     }
     case 'joining':
-    case 'waiting':
+    case 'waiting': {
       if (state.phase === 'waiting' && state.inMeeting) return null;
+      const connecting = state.phase === 'joining' && state.connecting && (
+        <p class="connecting" role="status" data-testid="connecting">
+          {texts.connecting}
+        </p>
+      );
       return state.previewing ? (
         <>
+          {connecting}
           <Preview elements={elements} texts={texts} />
           <JoinButton texts={texts} busy onJoin={actions.join} />
         </>
       ) : (
-        <p class="loading">{texts.joining}</p>
+        connecting || <p class="loading">{texts.joining}</p>
       );
+    }
     case 'left':
       return (
         <>

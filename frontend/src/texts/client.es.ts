@@ -25,6 +25,8 @@ export const es: ClientTexts = {
   checkDevices: 'Revisar la cámara y el micrófono',
   join: 'Entrar',
   joining: 'Entrando…',
+  // Issue 16: muchas visitas empiezan a la vez y el servicio de video las deja entrar de a pocas.
+  connecting: 'Conectando con la llamada… Muchas visitas están empezando en este momento, así que esto puede tardar un minuto. Quédese en esta página, por favor.',
   rejoin: 'Volver a entrar',
   youLeft: 'Usted salió de la llamada. Puede volver a entrar mientras dure la visita.',
   caregiverEnded: 'Su cuidador o cuidadora ha terminado la sesión. Ya puede cerrar esta página.', // R20

@@ -28,6 +28,8 @@ export const en = {
   checkDevices: 'Check camera and microphone',
   join: 'Join',
   joining: 'Joining…',
+  // Issue 16: many visits start at once and the video service lets them in a few at a time.
+  connecting: 'Connecting you to the call… Many visits are starting right now, so this can take a minute. Please stay on this page.',
   rejoin: 'Rejoin',
   youLeft: 'You have left the call. You can rejoin while the visit lasts.',
   caregiverEnded: 'Your caregiver has ended the session. You can now close this page.', // R20

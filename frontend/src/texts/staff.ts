@@ -109,6 +109,9 @@ export const en = {
   callTitle: 'Video call',
   checkingJoin: 'Checking that you can join the video session…',
   rejoiningCall: 'The video call stopped. Joining it again…',
+  // Issue 16: at the top of the hour the video service lets visits in a few at a time.
+  connecting:
+    'Connecting to the video session… Many visits are starting right now, so this can take a minute. Keep this window open: it joins by itself.',
   // R15: the time is the agency's time zone, in the reader's locale (R44).
   clientNotJoined: (time: string) =>
     `The client has not joined the session yet. The last invite was sent at ${time}. Click Resend invite to resend the link for the session to the client.`,
