@@ -76,32 +76,18 @@ class DynamoVisits:
 
     def clock_out(self, visit: Visit, at: datetime, event: TimelineEntry,
                   ending: tuple[Session, Ending, TimelineEntry] | None = None) -> tuple[Visit, Session | None]:
-        ops: list[Op] = [
+        ended = _commit_with_ending(
             ("update", visit_ref(visit), [VisitItem.clock_out_at.set(at)],
              VisitItem.clock_in_at.exists() & VisitItem.clock_out_at.does_not_exist()),
-            ("put", event_item(visit.agency_id, visit.visit_id, event), [], None),
-        ]
-        ended: Session | None = None
-        if ending is not None:
-            session, how, line = ending
-            session_ops, ended = end_ops(session, how, at, line)
-            ops += session_ops
-        commit(ops)
+            visit, at, event, ending)
         return replace(visit, clock_out_at=at), ended
 
     def cancel(self, visit: Visit, at: datetime, event: TimelineEntry,
                ending: tuple[Session, Ending, TimelineEntry] | None = None) -> tuple[Visit, Session | None]:
-        ops: list[Op] = [
+        ended = _commit_with_ending(
             ("update", visit_ref(visit), [VisitItem.cancelled_at.set(at)],
              VisitItem.cancelled_at.does_not_exist() & VisitItem.clock_out_at.does_not_exist()),
-            ("put", event_item(visit.agency_id, visit.visit_id, event), [], None),
-        ]
-        ended: Session | None = None
-        if ending is not None:
-            session, how, line = ending
-            session_ops, ended = end_ops(session, how, at, line)
-            ops += session_ops
-        commit(ops)
+            visit, at, event, ending)
         return replace(visit, cancelled_at=at), ended
 
     def save_notes(self, agency_id: str, visit_id: str, employee_id: str, notes: str) -> bool:
@@ -138,3 +124,16 @@ class DynamoVisits:
                           employee_id=change.employee_id or visit.employee_id,
                           schedule_version=visit.schedule_version + (1 if change.moves_time else 0))
         return changed, session
+
+
+def _commit_with_ending(change: Op, visit: Visit, at: datetime, event: TimelineEntry,
+                        ending: tuple[Session, Ending, TimelineEntry] | None) -> Session | None:
+    """One transaction: the visit's change, its timeline line and, when a session ends with it, that ending."""
+    ops: list[Op] = [change, ("put", event_item(visit.agency_id, visit.visit_id, event), [], None)]
+    ended: Session | None = None
+    if ending is not None:
+        session, how, line = ending
+        session_ops, ended = end_ops(session, how, at, line)
+        ops += session_ops
+    commit(ops)
+    return ended

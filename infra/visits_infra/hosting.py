@@ -12,6 +12,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from visits_infra import refusals
+
 # Pretty paths of the pages in frontend/dist (docs/API-CONTRACT-LOCAL.md).
 PAGE_REWRITES = {
     "/call": "/call.html",
@@ -34,6 +36,7 @@ REWRITE_FUNCTION_CODE = """function handler(event) {
 # Signaling, TURN control, event ingestion and SDK assets are all under chime.aws.
 CHIME_CONNECT = "wss://*.chime.aws https://*.chime.aws"
 CHIME_ASSETS = "https://*.sdkassets.chime.aws"
+PERMISSIONS_POLICY = "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()"
 
 
 def content_security_policy(cognito_origin: str) -> str:
@@ -105,35 +108,11 @@ class Hosting(Construct):
             server_access_logs_prefix="s3/site/",
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        self.headers = cloudfront.ResponseHeadersPolicy(
-            self,
-            "SecurityHeaders",
-            comment="virtual-visits security headers",
-            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
-                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=content_security_policy(cognito_origin), override=True
-                ),
-                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
-                    access_control_max_age=cdk.Duration.days(730), include_subdomains=True, override=True
-                ),
-                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
-                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
-                ),
-                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
-                frame_options=cloudfront.ResponseHeadersFrameOptions(
-                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
-                ),
-            ),
-            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(
-                custom_headers=[
-                    cloudfront.ResponseCustomHeader(
-                        header="Permissions-Policy",
-                        value="camera=(self), microphone=(self), geolocation=(), payment=(), usb=()",
-                        override=True,
-                    )
-                ]
-            ),
+        self.headers = self._headers_policy(
+            "SecurityHeaders", "virtual-visits security headers", content_security_policy(cognito_origin),
+            from_origin=False,
         )
+        self.api_headers = self._api_headers()
         rewrite = cloudfront.Function(
             self,
             "PageRewrite",
@@ -183,9 +162,52 @@ class Hosting(Construct):
                     # With caching disabled, this policy forwards Authorization too (but never Host).
                     cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                     origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-                    response_headers_policy=self.headers,
+                    response_headers_policy=self.api_headers,
                 )
             },
+        )
+
+    def _api_headers(self) -> cloudfront.ResponseHeadersPolicy:
+        """The API's own headers pass through; answers made before the app (WAF, CloudFront) get the same ones.
+
+        The app sends its strict CSP and `Cache-Control: no-store` on every answer (chalicelib/http.py), so neither is
+        overridden: CloudFront adds them only to an answer that lacks them. The transport headers are the pages'.
+        """
+        return self._headers_policy(
+            "ApiHeaders", "virtual-visits API headers", refusals.REFUSAL_HEADERS["Content-Security-Policy"],
+            from_origin=True,
+        )
+
+    def _headers_policy(self, construct_id: str, comment: str, csp: str,
+                        from_origin: bool) -> cloudfront.ResponseHeadersPolicy:
+        """The security headers every answer carries. `from_origin`: the origin's CSP and Cache-Control win."""
+        custom_headers = [
+            cloudfront.ResponseCustomHeader(header="Permissions-Policy", value=PERMISSIONS_POLICY, override=True)
+        ]
+        if from_origin:
+            custom_headers.append(cloudfront.ResponseCustomHeader(
+                header="Cache-Control", value=refusals.REFUSAL_HEADERS["Cache-Control"], override=False
+            ))
+        return cloudfront.ResponseHeadersPolicy(
+            self,
+            construct_id,
+            comment=comment,
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=csp, override=not from_origin
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.days(730), include_subdomains=True, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+            ),
+            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(custom_headers=custom_headers),
         )
 
     def _web_acl(self, key: kms.IKey, join_rate_limit: int, api_rate_limit: int) -> wafv2.CfnWebACL:
@@ -196,7 +218,8 @@ class Hosting(Construct):
                 cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
             )
 
-        def managed(name: str, priority: int, count_only: tuple[str, ...] = ()) -> wafv2.CfnWebACL.RuleProperty:
+        def managed(name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
+            """The group's own rules, each default Block answering refusals' JSON 403 (refusals.managed_overrides)."""
             return wafv2.CfnWebACL.RuleProperty(
                 name=name,
                 priority=priority,
@@ -205,13 +228,7 @@ class Hosting(Construct):
                     managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
                         vendor_name="AWS",
                         name=name,
-                        rule_action_overrides=[
-                            wafv2.CfnWebACL.RuleActionOverrideProperty(
-                                name=rule, action_to_use=wafv2.CfnWebACL.RuleActionProperty(count={})
-                            )
-                            for rule in count_only
-                        ]
-                        or None,
+                        rule_action_overrides=refusals.managed_overrides(name),
                     )
                 ),
                 visibility_config=visibility(name),
@@ -221,13 +238,7 @@ class Hosting(Construct):
             return wafv2.CfnWebACL.RuleProperty(
                 name=name,
                 priority=priority,
-                action=wafv2.CfnWebACL.RuleActionProperty(
-                    block=wafv2.CfnWebACL.BlockActionProperty(
-                        custom_response=wafv2.CfnWebACL.CustomResponseProperty(
-                            response_code=429, custom_response_body_key="too_many_requests"
-                        )
-                    )
-                ),
+                action=refusals.block(refusals.TOO_MANY_REQUESTS, 429),
                 statement=wafv2.CfnWebACL.StatementProperty(
                     rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
                         limit=limit,
@@ -254,19 +265,22 @@ class Hosting(Construct):
             scope="CLOUDFRONT",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             visibility_config=visibility("virtual-visits"),
-            custom_response_bodies={
-                "too_many_requests": wafv2.CfnWebACL.CustomResponseBodyProperty(
-                    content_type="APPLICATION_JSON",
-                    content='{"Code":"TOO_MANY_REQUESTS","Message":"Too many requests. Please try again in a moment."}',
-                )
-            },
+            custom_response_bodies=refusals.response_bodies(),
             rules=[
                 rate_limit("JoinRateLimit", 0, "/api/join", join_rate_limit),
                 rate_limit("ApiRateLimit", 1, "/api/", api_rate_limit),
                 managed("AWSManagedRulesAmazonIpReputationList", 2),
-                # Visit notes may exceed the rule's 8 KB body limit; the app enforces its own 16 KB limit.
-                managed("AWSManagedRulesCommonRuleSet", 3, count_only=("SizeRestrictions_BODY",)),
-                managed("AWSManagedRulesKnownBadInputsRuleSet", 4),
+                # SizeRestrictions_BODY only counts (visit notes exceed its 8 KB; the app caps bodies at 256 KiB), and
+                # the body rules notes can trip count here and block in the next rule, except on the notes route.
+                managed("AWSManagedRulesCommonRuleSet", 3),
+                wafv2.CfnWebACL.RuleProperty(
+                    name=refusals.NOTES_BODY_RULE,
+                    priority=4,
+                    action=refusals.block(refusals.FORBIDDEN, 403),
+                    statement=refusals.notes_body_statement(),
+                    visibility_config=visibility(refusals.NOTES_BODY_RULE),
+                ),
+                managed("AWSManagedRulesKnownBadInputsRuleSet", 5),
             ],
         )
         # WAF log group names must start with aws-waf-logs-. The stack's id makes the name new for every stack
